@@ -1,0 +1,126 @@
+"""The Starlette app: /graphql (GraphiQL, POST/GET, websockets), /healthz, /readyz, /metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from server.body_limit import BodySizeLimit
+from server.config import Settings
+from server.context import Context, Services, run_blocking
+from server.observability import Metrics, RequestContext
+from server.schema import build_schema
+
+log = logging.getLogger(__name__)
+READY_TIMEOUT_SECONDS = 5.0
+
+
+def create_services(settings: Settings) -> Services:
+    """Open every backend once for the process (slow: imports Feast and MLflow)."""
+    from server.services.feature_registry import FeatureRegistry
+    from server.services.gold_catalog import GoldCatalog
+    from server.services.mlflow_tracking import MlflowTracking
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    gold = GoldCatalog(settings)
+    gold.catalog()
+    registry = FeatureRegistry(settings, gold)
+    mlflow = MlflowTracking(settings)
+    mlflow.client()
+    return Services(settings=settings, gold=gold, registry=registry, mlflow=mlflow)
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """Strawberry's ASGI view with our context and a faster JSON encoder."""
+
+    def __init__(self, services: Services, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.services = services
+
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        return Context(services=self.services, request=request, response=response)
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+
+async def _check(name: str, call: Any) -> tuple[str, str]:
+    try:
+        await asyncio.wait_for(run_blocking(call), READY_TIMEOUT_SECONDS)
+        return name, "ok"
+    except TimeoutError:
+        return name, "timeout"
+    except Exception as error:  # the kind of failure helps operators; details go to the log
+        log.warning("readiness check %s failed", name, exc_info=True)
+        return name, f"unavailable: {type(error).__name__}"
+
+
+class _Deferred:
+    """An ASGI app that is built at startup, once the services exist."""
+
+    app: Any = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings, services: Services | None = None) -> Starlette:
+    """The ASGI app; backends are opened at startup unless `services` is given."""
+    metrics = Metrics()
+    schema = build_schema(settings.limits, metrics)
+    holder: dict[str, Services] = {}
+    graphql_endpoint = _Deferred()
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        s = holder["services"]
+        checks = dict(
+            await asyncio.gather(
+                _check("registry", s.registry.ping),
+                _check("goldCatalog", s.gold.ping),
+                _check("mlflow", s.mlflow.ping),
+            )
+        )
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
+
+    async def metrics_endpoint(_: Request) -> Response:
+        return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        holder["services"] = services or await run_blocking(create_services, settings)
+        graphql_endpoint.app = GraphQLApp(
+            holder["services"],
+            schema=schema,
+            graphql_ide="graphiql" if settings.graphiql else None,
+            allow_queries_via_get=True,
+        )
+        yield
+
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_endpoint),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)
+    app.add_middleware(RequestContext, metrics=metrics)
+    return app

@@ -1,0 +1,112 @@
+"""One typed Settings object, read once from ASGARD_* environment variables.
+
+Every backend has an embedded default under one data directory; the scale-out backends are
+chosen by setting a URL, never by code changes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+DEFAULT_DATA_DIR = ".asgard-data"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Query limits; each is configurable because deployments differ in what they trust."""
+
+    max_depth: int = 10
+    max_aliases: int = 15
+    max_tokens: int = 2000
+    max_page_size: int = 100
+    default_page_size: int = 20
+    max_body_bytes: int = 10 * 1024 * 1024
+    document_cache_size: int = 256
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the server needs to know about where its backends live."""
+
+    data_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    feast_project: str = "asgard"
+    registry_url: str = ""
+    catalog_name: str = "iceberg"
+    catalog_uri: str = ""
+    warehouse: str = ""
+    online_store: str = ""
+    mlflow_tracking_uri: str = ""
+    mlflow_artifact_root: str = ""
+    registry_cache_seconds: float = 5.0
+    graphiql: bool = True
+    limits: Limits = field(default_factory=Limits)
+
+    @property
+    def feast_repo_path(self) -> Path:
+        return self.data_dir / "feast"
+
+    def resolved(self) -> Settings:
+        """Fill every empty backend URL with its embedded default under the data dir."""
+        data = self.data_dir.resolve()
+        return replace(
+            self,
+            data_dir=data,
+            registry_url=self.registry_url or f"sqlite:///{data / 'registry.db'}",
+            catalog_uri=self.catalog_uri or f"sqlite:///{data / 'gold_catalog.db'}",
+            warehouse=self.warehouse or (data / "warehouse").as_uri(),
+            online_store=self.online_store or f"sqlite:///{data / 'online_store.db'}",
+            mlflow_tracking_uri=self.mlflow_tracking_uri or f"sqlite:///{data / 'mlflow.db'}",
+            mlflow_artifact_root=self.mlflow_artifact_root or (data / "mlartifacts").as_uri(),
+        )
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    return int(raw) if raw not in (None, "") else default
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Read settings from the environment; keyword overrides (CLI flags) win."""
+    env = os.environ if env is None else env
+    defaults = Limits()
+    limits = Limits(
+        max_depth=_int(env, "ASGARD_MAX_DEPTH", defaults.max_depth),
+        max_aliases=_int(env, "ASGARD_MAX_ALIASES", defaults.max_aliases),
+        max_tokens=_int(env, "ASGARD_MAX_TOKENS", defaults.max_tokens),
+        max_page_size=_int(env, "ASGARD_MAX_PAGE_SIZE", defaults.max_page_size),
+        default_page_size=_int(env, "ASGARD_DEFAULT_PAGE_SIZE", defaults.default_page_size),
+        max_body_bytes=_int(env, "ASGARD_MAX_BODY_BYTES", defaults.max_body_bytes),
+        document_cache_size=_int(env, "ASGARD_DOCUMENT_CACHE_SIZE", defaults.document_cache_size),
+    )
+    values: dict[str, object] = {
+        "data_dir": Path(env.get("ASGARD_DATA_DIR") or DEFAULT_DATA_DIR),
+        "host": env.get("ASGARD_HOST") or "127.0.0.1",
+        "port": _int(env, "ASGARD_PORT", 8000),
+        "feast_project": env.get("ASGARD_FEAST_PROJECT") or "asgard",
+        "registry_url": env.get("ASGARD_REGISTRY_URL", ""),
+        "catalog_name": env.get("ASGARD_CATALOG_NAME") or "iceberg",
+        "catalog_uri": env.get("ASGARD_CATALOG_URI", ""),
+        "warehouse": env.get("ASGARD_WAREHOUSE", ""),
+        "online_store": env.get("ASGARD_ONLINE_STORE", ""),
+        "mlflow_tracking_uri": env.get("ASGARD_MLFLOW_TRACKING_URI", ""),
+        "mlflow_artifact_root": env.get("ASGARD_MLFLOW_ARTIFACT_ROOT", ""),
+        "registry_cache_seconds": float(env.get("ASGARD_REGISTRY_CACHE_SECONDS") or 5.0),
+        "graphiql": _flag(env, "ASGARD_GRAPHIQL", True),
+        "limits": limits,
+    }
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    if not isinstance(values["data_dir"], Path):
+        values["data_dir"] = Path(str(values["data_dir"]))
+    return Settings(**values).resolved()  # type: ignore[arg-type]

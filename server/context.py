@@ -1,0 +1,54 @@
+"""What a request sees: the process's services and this request's DataLoaders."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from server.config import Settings
+
+if TYPE_CHECKING:  # services import Feast and MLflow: keep them out of schema-only imports
+    from server.services.feature_registry import FeatureRegistry
+    from server.services.gold_catalog import GoldCatalog
+    from server.services.mlflow_tracking import MlflowTracking
+
+T = TypeVar("T")
+
+
+@dataclass
+class Services:
+    """Created once per process; shared by every request."""
+
+    settings: Settings
+    gold: GoldCatalog
+    registry: FeatureRegistry
+    mlflow: MlflowTracking
+
+
+@dataclass
+class Context:
+    services: Services
+    request: Request | WebSocket | None = None
+    response: Response | None = None
+    loaders: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    def loader(self, name: str, make: Callable[[Context], T]) -> T:
+        """The request's DataLoader called `name`, created on first use."""
+        if name not in self.loaders:
+            self.loaders[name] = make(self)
+        return self.loaders[name]  # type: ignore[no-any-return]
+
+
+async def run_blocking(fn: Callable[..., T], *args: Any) -> T:
+    """Run a blocking SDK call (Feast, MLflow, pyiceberg) off the event loop."""
+    return await asyncio.to_thread(fn, *args)

@@ -1,0 +1,186 @@
+"""Request ids, access log lines, Prometheus metrics, and masking of internal errors."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from graphql import GraphQLError
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.extensions import SchemaExtension
+
+from server.services.errors import RequestError
+
+log = logging.getLogger("asgard.access")
+errors_log = logging.getLogger("asgard.errors")
+
+_REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
+_OPERATION_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+MAX_OPERATION_LABELS = 200
+
+
+@dataclass
+class RequestInfo:
+    request_id: str
+    operation: str = "-"
+    outcome: str = "-"
+
+
+current_request: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar(
+    "asgard_request", default=None
+)
+
+
+def request_id() -> str:
+    info = current_request.get()
+    return info.request_id if info else "-"
+
+
+class Metrics:
+    """The server's Prometheus metrics, in a registry of its own (one per app)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.http_requests = Counter(
+            "asgard_http_requests_total",
+            "HTTP requests by route and status.",
+            ["route", "status"],
+            registry=self.registry,
+        )
+        self.operations = Counter(
+            "asgard_graphql_operations_total",
+            "GraphQL operations by operation name, type and outcome.",
+            ["operation", "type", "outcome"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "asgard_graphql_operation_seconds",
+            "GraphQL operation latency by operation name and outcome.",
+            ["operation", "outcome"],
+            registry=self.registry,
+            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+        )
+        self._operation_names: set[str] = set()
+
+    def operation_label(self, name: str | None) -> str:
+        """Clients choose operation names: keep the label set bounded."""
+        if not name:
+            return "anonymous"
+        if not _OPERATION_OK.match(name):
+            return "invalid"
+        if name not in self._operation_names:
+            if len(self._operation_names) >= MAX_OPERATION_LABELS:
+                return "other"
+            self._operation_names.add(name)
+        return name
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class RequestContext:
+    """ASGI middleware: a request id per request (echoed in `X-Request-ID`), one log line each."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        rid = incoming if _REQUEST_ID_OK.match(incoming) else uuid.uuid4().hex
+        info = RequestInfo(request_id=rid)
+        token = current_request.set(info)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            elapsed_ms = (time.perf_counter() - started) * 1000
+            path = scope.get("path", "")
+            if scope["type"] == "http":
+                self.metrics.http_requests.labels(route=_route(path), status=str(status)).inc()
+            log.info(
+                "request_id=%s method=%s path=%s status=%s operation=%s outcome=%s ms=%.2f",
+                rid,
+                scope.get("method", "WS"),
+                path,
+                status,
+                info.operation,
+                info.outcome,
+                elapsed_ms,
+            )
+            current_request.reset(token)
+
+
+def _route(path: str) -> str:
+    return path if path in {"/graphql", "/healthz", "/readyz", "/metrics"} else "other"
+
+
+def _is_expected(error: GraphQLError) -> bool:
+    """Errors the caller caused (syntax, validation, bad input) are shown as they are."""
+    original = error.original_error
+    return original is None or isinstance(original, (RequestError, GraphQLError))
+
+
+class OperationObserver(SchemaExtension):
+    """Times each operation for /metrics and masks unexpected errors with the request id."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        super().__init__()
+        self.metrics = metrics
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        ctx = self.execution_context
+        result = ctx.result
+        errors = list(result.errors or []) if result is not None else []
+        if result is not None and errors:
+            result.errors = [self._mask(e) for e in errors]
+        outcome = "error" if errors else "ok"
+        operation = self.metrics.operation_label(ctx.operation_name)
+        try:
+            op_type = ctx.operation_type.value
+        except Exception:
+            op_type = "unknown"
+        self.metrics.operations.labels(operation=operation, type=op_type, outcome=outcome).inc()
+        self.metrics.latency.labels(operation=operation, outcome=outcome).observe(
+            time.perf_counter() - started
+        )
+        info = current_request.get()
+        if info is not None:
+            info.operation, info.outcome = operation, outcome
+
+    def _mask(self, error: GraphQLError) -> GraphQLError:
+        if _is_expected(error):
+            return error
+        rid = request_id()
+        errors_log.error(
+            "internal error request_id=%s path=%s",
+            rid,
+            error.path,
+            exc_info=error.original_error,
+        )
+        return GraphQLError(
+            f"internal error (request id {rid})",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": rid},
+        )

@@ -1,0 +1,1 @@
+"""Resolvers: turn GraphQL arguments into service calls and service results into types."""

@@ -1,0 +1,199 @@
+"""Resolvers of the feature store fields: registry reads from the snapshot, writes through the service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from strawberry.types import Info
+
+from server.context import Context, run_blocking
+from server.resolvers.loaders import registry_snapshot
+from server.resolvers.pagination import keyset_page
+from server.schema.common import Connection, DeletePayload, tag_pairs, user_errors
+from server.schema.feature_store import (
+    CreateFeatureServiceInput,
+    Entity,
+    FeatureService,
+    FeatureServicePayload,
+    FeatureStoreStatus,
+    FeatureView,
+    FeatureViewFilter,
+    RegisterEntityInput,
+    RegisterEntityPayload,
+    RegisterFeatureViewInput,
+    RegisterFeatureViewPayload,
+)
+from server.services.errors import UserError, UserErrors
+from server.services.registry_records import (
+    EntitySpec,
+    FeatureServiceSpec,
+    FeatureSpec,
+    FeatureViewRecord,
+    FeatureViewSpec,
+    ProjectionSpec,
+    RegistrySnapshot,
+    SourceSpec,
+)
+
+T = TypeVar("T")
+
+
+async def _write(call: Callable[..., T], *args: object) -> tuple[T | None, list[UserError]]:
+    """Run a registry write off the loop; refused input comes back as user errors."""
+    try:
+        return await run_blocking(call, *args), []
+    except UserErrors as refused:
+        return None, refused.errors
+
+
+# ---- queries ------------------------------------------------------------------------------------
+
+
+async def feature_store(info: Info[Context, None]) -> FeatureStoreStatus:
+    registry = info.context.services.registry
+    status = await run_blocking(registry.status)
+    return FeatureStoreStatus(
+        registry_type=status.registry_type,
+        registry_location=status.registry_location,
+        offline_store_type=status.offline_store_type,
+        online_store_type=status.online_store_type,
+        project=info.context.settings.feast_project,
+        feature_views=status.feature_views,
+        entities=status.entities,
+        feature_services=status.feature_services,
+    )
+
+
+async def entities(info: Info[Context, None]) -> list[Entity]:
+    snap = await registry_snapshot(info.context)
+    return [Entity.from_record(snap.entities[n]) for n in sorted(snap.entities)]
+
+
+async def entity(info: Info[Context, None], name: str) -> Entity | None:
+    record = (await registry_snapshot(info.context)).entities.get(name)
+    return Entity.from_record(record) if record else None
+
+
+def _matches(view: FeatureViewRecord, f: FeatureViewFilter, snap: RegistrySnapshot) -> bool:
+    if f.name_contains and f.name_contains.lower() not in view.name.lower():
+        return False
+    if f.entity:
+        keys = {view_entity for view_entity in view.entities}
+        keys |= {snap.entities[e].join_key for e in view.entities if e in snap.entities}
+        if f.entity not in keys:
+            return False
+    return not (f.tag and (f.tag.key, f.tag.value) not in view.tags)
+
+
+async def feature_views(
+    info: Info[Context, None],
+    filter: FeatureViewFilter | None = None,
+    first: int | None = None,
+    after: str | None = None,
+) -> Connection[FeatureView]:
+    snap = await registry_snapshot(info.context)
+    views = [snap.views[n] for n in sorted(snap.views)]
+    if filter is not None:
+        views = [v for v in views if _matches(v, filter, snap)]
+    return keyset_page(
+        views, lambda v: v.name, FeatureView.from_record, first, after, info.context.settings.limits
+    )
+
+
+async def feature_view(info: Info[Context, None], name: str) -> FeatureView | None:
+    record = (await registry_snapshot(info.context)).views.get(name)
+    return FeatureView.from_record(record) if record else None
+
+
+async def feature_services(info: Info[Context, None]) -> list[FeatureService]:
+    snap = await registry_snapshot(info.context)
+    return [FeatureService.from_record(snap.services[n]) for n in sorted(snap.services)]
+
+
+async def feature_service(info: Info[Context, None], name: str) -> FeatureService | None:
+    record = (await registry_snapshot(info.context)).services.get(name)
+    return FeatureService.from_record(record) if record else None
+
+
+# ---- mutations ----------------------------------------------------------------------------------
+
+
+def _view_spec(i: RegisterFeatureViewInput) -> FeatureViewSpec:
+    return FeatureViewSpec(
+        name=i.name,
+        entities=tuple(i.entities),
+        features=tuple(FeatureSpec(f.name, f.dtype, f.description) for f in i.features),
+        source=SourceSpec(
+            table=i.source.table,
+            timestamp_field=i.source.timestamp_field,
+            created_timestamp_field=i.source.created_timestamp_field,
+            catalog=i.source.catalog,
+        ),
+        ttl_seconds=i.ttl_seconds,
+        online=i.online,
+        description=i.description,
+        tags=tag_pairs(i.tags),
+        owner=i.owner,
+    )
+
+
+async def register_feature_view(
+    info: Info[Context, None], input: RegisterFeatureViewInput
+) -> RegisterFeatureViewPayload:
+    registry = info.context.services.registry
+    result, errors = await _write(registry.register_feature_view, _view_spec(input))
+    if result is None:
+        return RegisterFeatureViewPayload(feature_view=None, change=None, user_errors=user_errors(errors))
+    record, change = result
+    return RegisterFeatureViewPayload(
+        feature_view=FeatureView.from_record(record), change=change, user_errors=[]
+    )
+
+
+async def register_entity(info: Info[Context, None], input: RegisterEntityInput) -> RegisterEntityPayload:
+    spec = EntitySpec(
+        name=input.name,
+        join_key=input.join_key,
+        value_type=input.value_type,
+        description=input.description,
+        tags=tag_pairs(input.tags),
+        owner=input.owner,
+    )
+    result, errors = await _write(info.context.services.registry.register_entity, spec)
+    if result is None:
+        return RegisterEntityPayload(entity=None, change=None, user_errors=user_errors(errors))
+    record, change = result
+    return RegisterEntityPayload(entity=Entity.from_record(record), change=change, user_errors=[])
+
+
+async def create_feature_service(
+    info: Info[Context, None], input: CreateFeatureServiceInput
+) -> FeatureServicePayload:
+    spec = FeatureServiceSpec(
+        name=input.name,
+        projections=tuple(
+            ProjectionSpec(view=p.name, features=tuple(p.features) if p.features is not None else None)
+            for p in input.feature_views
+        ),
+        description=input.description,
+        tags=tag_pairs(input.tags),
+        owner=input.owner,
+    )
+    result, errors = await _write(info.context.services.registry.create_feature_service, spec)
+    if result is None:
+        return FeatureServicePayload(feature_service=None, change=None, user_errors=user_errors(errors))
+    record, change = result
+    return FeatureServicePayload(
+        feature_service=FeatureService.from_record(record), change=change, user_errors=[]
+    )
+
+
+async def delete_feature_view(info: Info[Context, None], name: str) -> DeletePayload:
+    record, errors = await _write(info.context.services.registry.delete_feature_view, name)
+    return DeletePayload(name=record.name if record else None, user_errors=user_errors(errors))
+
+
+async def delete_feature_service(info: Info[Context, None], name: str) -> DeletePayload:
+    record, errors = await _write(info.context.services.registry.delete_feature_service, name)
+    return DeletePayload(name=record.name if record else None, user_errors=user_errors(errors))

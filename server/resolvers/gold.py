@@ -1,0 +1,18 @@
+"""Resolvers of the gold layer fields."""
+
+from __future__ import annotations
+
+from strawberry.types import Info
+
+from server.context import Context, run_blocking
+from server.schema.gold import GoldTable
+
+
+async def gold_tables(info: Info[Context, None], namespace: str | None = None) -> list[GoldTable]:
+    tables = await run_blocking(info.context.services.gold.list_tables, namespace)
+    return [GoldTable.from_info(t) for t in tables]
+
+
+async def gold_table(info: Info[Context, None], name: str) -> GoldTable | None:
+    table = await run_blocking(info.context.services.gold.describe, name)
+    return GoldTable.from_info(table) if table else None

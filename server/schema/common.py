@@ -1,0 +1,85 @@
+"""Types every domain uses: tags, user errors, scalars and the generic Relay-style connection."""
+
+from __future__ import annotations
+
+from typing import Generic, NewType, TypeVar
+
+import strawberry
+
+from server.services.errors import ErrorCode as ErrorCodeEnum
+from server.services.errors import UserError as UserErrorRecord
+
+T = TypeVar("T")
+
+ErrorCode = strawberry.enum(ErrorCodeEnum, description="What went wrong, in a form a client can branch on.")
+
+Long = strawberry.scalar(
+    NewType("Long", int),
+    serialize=int,
+    parse_value=int,
+    description="A 64-bit integer, sent as a JSON number (exact up to 2^53).",
+)
+
+
+@strawberry.type(description="A key/value label attached to a registry object.")
+class Tag:
+    key: str = strawberry.field(description="The tag's key.")
+    value: str = strawberry.field(description="The tag's value.")
+
+
+@strawberry.input(description="A key/value label to attach to a registry object.")
+class TagInput:
+    key: str = strawberry.field(description="The tag's key: 1-128 letters, digits or _ . - /.")
+    value: str = strawberry.field(description="The tag's value, at most 1024 characters.")
+
+
+def tags(pairs: tuple[tuple[str, str], ...]) -> list[Tag]:
+    return [Tag(key=k, value=v) for k, v in pairs]
+
+
+def tag_pairs(inputs: list[TagInput] | None) -> tuple[tuple[str, str], ...]:
+    return tuple((t.key, t.value) for t in inputs or ())
+
+
+@strawberry.type(description="A problem with a mutation's input that the caller can fix.")
+class UserError:
+    field: list[str] | None = strawberry.field(
+        description='Path inside the mutation\'s input, list indexes as strings: ["features", "1", "dtype"].'
+    )
+    message: str = strawberry.field(description="What is wrong, for a person to read.")
+    code: ErrorCode = strawberry.field(description="What is wrong, for a program to branch on.")
+
+
+def user_errors(errors: list[UserErrorRecord]) -> list[UserError]:
+    return [
+        UserError(field=list(e.field) if e.field else None, message=e.message, code=e.code) for e in errors
+    ]
+
+
+@strawberry.type(description="Where a page of a connection ends and whether more follow.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="True when another page follows this one.")
+    end_cursor: str | None = strawberry.field(
+        description="Cursor of the last edge; pass it as `after` to get the next page."
+    )
+
+
+@strawberry.type(description="One item of a connection, with the cursor that points at it.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Opaque position of this item.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of items: edges, where the page ends, and how many exist in all.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page, in order.")
+    page_info: PageInfo = strawberry.field(description="Where this page ends.")
+    total_count: int = strawberry.field(description="How many items match, across all pages.")
+
+
+@strawberry.type(description="The result of a delete.")
+class DeletePayload:
+    name: str | None = strawberry.field(
+        description="Name of the deleted object; null when nothing was deleted."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was deleted, if so.")

@@ -1,0 +1,301 @@
+"""GraphQL types of the feature store: entities, feature views, feature services, their inputs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+import strawberry
+from strawberry.types import Info
+
+from server.context import Context
+from server.resolvers.loaders import entity_loader, view_loader
+from server.schema.common import Tag, TagInput, UserError, tags
+from server.services.dtypes import FeatureDtype as FeatureDtypeEnum
+from server.services.registry_records import (
+    Change,
+    EntityRecord,
+    FeatureRecord,
+    FeatureServiceRecord,
+    FeatureViewRecord,
+)
+
+FeatureDtype = strawberry.enum(
+    FeatureDtypeEnum,
+    description="Value type of a feature or entity key; `_LIST` types hold arrays of it.",
+)
+RegistrationChange = strawberry.enum(
+    Change, name="RegistrationChange", description="What a registration did to the registry."
+)
+
+
+@strawberry.type(
+    description="A business object features describe (a customer, an order), keyed by a join key."
+)
+class Entity:
+    name: str = strawberry.field(description="Unique name of the entity.")
+    join_key: str = strawberry.field(description="Column that identifies the entity in source tables.")
+    value_type: Optional[FeatureDtype] = strawberry.field(description="Type of the join key.")
+    description: str = strawberry.field(description="What the entity is.")
+    tags: list[Tag] = strawberry.field(description="Labels attached to the entity.")
+    owner: str = strawberry.field(description="Who owns the entity.")
+    created_at: Optional[datetime] = strawberry.field(description="When it was first registered.")
+    updated_at: Optional[datetime] = strawberry.field(description="When it last changed.")
+
+    @classmethod
+    def from_record(cls, r: EntityRecord) -> Entity:
+        return cls(
+            name=r.name,
+            join_key=r.join_key,
+            value_type=r.value_type,
+            description=r.description,
+            tags=tags(r.tags),
+            owner=r.owner,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+        )
+
+
+@strawberry.type(description="One feature of a feature view: a column of its source table.")
+class Feature:
+    name: str = strawberry.field(description="Feature (and source column) name.")
+    dtype: Optional[FeatureDtype] = strawberry.field(description="Value type of the feature.")
+    description: str = strawberry.field(description="What the feature means.")
+
+    @classmethod
+    def from_record(cls, r: FeatureRecord) -> Feature:
+        return cls(name=r.name, dtype=r.dtype, description=r.description)
+
+
+@strawberry.type(description="The gold table a feature view reads, and its event-time column.")
+class FeatureSource:
+    table: str = strawberry.field(description='Qualified gold table, e.g. "gold.customer_aggregates".')
+    timestamp_field: str = strawberry.field(description="Column holding each row's event time.")
+    created_timestamp_field: Optional[str] = strawberry.field(
+        description="Column that breaks ties between rows with the same event time."
+    )
+    catalog: Optional[str] = strawberry.field(description="Name of the gold catalog.")
+
+
+@strawberry.type(description="A group of features of one or more entities, read from one gold table.")
+class FeatureView:
+    name: str = strawberry.field(description="Unique name of the feature view.")
+    description: str = strawberry.field(description="What the view holds.")
+    features: list[Feature] = strawberry.field(description="Features of the view, in declared order.")
+    source: FeatureSource = strawberry.field(description="Where the features are read from.")
+    ttl_seconds: Optional[int] = strawberry.field(
+        description="How long a value stays valid after its event time; null means forever."
+    )
+    online: bool = strawberry.field(description="Whether the view is served from the online store.")
+    tags: list[Tag] = strawberry.field(description="Labels attached to the view.")
+    owner: str = strawberry.field(description="Who owns the view.")
+    created_at: Optional[datetime] = strawberry.field(description="When it was first registered.")
+    updated_at: Optional[datetime] = strawberry.field(description="When it last changed.")
+    entity_names: strawberry.Private[tuple[str, ...]]
+
+    @strawberry.field(description="Entities whose join keys the view is keyed by.")
+    async def entities(self, info: Info[Context, None]) -> list[Entity]:
+        records = await entity_loader(info.context).load_many(list(self.entity_names))
+        return [Entity.from_record(r) for r in records if r is not None]
+
+    @classmethod
+    def from_record(cls, r: FeatureViewRecord) -> FeatureView:
+        return cls(
+            name=r.name,
+            description=r.description,
+            features=[Feature.from_record(f) for f in r.features],
+            source=FeatureSource(
+                table=r.source.table,
+                timestamp_field=r.source.timestamp_field,
+                created_timestamp_field=r.source.created_timestamp_field,
+                catalog=r.source.catalog,
+            ),
+            ttl_seconds=r.ttl_seconds,
+            online=r.online,
+            tags=tags(r.tags),
+            owner=r.owner,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            entity_names=r.entities,
+        )
+
+
+@strawberry.type(description="The features a feature service takes from one feature view.")
+class FeatureViewProjection:
+    name: str = strawberry.field(description="Name of the feature view.")
+    feature_names: list[str] = strawberry.field(description="Names of the chosen features.")
+
+    @strawberry.field(description="The feature view itself; null if it was deleted meanwhile.")
+    async def feature_view(self, info: Info[Context, None]) -> Optional[FeatureView]:
+        record = await view_loader(info.context).load(self.name)
+        return FeatureView.from_record(record) if record else None
+
+    @strawberry.field(description="The chosen features with their types.")
+    async def features(self, info: Info[Context, None]) -> list[Feature]:
+        record = await view_loader(info.context).load(self.name)
+        known = {f.name: f for f in record.features} if record else {}
+        return [
+            Feature.from_record(known.get(n) or FeatureRecord(name=n, dtype=None)) for n in self.feature_names
+        ]
+
+
+@strawberry.type(description="A named set of features a model consumes, taken from feature views.")
+class FeatureService:
+    name: str = strawberry.field(description="Unique name of the feature service.")
+    description: str = strawberry.field(description="What the service is for.")
+    feature_views: list[FeatureViewProjection] = strawberry.field(
+        description="The views it takes features from, with the features chosen."
+    )
+    tags: list[Tag] = strawberry.field(description="Labels attached to the service.")
+    owner: str = strawberry.field(description="Who owns the service.")
+    created_at: Optional[datetime] = strawberry.field(description="When it was first registered.")
+    updated_at: Optional[datetime] = strawberry.field(description="When it last changed.")
+
+    @classmethod
+    def from_record(cls, r: FeatureServiceRecord) -> FeatureService:
+        return cls(
+            name=r.name,
+            description=r.description,
+            feature_views=[
+                FeatureViewProjection(name=p.view, feature_names=list(p.features)) for p in r.projections
+            ],
+            tags=tags(r.tags),
+            owner=r.owner,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+        )
+
+
+@strawberry.type(description="Which registry, offline and online store Feast uses, and what they hold.")
+class FeatureStoreStatus:
+    registry_type: str = strawberry.field(description="Kind of registry, e.g. SQL_SQLITE or SQL_POSTGRESQL.")
+    registry_location: str = strawberry.field(description="Where the registry lives (credentials removed).")
+    offline_store_type: str = strawberry.field(description="Kind of offline store, e.g. DUCKDB.")
+    online_store_type: str = strawberry.field(description="Kind of online store (SQLITE, REDIS) or DISABLED.")
+    project: str = strawberry.field(description="Feast project the server registers into.")
+    feature_views: int = strawberry.field(description="Number of feature views.")
+    entities: int = strawberry.field(description="Number of entities.")
+    feature_services: int = strawberry.field(description="Number of feature services.")
+
+
+# ---- inputs -------------------------------------------------------------------------------------
+
+
+@strawberry.input(description="One feature to register: a column of the source table.")
+class FeatureInput:
+    name: str = strawberry.field(description="Column name, which becomes the feature name.")
+    dtype: FeatureDtype = strawberry.field(description="Declared type; must fit the column's type.")
+    description: Optional[str] = strawberry.field(default=None, description="What the feature means.")
+
+
+@strawberry.input(description="The gold table a feature view reads.")
+class SourceTableInput:
+    table: str = strawberry.field(description='Qualified gold table, e.g. "gold.customer_aggregates".')
+    timestamp_field: str = strawberry.field(description="Column holding each row's event time.")
+    created_timestamp_field: Optional[str] = strawberry.field(
+        default=None, description="Column that breaks ties between rows with the same event time."
+    )
+    catalog: Optional[str] = strawberry.field(
+        default=None, description="Gold catalog name; when given it must be the configured one."
+    )
+
+
+@strawberry.input(description="A feature view to register, or to update when the name exists.")
+class RegisterFeatureViewInput:
+    name: str = strawberry.field(description="Unique name: letters, digits, underscores.")
+    entities: list[str] = strawberry.field(
+        description='Join keys (or names of registered entities), e.g. ["customer_id"].'
+    )
+    features: list[FeatureInput] = strawberry.field(description="Features, in the order to keep.")
+    source: SourceTableInput = strawberry.field(description="The gold table to read.")
+    ttl_seconds: Optional[int] = strawberry.field(
+        default=None, description="How long a value stays valid; null or 0 means no expiry."
+    )
+    online: bool = strawberry.field(default=False, description="Serve the view from the online store.")
+    description: Optional[str] = strawberry.field(default=None, description="What the view holds.")
+    tags: Optional[list[TagInput]] = strawberry.field(default=None, description="Labels to attach.")
+    owner: Optional[str] = strawberry.field(default=None, description="Who owns the view.")
+
+
+@strawberry.input(description="An entity to register, or to update when the name exists.")
+class RegisterEntityInput:
+    name: str = strawberry.field(description="Unique name of the entity.")
+    join_key: Optional[str] = strawberry.field(
+        default=None, description="Column identifying it in source tables; defaults to the name."
+    )
+    value_type: Optional[FeatureDtype] = strawberry.field(
+        default=None, description="Type of the join key; taken from the table when a view uses it."
+    )
+    description: Optional[str] = strawberry.field(default=None, description="What the entity is.")
+    tags: Optional[list[TagInput]] = strawberry.field(default=None, description="Labels to attach.")
+    owner: Optional[str] = strawberry.field(default=None, description="Who owns the entity.")
+
+
+@strawberry.input(description="Features to take from one feature view.")
+class FeatureViewProjectionInput:
+    name: str = strawberry.field(description="Name of the feature view.")
+    features: Optional[list[str]] = strawberry.field(
+        default=None, description="Features to take; null takes all of them."
+    )
+
+
+@strawberry.input(description="A feature service to create, or to update when the name exists.")
+class CreateFeatureServiceInput:
+    name: str = strawberry.field(description="Unique name of the service.")
+    feature_views: list[FeatureViewProjectionInput] = strawberry.field(
+        description="Feature views to take features from."
+    )
+    description: Optional[str] = strawberry.field(default=None, description="What the service is for.")
+    tags: Optional[list[TagInput]] = strawberry.field(default=None, description="Labels to attach.")
+    owner: Optional[str] = strawberry.field(default=None, description="Who owns the service.")
+
+
+@strawberry.input(description="Narrows a list of feature views; all given conditions must hold.")
+class FeatureViewFilter:
+    name_contains: Optional[str] = strawberry.field(
+        default=None, description="Case-insensitive substring of the name."
+    )
+    entity: Optional[str] = strawberry.field(
+        default=None, description="Entity name or join key the view must be keyed by."
+    )
+    tag: Optional[TagInput] = strawberry.field(default=None, description="A tag the view must carry.")
+
+
+# ---- payloads -----------------------------------------------------------------------------------
+
+
+@strawberry.type(description="Result of registerFeatureView.")
+class RegisterFeatureViewPayload:
+    feature_view: Optional[FeatureView] = strawberry.field(
+        description="The view as registered; null on errors."
+    )
+    change: Optional[RegistrationChange] = strawberry.field(
+        description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Problems with the input; nothing was written."
+    )
+
+
+@strawberry.type(description="Result of registerEntity.")
+class RegisterEntityPayload:
+    entity: Optional[Entity] = strawberry.field(description="The entity as registered; null on errors.")
+    change: Optional[RegistrationChange] = strawberry.field(
+        description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Problems with the input; nothing was written."
+    )
+
+
+@strawberry.type(description="Result of createFeatureService.")
+class FeatureServicePayload:
+    feature_service: Optional[FeatureService] = strawberry.field(
+        description="The service as registered; null on errors."
+    )
+    change: Optional[RegistrationChange] = strawberry.field(
+        description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Problems with the input; nothing was written."
+    )

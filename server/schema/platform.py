@@ -1,0 +1,33 @@
+"""GraphQL type of the platform's health and inventory."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+import strawberry
+
+
+@strawberry.type(description="Which backends answer, and how much each holds.")
+class PlatformStatus:
+    feast_available: bool = strawberry.field(description="The Feast registry answered.")
+    mlflow_available: bool = strawberry.field(description="The MLflow tracking store answered.")
+    catalog_available: bool = strawberry.field(description="The Iceberg gold catalog answered.")
+    feature_views: Optional[int] = strawberry.field(
+        description="Registered feature views; null if Feast is down."
+    )
+    entities: Optional[int] = strawberry.field(description="Registered entities; null if Feast is down.")
+    feature_services: Optional[int] = strawberry.field(
+        description="Registered feature services; null if Feast is down."
+    )
+    registered_models: Optional[int] = strawberry.field(
+        description="Registered models in MLflow; null if MLflow is down."
+    )
+    active_experiments: Optional[int] = strawberry.field(
+        description="Active (not deleted) MLflow experiments; null if MLflow is down."
+    )
+    gold_tables: Optional[int] = strawberry.field(
+        description="Tables in the gold catalog; null if it is down."
+    )
+    version: str = strawberry.field(description="Version of the Asgard server.")
+    timestamp: datetime = strawberry.field(description="When this status was taken.")

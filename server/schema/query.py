@@ -1,0 +1,44 @@
+"""The Query root: each field names the resolver that serves it."""
+
+from __future__ import annotations
+
+import strawberry
+
+from server.resolvers import feature_store as features
+from server.resolvers import gold as gold_layer
+from server.resolvers import platform as platform_status
+
+
+@strawberry.type(description="Read the platform: status, gold layer, feature registry.")
+class Query:
+    platform_status = strawberry.field(
+        resolver=platform_status.platform_status,
+        description="Whether Feast, MLflow and the gold catalog answer, with counts and version.",
+    )
+    feature_store = strawberry.field(
+        resolver=features.feature_store,
+        description="Which registry, offline and online store Feast uses, and what they hold.",
+    )
+    gold_tables = strawberry.field(
+        resolver=gold_layer.gold_tables,
+        description="Tables of the Iceberg gold layer, optionally of one namespace.",
+    )
+    gold_table = strawberry.field(
+        resolver=gold_layer.gold_table,
+        description='One gold table by qualified name ("gold.customer_aggregates"); null if absent.',
+    )
+    entities = strawberry.field(resolver=features.entities, description="All registered entities, by name.")
+    entity = strawberry.field(resolver=features.entity, description="One entity by name; null if absent.")
+    feature_views = strawberry.field(
+        resolver=features.feature_views,
+        description="Feature views by name, filtered and paged (first: default 20, at most 100).",
+    )
+    feature_view = strawberry.field(
+        resolver=features.feature_view, description="One feature view by name; null if absent."
+    )
+    feature_services = strawberry.field(
+        resolver=features.feature_services, description="All feature services, by name."
+    )
+    feature_service = strawberry.field(
+        resolver=features.feature_service, description="One feature service by name; null if absent."
+    )

@@ -1,0 +1,1 @@
+"""Services do the real work over Feast, pyiceberg and MLflow; they never import Strawberry."""

@@ -1,0 +1,71 @@
+"""The Feast repo under the data dir: a real feature_store.yaml any Feast user can open."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from server.config import Settings
+
+
+def online_store_config(url: str) -> dict[str, Any] | None:
+    """`sqlite:///path`, `redis://host:port[/db]`, or `disabled`."""
+    if url in {"", "disabled", "none"}:
+        return None
+    if url.startswith("sqlite:///"):
+        return {"type": "sqlite", "path": url.removeprefix("sqlite:///")}
+    if url.startswith(("redis://", "rediss://")):
+        rest = url.split("://", 1)[1]
+        return {"type": "redis", "connection_string": rest.split("/", 1)[0]}
+    raise ValueError(f"unsupported online store URL {url!r} (use sqlite:///..., redis://... or disabled)")
+
+
+def registry_kind(url: str) -> str:
+    scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
+    return {"sqlite": "SQL_SQLITE", "postgresql": "SQL_POSTGRESQL", "mysql": "SQL_MYSQL"}.get(scheme, "SQL")
+
+
+def repo_config(settings: Settings) -> dict[str, Any]:
+    registry: dict[str, Any] = {
+        "registry_type": "sql",
+        "path": settings.registry_url,
+        "cache_ttl_seconds": 60,
+        "sqlalchemy_config_kwargs": {"echo": False, "pool_pre_ping": True},
+    }
+    if settings.registry_url.startswith("sqlite"):
+        # Concurrent readers wait for a writer instead of failing with "database is locked".
+        registry["sqlalchemy_config_kwargs"]["connect_args"] = {"timeout": 30}
+    config: dict[str, Any] = {
+        "project": settings.feast_project,
+        "provider": "local",
+        "registry": registry,
+        "offline_store": {"type": "duckdb"},
+        "entity_key_serialization_version": 3,
+    }
+    online = online_store_config(settings.online_store)
+    config["online_store"] = online if online is not None else {"type": "sqlite", "path": ":memory:"}
+    return config
+
+
+def _use_wal(sqlite_url: str) -> None:
+    """WAL lets readers go on while a registration writes; the mode is stored in the file."""
+    path = Path(sqlite_url.removeprefix("sqlite:///"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(path, timeout=30) as conn:
+        conn.execute("PRAGMA journal_mode=WAL")
+
+
+def write_feast_repo(settings: Settings) -> Path:
+    """Write feature_store.yaml (only when its content changes) and return the repo dir."""
+    repo = settings.feast_repo_path
+    repo.mkdir(parents=True, exist_ok=True)
+    if settings.registry_url.startswith("sqlite:///"):
+        _use_wal(settings.registry_url)
+    text = yaml.safe_dump(repo_config(settings), sort_keys=False)
+    path = repo / "feature_store.yaml"
+    if not path.exists() or path.read_text() != text:
+        path.write_text(text)
+    return repo

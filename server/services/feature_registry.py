@@ -1,0 +1,270 @@
+"""The feature registry service: Feast's SQL registry behind a write lock and a read snapshot.
+
+Feast's own appliers lose writes when they run concurrently, and SQLite refuses a second writer.
+Here every write goes through one lock and is validated first, so concurrent registrations all
+land, and reads are served from an immutable snapshot that is refreshed after each write (read
+your writes) and at most every `registry_cache_seconds` otherwise (to see other writers).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from feast import FeatureStore
+
+from server.config import Settings
+from server.services import feast_objects as fo
+from server.services.errors import ErrorCode, UserErrors, user_error
+from server.services.feast_repo import online_store_config, registry_kind, write_feast_repo
+from server.services.gold_catalog import GoldCatalog
+from server.services.registration import plan_entity, plan_feature_service, plan_feature_view
+from server.services.registry_records import (
+    Change,
+    EntityRecord,
+    EntitySpec,
+    FeatureServiceRecord,
+    FeatureServiceSpec,
+    FeatureViewRecord,
+    FeatureViewSpec,
+    RegistrySnapshot,
+    StoreStatus,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _change(existing: object | None, new: object) -> Change:
+    if existing is None:
+        return Change.CREATED
+    return Change.UNCHANGED if existing == new else Change.UPDATED
+
+
+def _definition(record: Any) -> Any:
+    """A record without its registry timestamps, for comparing definitions."""
+    from dataclasses import replace
+
+    return replace(record, created_at=None, updated_at=None)
+
+
+class FeatureRegistry:
+    """Register, list and delete entities, feature views and feature services."""
+
+    def __init__(self, settings: Settings, gold: GoldCatalog) -> None:
+        self._settings = settings
+        self._gold = gold
+        self.repo_path = write_feast_repo(settings)
+        self.store = FeatureStore(repo_path=str(self.repo_path))
+        self._project = settings.feast_project
+        self._write_lock = threading.Lock()
+        self._read_lock = threading.Lock()
+        self._snapshot: RegistrySnapshot | None = None
+        self._loaded_at = 0.0
+
+    # ---- reads ------------------------------------------------------------------------------
+
+    def cached_snapshot(self) -> RegistrySnapshot | None:
+        """The snapshot if it is fresh enough to serve without touching the registry."""
+        if time.monotonic() - self._loaded_at <= self._settings.registry_cache_seconds:
+            return self._snapshot
+        return None
+
+    def snapshot(self, max_age: float | None = None) -> RegistrySnapshot:
+        """The registry as of at most `max_age` seconds ago (default: the configured cache)."""
+        max_age = self._settings.registry_cache_seconds if max_age is None else max_age
+        snap = self._snapshot
+        if snap is not None and time.monotonic() - self._loaded_at <= max_age:
+            return snap
+        with self._read_lock:
+            if self._snapshot is not None and time.monotonic() - self._loaded_at <= max_age:
+                return self._snapshot
+            return self._reload()
+
+    def _reload(self) -> RegistrySnapshot:
+        started = time.monotonic()
+        registry = self.store.registry
+        entities = {
+            e.name: fo.entity_record(e)
+            for e in registry.list_entities(self._project, allow_cache=False)
+            if not e.name.startswith("__")
+        }
+        join_keys = {e.join_key for e in entities.values()}
+        views = {
+            v.name: fo.feature_view_record(v, join_keys)
+            for v in registry.list_feature_views(self._project, allow_cache=False)
+        }
+        services = {
+            s.name: fo.feature_service_record(s)
+            for s in registry.list_feature_services(self._project, allow_cache=False)
+        }
+        snap = RegistrySnapshot(entities=entities, views=views, services=services)
+        self._snapshot, self._loaded_at = snap, started
+        return snap
+
+    def ping(self) -> bool:
+        self._reload()
+        return True
+
+    def status(self) -> StoreStatus:
+        snap = self.snapshot()
+        online = online_store_config(self._settings.online_store)
+        return StoreStatus(
+            registry_type=registry_kind(self._settings.registry_url),
+            registry_location=_redact(self._settings.registry_url),
+            offline_store_type="DUCKDB",
+            online_store_type=str(online["type"]).upper() if online else "DISABLED",
+            feature_views=len(snap.views),
+            entities=len(snap.entities),
+            feature_services=len(snap.services),
+        )
+
+    # ---- writes -----------------------------------------------------------------------------
+
+    def register_feature_view(self, spec: FeatureViewSpec) -> tuple[FeatureViewRecord, Change]:
+        table = self._gold.describe(spec.source.table)
+        with self._write_lock:
+            snap = self._reload()
+            plan, errors = plan_feature_view(spec, table, snap, self._gold.name)
+            if plan is None:
+                raise UserErrors(errors)
+            existing = snap.views.get(spec.name)
+            change = _change(_definition(existing) if existing else None, plan.view)
+            if change is Change.UNCHANGED and not plan.new_entities:
+                return existing, change  # type: ignore[return-value]
+            if change is Change.UNCHANGED:
+                change = Change.UPDATED
+            view = fo.build_feature_view(plan.view, plan.entities, self._gold)
+            new_entities = [fo.build_entity(e) for e in plan.new_entities]
+            self._apply(
+                [*new_entities, view], undo=lambda: self._undo_view(spec.name, existing, plan.new_entities)
+            )
+            return self._reload().views[spec.name], change
+
+    def register_entity(self, spec: EntitySpec) -> tuple[EntityRecord, Change]:
+        with self._write_lock:
+            snap = self._reload()
+            record, errors = plan_entity(spec, snap)
+            if record is None:
+                raise UserErrors(errors)
+            existing = snap.entities.get(spec.name)
+            change = _change(_definition(existing) if existing else None, record)
+            if change is Change.UNCHANGED:
+                return existing, change  # type: ignore[return-value]
+            self._apply([fo.build_entity(record)], undo=lambda: self._restore_entity(spec.name, existing))
+            return self._reload().entities[spec.name], change
+
+    def create_feature_service(self, spec: FeatureServiceSpec) -> tuple[FeatureServiceRecord, Change]:
+        with self._write_lock:
+            snap = self._reload()
+            record, errors = plan_feature_service(spec, snap)
+            if record is None:
+                raise UserErrors(errors)
+            existing = snap.services.get(spec.name)
+            change = _change(_definition(existing) if existing else None, record)
+            if change is Change.UNCHANGED:
+                return existing, change  # type: ignore[return-value]
+            views = {
+                p.view: self.store.registry.get_feature_view(p.view, self._project)
+                for p in record.projections
+            }
+            service = fo.build_feature_service(record, views)
+            self._apply([service], undo=lambda: self._restore_service(spec.name, existing))
+            return self._reload().services[spec.name], change
+
+    def delete_feature_view(self, name: str) -> FeatureViewRecord:
+        with self._write_lock:
+            snap = self._reload()
+            view = snap.views.get(name)
+            if view is None:
+                raise UserErrors(
+                    [user_error(ErrorCode.NOT_FOUND, f"feature view {name!r} does not exist", "name")]
+                )
+            users = snap.services_using(name)
+            if users:
+                raise UserErrors(
+                    [
+                        user_error(
+                            ErrorCode.IN_USE,
+                            f"feature view {name!r} is used by feature services {', '.join(users)}; "
+                            "delete or change them first",
+                            "name",
+                        )
+                    ]
+                )
+            feast_view = self.store.registry.get_feature_view(name, self._project)
+            self.store.apply([], objects_to_delete=[feast_view, feast_view.batch_source], partial=False)
+            self._reload()
+            return view
+
+    def delete_feature_service(self, name: str) -> FeatureServiceRecord:
+        with self._write_lock:
+            snap = self._reload()
+            service = snap.services.get(name)
+            if service is None:
+                raise UserErrors(
+                    [user_error(ErrorCode.NOT_FOUND, f"feature service {name!r} does not exist", "name")]
+                )
+            self.store.registry.delete_feature_service(name, self._project, commit=True)
+            self._reload()
+            return service
+
+    # ---- all-or-nothing apply ---------------------------------------------------------------
+
+    def _apply(self, objects: list[Any], undo: Any) -> None:
+        try:
+            self.store.apply(objects)
+        except Exception:
+            # Feast's SQL registry writes object by object: put back what was there before.
+            log.exception("feast apply failed; restoring the previous registry state")
+            try:
+                undo()
+            except Exception:
+                log.exception("could not restore the registry after a failed apply")
+            self._reload()
+            raise
+
+    def _undo_view(
+        self, name: str, previous: FeatureViewRecord | None, new_entities: tuple[EntityRecord, ...]
+    ) -> None:
+        registry = self.store.registry
+        if previous is None:
+            _ignore_missing(registry.delete_feature_view, name, self._project)
+            _ignore_missing(registry.delete_data_source, fo.source_name(name), self._project)
+        else:
+            entities = tuple(self._snapshot.entities[e] for e in previous.entities) if self._snapshot else ()
+            self.store.apply([fo.build_feature_view(previous, entities, self._gold)])
+        for entity in new_entities:
+            _ignore_missing(registry.delete_entity, entity.name, self._project)
+
+    def _restore_entity(self, name: str, previous: EntityRecord | None) -> None:
+        if previous is None:
+            _ignore_missing(self.store.registry.delete_entity, name, self._project)
+        else:
+            self.store.apply([fo.build_entity(previous)])
+
+    def _restore_service(self, name: str, previous: FeatureServiceRecord | None) -> None:
+        if previous is None:
+            _ignore_missing(self.store.registry.delete_feature_service, name, self._project)
+        else:
+            views = {
+                p.view: self.store.registry.get_feature_view(p.view, self._project)
+                for p in previous.projections
+            }
+            self.store.apply([fo.build_feature_service(previous, views)])
+
+
+def _ignore_missing(delete: Any, name: str, project: str) -> None:
+    try:
+        delete(name, project, commit=True)
+    except Exception:  # already gone is what we want
+        log.debug("nothing to delete for %s", name)
+
+
+def _redact(url: str) -> str:
+    """A location without credentials, fit to show to clients."""
+    scheme, sep, rest = url.partition("://")
+    if sep and "@" in rest:
+        rest = rest.split("@", 1)[1]
+    return f"{scheme}{sep}{rest}"

@@ -1,0 +1,149 @@
+"""The Iceberg gold layer, read through a pyiceberg catalog (SQL on SQLite by default, or REST)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from server.config import Settings
+
+
+@dataclass(frozen=True)
+class GoldColumn:
+    name: str
+    type: str
+    nullable: bool
+    doc: str | None = None
+
+
+@dataclass(frozen=True)
+class GoldTableInfo:
+    namespace: str
+    table: str
+    columns: tuple[GoldColumn, ...]
+    snapshot_id: int | None
+    row_count: int | None
+    snapshot_count: int
+    last_updated: datetime | None
+    location: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.namespace}.{self.table}"
+
+    def column(self, name: str) -> GoldColumn | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+def split_table_name(name: str) -> tuple[str, str] | None:
+    """`gold.customer_aggregates` -> ("gold", "customer_aggregates"); None when malformed."""
+    namespace, sep, table = name.strip().rpartition(".")
+    if not sep or not namespace or not table:
+        return None
+    return namespace, table
+
+
+def catalog_type(uri: str) -> str:
+    return "rest" if uri.startswith(("http://", "https://")) else "sql"
+
+
+class GoldCatalog:
+    """Browse tables of the gold layer and say how Feast should reach them."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._name = settings.catalog_name
+        self._uri = settings.catalog_uri
+        self._warehouse = settings.warehouse
+        self._lock = threading.Lock()
+        self._catalog: Any = None
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def kind(self) -> str:
+        return catalog_type(self._uri)
+
+    def catalog(self) -> Any:
+        """The pyiceberg catalog, created once (its SQL tables are created on first use)."""
+        with self._lock:
+            if self._catalog is None:
+                from pyiceberg.catalog import load_catalog
+
+                self._catalog = load_catalog(self._name, **self.properties())
+            return self._catalog
+
+    def properties(self) -> dict[str, str]:
+        """pyiceberg catalog properties; Feast's IcebergSource gets the same ones."""
+        props = {"type": self.kind, "uri": self._uri, "warehouse": self._warehouse}
+        if self.kind == "sql":
+            props["init_catalog_tables"] = "true"
+        return props
+
+    def ping(self) -> bool:
+        self.catalog().list_namespaces()
+        return True
+
+    def namespaces(self) -> list[str]:
+        return sorted(".".join(ns) for ns in self.catalog().list_namespaces())
+
+    def count_tables(self) -> int:
+        return sum(len(self.catalog().list_tables(ns)) for ns in self.namespaces())
+
+    def list_tables(self, namespace: str | None = None) -> list[GoldTableInfo]:
+        namespaces = [namespace] if namespace else self.namespaces()
+        tables: list[GoldTableInfo] = []
+        for ns in namespaces:
+            if not self._namespace_exists(ns):
+                continue
+            for identifier in sorted(self.catalog().list_tables(ns)):
+                info = self.describe(".".join(identifier))
+                if info is not None:
+                    tables.append(info)
+        return tables
+
+    def _namespace_exists(self, namespace: str) -> bool:
+        from pyiceberg.exceptions import NoSuchNamespaceError
+
+        try:
+            self.catalog().load_namespace_properties(namespace)
+        except NoSuchNamespaceError:
+            return False
+        return True
+
+    def describe(self, name: str) -> GoldTableInfo | None:
+        """Columns, current snapshot and row count of one table; None when it does not exist."""
+        from pyiceberg.exceptions import NoSuchNamespaceError, NoSuchTableError
+
+        parts = split_table_name(name)
+        if parts is None:
+            return None
+        try:
+            table = self.catalog().load_table(parts)
+        except (NoSuchTableError, NoSuchNamespaceError):
+            return None
+        return _table_info(parts, table)
+
+
+def _table_info(parts: tuple[str, str], table: Any) -> GoldTableInfo:
+    snapshot = table.current_snapshot()
+    summary = snapshot.summary if snapshot is not None else None
+    total = summary.get("total-records") if summary is not None else None
+    metadata = table.metadata
+    updated = metadata.last_updated_ms
+    return GoldTableInfo(
+        namespace=parts[0],
+        table=parts[1],
+        columns=tuple(
+            GoldColumn(name=f.name, type=str(f.field_type), nullable=not f.required, doc=f.doc)
+            for f in table.schema().fields
+        ),
+        snapshot_id=snapshot.snapshot_id if snapshot is not None else None,
+        row_count=int(total) if total is not None else (0 if snapshot is None else None),
+        snapshot_count=len(metadata.snapshots),
+        last_updated=datetime.fromtimestamp(updated / 1000, tz=UTC) if updated else None,
+        location=table.location(),
+    )
