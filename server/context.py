@@ -46,7 +46,7 @@ class Context:
         """The request's DataLoader called `name`, created on first use."""
         if name not in self.loaders:
             self.loaders[name] = make(self)
-        return self.loaders[name]  # type: ignore[no-any-return]
+        return self.loaders[name]
 
 
 async def run_blocking(fn: Callable[..., T], *args: Any) -> T:

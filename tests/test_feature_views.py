@@ -78,9 +78,9 @@ def test_paging_walks_every_view_once(client):
         register_view(client, customer_view_input(name))
     seen, after = [], None
     while True:
-        page = gql(
-            client, PAGE, {"first": 3, "after": after, "filter": {"nameContains": prefix}}
-        ).data["featureViews"]
+        page = gql(client, PAGE, {"first": 3, "after": after, "filter": {"nameContains": prefix}}).data[
+            "featureViews"
+        ]
         assert page["totalCount"] == 7
         seen += [e["node"]["name"] for e in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
@@ -182,8 +182,5 @@ def test_registered_view_reads_historical_features_from_iceberg(client, services
 
 
 def test_mutation_over_get_is_refused(client):
-    response = client.get(
-        "/graphql", params={"query": 'mutation { deleteFeatureView(name: "x") { name } }'}
-    )
+    response = client.get("/graphql", params={"query": 'mutation { deleteFeatureView(name: "x") { name } }'})
     assert response.status_code in (400, 405)
-

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
+import strawberry
 from strawberry.types import Info
 
 from server.context import Context, run_blocking
 from server.resolvers.loaders import registry_snapshot
 from server.resolvers.pagination import keyset_page
-from server.schema.common import Connection, DeletePayload, tag_pairs, user_errors
+from server.schema.common import After, Connection, DeletePayload, First, tag_pairs, user_errors
 from server.schema.feature_store import (
     CreateFeatureServiceInput,
     Entity,
@@ -37,6 +38,20 @@ from server.services.registry_records import (
 )
 
 T = TypeVar("T")
+
+EntityName = Annotated[str, strawberry.argument(description="Name of the entity.")]
+ViewName = Annotated[str, strawberry.argument(description="Name of the feature view.")]
+ServiceName = Annotated[str, strawberry.argument(description="Name of the feature service.")]
+ViewFilter = Annotated[
+    FeatureViewFilter | None, strawberry.argument(description="Only views matching all conditions.")
+]
+ViewInput = Annotated[
+    RegisterFeatureViewInput, strawberry.argument(description="The feature view's definition.")
+]
+EntityInput = Annotated[RegisterEntityInput, strawberry.argument(description="The entity's definition.")]
+ServiceInput = Annotated[
+    CreateFeatureServiceInput, strawberry.argument(description="The feature service's definition.")
+]
 
 
 async def _write(call: Callable[..., T], *args: object) -> tuple[T | None, list[UserError]]:
@@ -70,7 +85,7 @@ async def entities(info: Info[Context, None]) -> list[Entity]:
     return [Entity.from_record(snap.entities[n]) for n in sorted(snap.entities)]
 
 
-async def entity(info: Info[Context, None], name: str) -> Entity | None:
+async def entity(info: Info[Context, None], name: EntityName) -> Entity | None:
     record = (await registry_snapshot(info.context)).entities.get(name)
     return Entity.from_record(record) if record else None
 
@@ -88,9 +103,9 @@ def _matches(view: FeatureViewRecord, f: FeatureViewFilter, snap: RegistrySnapsh
 
 async def feature_views(
     info: Info[Context, None],
-    filter: FeatureViewFilter | None = None,
-    first: int | None = None,
-    after: str | None = None,
+    filter: ViewFilter = None,
+    first: First = None,
+    after: After = None,
 ) -> Connection[FeatureView]:
     snap = await registry_snapshot(info.context)
     views = [snap.views[n] for n in sorted(snap.views)]
@@ -101,7 +116,7 @@ async def feature_views(
     )
 
 
-async def feature_view(info: Info[Context, None], name: str) -> FeatureView | None:
+async def feature_view(info: Info[Context, None], name: ViewName) -> FeatureView | None:
     record = (await registry_snapshot(info.context)).views.get(name)
     return FeatureView.from_record(record) if record else None
 
@@ -111,7 +126,7 @@ async def feature_services(info: Info[Context, None]) -> list[FeatureService]:
     return [FeatureService.from_record(snap.services[n]) for n in sorted(snap.services)]
 
 
-async def feature_service(info: Info[Context, None], name: str) -> FeatureService | None:
+async def feature_service(info: Info[Context, None], name: ServiceName) -> FeatureService | None:
     record = (await registry_snapshot(info.context)).services.get(name)
     return FeatureService.from_record(record) if record else None
 
@@ -138,9 +153,7 @@ def _view_spec(i: RegisterFeatureViewInput) -> FeatureViewSpec:
     )
 
 
-async def register_feature_view(
-    info: Info[Context, None], input: RegisterFeatureViewInput
-) -> RegisterFeatureViewPayload:
+async def register_feature_view(info: Info[Context, None], input: ViewInput) -> RegisterFeatureViewPayload:
     registry = info.context.services.registry
     result, errors = await _write(registry.register_feature_view, _view_spec(input))
     if result is None:
@@ -151,7 +164,7 @@ async def register_feature_view(
     )
 
 
-async def register_entity(info: Info[Context, None], input: RegisterEntityInput) -> RegisterEntityPayload:
+async def register_entity(info: Info[Context, None], input: EntityInput) -> RegisterEntityPayload:
     spec = EntitySpec(
         name=input.name,
         join_key=input.join_key,
@@ -167,9 +180,7 @@ async def register_entity(info: Info[Context, None], input: RegisterEntityInput)
     return RegisterEntityPayload(entity=Entity.from_record(record), change=change, user_errors=[])
 
 
-async def create_feature_service(
-    info: Info[Context, None], input: CreateFeatureServiceInput
-) -> FeatureServicePayload:
+async def create_feature_service(info: Info[Context, None], input: ServiceInput) -> FeatureServicePayload:
     spec = FeatureServiceSpec(
         name=input.name,
         projections=tuple(
@@ -189,11 +200,11 @@ async def create_feature_service(
     )
 
 
-async def delete_feature_view(info: Info[Context, None], name: str) -> DeletePayload:
+async def delete_feature_view(info: Info[Context, None], name: ViewName) -> DeletePayload:
     record, errors = await _write(info.context.services.registry.delete_feature_view, name)
     return DeletePayload(name=record.name if record else None, user_errors=user_errors(errors))
 
 
-async def delete_feature_service(info: Info[Context, None], name: str) -> DeletePayload:
+async def delete_feature_service(info: Info[Context, None], name: ServiceName) -> DeletePayload:
     record, errors = await _write(info.context.services.registry.delete_feature_service, name)
     return DeletePayload(name=record.name if record else None, user_errors=user_errors(errors))

@@ -11,7 +11,8 @@ from server.services.registry_records import EntityRecord, FeatureViewRecord, Re
 async def registry_snapshot(ctx: Context) -> RegistrySnapshot:
     """The registry snapshot; only a stale cache costs a trip to a worker thread."""
     registry = ctx.services.registry
-    return registry.cached_snapshot() or await run_blocking(registry.snapshot)
+    snap = registry.cached_snapshot()
+    return snap if snap is not None else await run_blocking(registry.snapshot)
 
 
 def _entities(ctx: Context) -> DataLoader[str, EntityRecord | None]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from strawberry.extensions import ValidationCache
 from strawberry.schema.config import StrawberryConfig
@@ -13,10 +15,18 @@ from server.schema.mutation import Mutation
 from server.schema.query import Query
 
 
-def build_schema(limits: Limits | None = None, metrics: Metrics | None = None) -> strawberry.Schema:
+class Schema(strawberry.Schema):
+    """Strawberry's schema, minus its error log: OperationObserver logs internal errors once,
+    with the request id, and errors callers cause are not the server's to log."""
+
+    def process_errors(self, errors: Any, execution_context: Any = None) -> None:
+        return None
+
+
+def build_schema(limits: Limits | None = None, metrics: Metrics | None = None) -> Schema:
     limits = limits or Limits()
     metrics = metrics or Metrics()
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(batching_config={"max_operations": 10}),

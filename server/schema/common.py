@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Generic, NewType, TypeVar
+from typing import TYPE_CHECKING, Annotated, Generic, NewType, Optional, TypeVar
 
 import strawberry
 
-from server.services.errors import ErrorCode as ErrorCodeEnum
+from server.services.errors import ErrorCode
 from server.services.errors import UserError as UserErrorRecord
 
 T = TypeVar("T")
 
-ErrorCode = strawberry.enum(ErrorCodeEnum, description="What went wrong, in a form a client can branch on.")
+strawberry.enum(ErrorCode, description="What went wrong, in a form a client can branch on.")
 
-Long = strawberry.scalar(
-    NewType("Long", int),
-    serialize=int,
-    parse_value=int,
-    description="A 64-bit integer, sent as a JSON number (exact up to 2^53).",
-)
+if TYPE_CHECKING:
+    Long = int
+else:
+    Long = strawberry.scalar(
+        NewType("Long", int),
+        serialize=int,
+        parse_value=int,
+        description="A 64-bit integer, sent as a JSON number (exact up to 2^53).",
+    )
 
 
 @strawberry.type(description="A key/value label attached to a registry object.")
@@ -83,3 +86,10 @@ class DeletePayload:
         description="Name of the deleted object; null when nothing was deleted."
     )
     user_errors: list[UserError] = strawberry.field(description="Why nothing was deleted, if so.")
+
+
+First = Annotated[Optional[int], strawberry.argument(description="Page size: default 20, at most 100.")]
+After = Annotated[
+    Optional[str],
+    strawberry.argument(description="Return items after this cursor (a previous page's endCursor)."),
+]

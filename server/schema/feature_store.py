@@ -11,7 +11,7 @@ from strawberry.types import Info
 from server.context import Context
 from server.resolvers.loaders import entity_loader, view_loader
 from server.schema.common import Tag, TagInput, UserError, tags
-from server.services.dtypes import FeatureDtype as FeatureDtypeEnum
+from server.services.dtypes import FeatureDtype
 from server.services.registry_records import (
     Change,
     EntityRecord,
@@ -20,13 +20,10 @@ from server.services.registry_records import (
     FeatureViewRecord,
 )
 
-FeatureDtype = strawberry.enum(
-    FeatureDtypeEnum,
-    description="Value type of a feature or entity key; `_LIST` types hold arrays of it.",
+strawberry.enum(
+    FeatureDtype, description="Value type of a feature or entity key; `_LIST` types hold arrays of it."
 )
-RegistrationChange = strawberry.enum(
-    Change, name="RegistrationChange", description="What a registration did to the registry."
-)
+strawberry.enum(Change, name="RegistrationChange", description="What a registration did to the registry.")
 
 
 @strawberry.type(
@@ -269,7 +266,7 @@ class RegisterFeatureViewPayload:
     feature_view: Optional[FeatureView] = strawberry.field(
         description="The view as registered; null on errors."
     )
-    change: Optional[RegistrationChange] = strawberry.field(
+    change: Optional[Change] = strawberry.field(
         description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
     )
     user_errors: list[UserError] = strawberry.field(
@@ -280,7 +277,7 @@ class RegisterFeatureViewPayload:
 @strawberry.type(description="Result of registerEntity.")
 class RegisterEntityPayload:
     entity: Optional[Entity] = strawberry.field(description="The entity as registered; null on errors.")
-    change: Optional[RegistrationChange] = strawberry.field(
+    change: Optional[Change] = strawberry.field(
         description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
     )
     user_errors: list[UserError] = strawberry.field(
@@ -293,7 +290,7 @@ class FeatureServicePayload:
     feature_service: Optional[FeatureService] = strawberry.field(
         description="The service as registered; null on errors."
     )
-    change: Optional[RegistrationChange] = strawberry.field(
+    change: Optional[Change] = strawberry.field(
         description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
     )
     user_errors: list[UserError] = strawberry.field(

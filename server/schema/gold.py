@@ -45,6 +45,6 @@ class GoldTable:
             ],
             snapshot_id=str(t.snapshot_id) if t.snapshot_id is not None else None,
             snapshot_count=t.snapshot_count,
-            row_count=t.row_count,  # type: ignore[arg-type]
+            row_count=t.row_count,
             last_updated=t.last_updated,
         )

@@ -19,10 +19,9 @@ from graphql import (
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    ValidationContext,
     parse,
 )
-from graphql.validation import ASTValidationRule
+from graphql.validation import ASTValidationContext, ASTValidationRule
 from strawberry.extensions import SchemaExtension
 
 from server.config import Limits
@@ -54,7 +53,7 @@ def _walk(
                 yield from _walk(fragment.selection_set, fragments, seen | {name})
 
 
-def _fragments(context: ValidationContext) -> dict[str, FragmentDefinitionNode]:
+def _fragments(context: ASTValidationContext) -> dict[str, FragmentDefinitionNode]:
     return {d.name.value: d for d in context.document.definitions if isinstance(d, FragmentDefinitionNode)}
 
 

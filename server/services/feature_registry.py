@@ -62,6 +62,8 @@ class FeatureRegistry:
         self._read_lock = threading.Lock()
         self._snapshot: RegistrySnapshot | None = None
         self._loaded_at = 0.0
+        # Feast creates the registry (and its tables) lazily: do it now, before threads race to.
+        self._reload()
 
     # ---- reads ------------------------------------------------------------------------------
 
@@ -194,6 +196,7 @@ class FeatureRegistry:
                     ]
                 )
             feast_view = self.store.registry.get_feature_view(name, self._project)
+            assert feast_view.batch_source is not None
             self.store.apply([], objects_to_delete=[feast_view, feast_view.batch_source], partial=False)
             self._reload()
             return view

@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make serve` and `make test`. Both create .venv when missing
+# and install the exact versions pinned in constraints.txt.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+DATA_DIR ?= .asgard-data
+
+.PHONY: install serve test lint typecheck schema constraints clean
+
+$(BIN)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $@
+
+install: $(BIN)/.installed
+
+serve: install
+	$(BIN)/asgard serve --demo --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy server
+
+test: lint typecheck
+	$(BIN)/pytest -q
+
+schema: install
+	$(BIN)/asgard export-schema -o schema.graphql
+
+# Upgrade the pinned set on purpose: resolve the ranges in pyproject.toml afresh.
+constraints:
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet --upgrade "pip>=24" && .venv-lock/bin/pip install --quiet -e ".[dev]"
+	.venv-lock/bin/pip freeze --exclude-editable > constraints.txt && rm -rf .venv-lock
+
+clean:
+	rm -rf $(VENV) $(DATA_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,114 @@
+"""End to end: `asgard serve --demo` as a real process, spoken to over TCP."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import REGISTER_VIEW, customer_view_input
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _asgard() -> list[str]:
+    exe = shutil.which("asgard", path=str(Path(sys.executable).parent))
+    return [exe] if exe else [sys.executable, "-m", "server.cli"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("e2e-data")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASGARD_")}
+    log = open(data / "server.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [*_asgard(), "serve", "--demo", "--port", str(port), "--data-dir", str(data)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError((data / "server.log").read_text())
+        time.sleep(0.3)
+    yield base, data, proc
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    log.close()
+
+
+def _post(base: str, query: str, variables: dict | None = None) -> dict:
+    response = httpx.post(f"{base}/graphql", json={"query": query, "variables": variables or {}}, timeout=60)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    return body["data"]
+
+
+STATUS = "{ platformStatus { featureViews entities featureServices feastAvailable mlflowAvailable } }"
+
+
+def test_newcomer_flow_over_tcp(server):
+    base, _, _ = server
+    assert httpx.get(f"{base}/readyz", timeout=30).json()["ready"] is True
+    before = _post(base, STATUS)["platformStatus"]
+    assert before["featureViews"] >= 1  # the demo's own view
+    tables = _post(base, "{ goldTables { name rowCount } }")["goldTables"]
+    assert {"name": "gold.customer_aggregates", "rowCount": 21000} in tables
+
+    registered = _post(base, REGISTER_VIEW, {"input": customer_view_input("customer_features")})
+    assert registered["registerFeatureView"]["change"] == "CREATED"
+    service = _post(
+        base,
+        "mutation($i: CreateFeatureServiceInput!) { createFeatureService(input: $i) "
+        "{ featureService { name } userErrors { code } } }",
+        {"i": {"name": "churn_model_v1", "featureViews": [{"name": "customer_features"}]}},
+    )
+    assert service["createFeatureService"]["userErrors"] == []
+    after = _post(base, STATUS)["platformStatus"]
+    assert after["featureViews"] == before["featureViews"] + 1
+    assert after["featureServices"] == before["featureServices"] + 1
+    assert after["feastAvailable"] and after["mlflowAvailable"]
+
+    page = httpx.get(f"{base}/graphql", params={"query": "{ featureViews { totalCount } }"}, timeout=30)
+    assert page.json()["data"]["featureViews"]["totalCount"] == after["featureViews"]
+    assert httpx.get(f"{base}/graphql", headers={"Accept": "text/html"}, timeout=30).status_code == 200
+    assert "asgard_graphql_operations_total" in httpx.get(f"{base}/metrics", timeout=30).text
+
+
+def test_demo_loading_is_idempotent_across_restarts(server, tmp_path):
+    _, data, _ = server
+    # A second process on the same data dir finds the demo complete and changes nothing.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASGARD_")}
+    code = (
+        "import sys; from pathlib import Path; from server.config import load_settings; "
+        "from server.services.gold_catalog import GoldCatalog; "
+        "from server.services.demo import load_demo_gold_layer; "
+        "print(load_demo_gold_layer(GoldCatalog(load_settings(env={}, data_dir=Path(sys.argv[1])))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(data)], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

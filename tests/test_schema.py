@@ -1,0 +1,71 @@
+"""The committed SDL matches the code, and the schema follows the house rules."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
+
+from server.schema import build_schema, schema_sdl
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_committed_schema_matches_the_code():
+    committed = (ROOT / "schema.graphql").read_text()
+    assert committed == schema_sdl(), "schema.graphql is stale: run `asgard export-schema -o schema.graphql`"
+
+
+def _own_types():
+    schema = build_schema()._schema
+    return [t for name, t in schema.type_map.items() if not name.startswith("__")]
+
+
+def test_every_type_and_field_has_a_description():
+    missing = []
+    for t in _own_types():
+        if not getattr(t, "description", None) and t.name not in {"String", "Int", "Float", "Boolean", "ID"}:
+            missing.append(t.name)
+        if isinstance(t, (GraphQLObjectType, GraphQLInputObjectType)):
+            missing += [f"{t.name}.{n}" for n, f in t.fields.items() if not f.description]
+            if isinstance(t, GraphQLObjectType):
+                for n, f in t.fields.items():
+                    missing += [f"{t.name}.{n}({a})" for a, arg in f.args.items() if not arg.description]
+    assert missing == [], missing
+
+
+def test_names_follow_the_conventions():
+    for t in _own_types():
+        if isinstance(t, GraphQLEnumType):
+            assert all(re.fullmatch(r"[A-Z][A-Z0-9_]*", v) for v in t.values), t.name
+        if isinstance(t, (GraphQLObjectType, GraphQLInputObjectType)):
+            assert all(re.fullmatch(r"[a-z][A-Za-z0-9]*", f) for f in t.fields), t.name
+
+
+def _signature(type_name: str, field: str) -> str:
+    f = build_schema()._schema.type_map[type_name].fields[field]
+    args = ", ".join(f"{n}: {a.type}" for n, a in f.args.items())
+    return f"{field}({args}): {f.type}"
+
+
+def test_contract_names_exist():
+    assert _signature("Mutation", "registerFeatureView") == (
+        "registerFeatureView(input: RegisterFeatureViewInput!): RegisterFeatureViewPayload!"
+    )
+    assert _signature("Mutation", "deleteFeatureView") == "deleteFeatureView(name: String!): DeletePayload!"
+    assert _signature("Mutation", "createFeatureService") == (
+        "createFeatureService(input: CreateFeatureServiceInput!): FeatureServicePayload!"
+    )
+    assert _signature("Query", "featureViews") == (
+        "featureViews(filter: FeatureViewFilter, first: Int, after: String): FeatureViewConnection!"
+    )
+    payload = build_schema()._schema.type_map["RegisterFeatureViewPayload"]
+    assert set(payload.fields) == {"featureView", "change", "userErrors"}
+    assert str(payload.fields["userErrors"].type) == "[UserError!]!"
+    user_error = build_schema()._schema.type_map["UserError"]
+    assert {n: str(f.type) for n, f in user_error.fields.items()} == {
+        "field": "[String!]",
+        "message": "String!",
+        "code": "ErrorCode!",
+    }
