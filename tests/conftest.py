@@ -111,3 +111,22 @@ def customer_view_input(name: str, **changes: Any) -> dict[str, Any]:
 
 def register_view(client: TestClient, view: dict[str, Any]) -> dict[str, Any]:
     return gql(client, REGISTER_VIEW, {"input": view}).data["registerFeatureView"]
+
+
+CREATE_SERVICE = """
+mutation($input: CreateFeatureServiceInput!) {
+  createFeatureService(input: $input) {
+    change
+    featureService {
+      name description tags { key value }
+      featureViews { name featureNames features { name dtype } featureView { name online } }
+    }
+    userErrors { field message code }
+  }
+}
+"""
+
+
+def create_service(client: TestClient, name: str, views: list[str]) -> dict[str, Any]:
+    service = {"name": name, "featureViews": [{"name": v} for v in views]}
+    return gql(client, CREATE_SERVICE, {"input": service}).data["createFeatureService"]

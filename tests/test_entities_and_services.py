@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import customer_view_input, gql, register_view, unique
+from tests.conftest import CREATE_SERVICE, create_service, customer_view_input, gql, register_view, unique
 
 REGISTER_ENTITY = """
 mutation($input: RegisterEntityInput!) {
@@ -14,18 +14,6 @@ mutation($input: RegisterEntityInput!) {
 }
 """
 
-CREATE_SERVICE = """
-mutation($input: CreateFeatureServiceInput!) {
-  createFeatureService(input: $input) {
-    change
-    featureService {
-      name description tags { key value }
-      featureViews { name featureNames features { name dtype } featureView { name online } }
-    }
-    userErrors { field message code }
-  }
-}
-"""
 
 DELETE_VIEW = (
     "mutation($n: String!) { deleteFeatureView(name: $n) { name userErrors { field message code } } }"
@@ -134,7 +122,7 @@ def test_service_errors_name_the_field(client):
 def test_view_used_by_a_service_cannot_be_deleted_until_the_service_goes(client):
     view, service = unique("in_use"), unique("user")
     register_view(client, customer_view_input(view))
-    gql(client, CREATE_SERVICE, {"input": {"name": service, "featureViews": [{"name": view}]}})
+    create_service(client, service, [view])
     refused = gql(client, DELETE_VIEW, {"n": view}).data["deleteFeatureView"]
     assert refused["name"] is None
     assert refused["userErrors"][0]["code"] == "IN_USE"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import customer_view_input, gql, register_view, unique
+from tests.conftest import create_service, customer_view_input, gql, register_view, unique
 
 STATUS = """
 query Status {
@@ -23,12 +23,7 @@ def test_platform_status_counts_move(client, services):
     assert before["version"]
     view, service = unique("counted"), unique("counted_svc")
     register_view(client, customer_view_input(view))
-    gql(
-        client,
-        "mutation($i: CreateFeatureServiceInput!) "
-        "{ createFeatureService(input: $i) { userErrors { code } } }",
-        {"i": {"name": service, "featureViews": [{"name": view}]}},
-    )
+    create_service(client, service, [view])
     client_mlflow = services.mlflow.client()
     client_mlflow.create_experiment(unique("exp"), artifact_location=services.mlflow.artifact_root)
     client_mlflow.create_registered_model(unique("model"))
