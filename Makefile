@@ -3,6 +3,9 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
+# Full MLflow (for a real `mlflow server` in the remote-tracking tests) pins graphql-core < 3.3,
+# which Strawberry cannot use: it lives in a venv of its own, used only by the tests.
+MLFLOW_SERVER_VENV ?= .venv-mlflow-server
 PORT ?= 8000
 HOST ?= 127.0.0.1
 DATA_DIR ?= .asgard-data
@@ -17,6 +20,12 @@ $(BIN)/.installed: pyproject.toml constraints.txt
 
 install: $(BIN)/.installed
 
+$(MLFLOW_SERVER_VENV)/.installed: tests/support/mlflow-server-constraints.txt
+	test -x $(MLFLOW_SERVER_VENV)/bin/python || $(PYTHON) -m venv $(MLFLOW_SERVER_VENV)
+	$(MLFLOW_SERVER_VENV)/bin/python -m pip install --quiet --upgrade "pip>=24"
+	$(MLFLOW_SERVER_VENV)/bin/python -m pip install --quiet -r tests/support/mlflow-server-constraints.txt
+	touch $@
+
 serve: install
 	$(BIN)/asgard serve --demo --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
 
@@ -27,8 +36,8 @@ lint: install
 typecheck: install
 	$(BIN)/mypy server
 
-test: lint typecheck
-	$(BIN)/pytest -q
+test: lint typecheck $(MLFLOW_SERVER_VENV)/.installed
+	ASGARD_TEST_MLFLOW_SERVER=$(MLFLOW_SERVER_VENV)/bin/mlflow $(BIN)/pytest -q
 
 schema: install
 	$(BIN)/asgard export-schema -o schema.graphql
@@ -40,4 +49,4 @@ constraints:
 	.venv-lock/bin/pip freeze --exclude-editable > constraints.txt && rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) $(DATA_DIR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MLFLOW_SERVER_VENV) $(DATA_DIR) .pytest_cache .mypy_cache .ruff_cache

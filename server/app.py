@@ -102,9 +102,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        holder["services"] = (
-            services if services is not None else await run_blocking(create_services, settings)
-        )
+        holder["services"] = services if services is not None else await run_blocking(create_services, settings)
         graphql_endpoint.app = GraphQLApp(
             holder["services"],
             schema=schema,

@@ -15,9 +15,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from server.app import create_app, create_services
 
-    settings = load_settings(
-        host=args.host, port=args.port, data_dir=Path(args.data_dir) if args.data_dir else None
-    )
+    settings = load_settings(host=args.host, port=args.port, data_dir=Path(args.data_dir) if args.data_dir else None)
     log = logging.getLogger("asgard")
     log.info("data dir %s", settings.data_dir)
     services = create_services(settings)
@@ -71,9 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     level = getattr(args, "log_level", "WARNING").upper()
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     return int(args.run(args))
 
 

@@ -32,9 +32,7 @@ class RequestInfo:
     outcome: str = "-"
 
 
-current_request: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar(
-    "asgard_request", default=None
-)
+current_request: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("asgard_request", default=None)
 
 
 def request_id() -> str:
@@ -161,9 +159,7 @@ class OperationObserver(SchemaExtension):
         except Exception:
             op_type = "unknown"
         self.metrics.operations.labels(operation=operation, type=op_type, outcome=outcome).inc()
-        self.metrics.latency.labels(operation=operation, outcome=outcome).observe(
-            time.perf_counter() - started
-        )
+        self.metrics.latency.labels(operation=operation, outcome=outcome).observe(time.perf_counter() - started)
         info = current_request.get()
         if info is not None:
             info.operation, info.outcome = operation, outcome

@@ -107,8 +107,6 @@ def test_demo_loading_is_idempotent_across_restarts(server, tmp_path):
         "from server.services.demo import load_demo_gold_layer; "
         "print(load_demo_gold_layer(GoldCatalog(load_settings(env={}, data_dir=Path(sys.argv[1])))))"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code, str(data)], capture_output=True, text=True, env=env, timeout=120
-    )
+    out = subprocess.run([sys.executable, "-c", code, str(data)], capture_output=True, text=True, env=env, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"

@@ -15,12 +15,8 @@ mutation($input: RegisterEntityInput!) {
 """
 
 
-DELETE_VIEW = (
-    "mutation($n: String!) { deleteFeatureView(name: $n) { name userErrors { field message code } } }"
-)
-DELETE_SERVICE = (
-    "mutation($n: String!) { deleteFeatureService(name: $n) { name userErrors { field message code } } }"
-)
+DELETE_VIEW = "mutation($n: String!) { deleteFeatureView(name: $n) { name userErrors { field message code } } }"
+DELETE_SERVICE = "mutation($n: String!) { deleteFeatureService(name: $n) { name userErrors { field message code } } }"
 
 
 def test_entity_is_created_from_the_view_join_key(client):

@@ -40,9 +40,9 @@ def test_internal_error_is_masked_and_logged_with_the_request_id(broken_gold, ca
 
 
 def test_platform_status_reports_a_backend_that_is_down(broken_gold):
-    status = gql(
-        broken_gold, "{ platformStatus { catalogAvailable feastAvailable goldTables featureViews } }"
-    ).data["platformStatus"]
+    status = gql(broken_gold, "{ platformStatus { catalogAvailable feastAvailable goldTables featureViews } }").data[
+        "platformStatus"
+    ]
     assert status["catalogAvailable"] is False
     assert status["goldTables"] is None
     assert status["feastAvailable"] is True

@@ -78,9 +78,7 @@ def test_paging_walks_every_view_once(client):
         register_view(client, customer_view_input(name))
     seen, after = [], None
     while True:
-        page = gql(client, PAGE, {"first": 3, "after": after, "filter": {"nameContains": prefix}}).data[
-            "featureViews"
-        ]
+        page = gql(client, PAGE, {"first": 3, "after": after, "filter": {"nameContains": prefix}}).data["featureViews"]
         assert page["totalCount"] == 7
         seen += [e["node"]["name"] for e in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
@@ -174,9 +172,7 @@ def test_registered_view_reads_historical_features_from_iceberg(client, services
             "event_timestamp": pd.to_datetime(["2026-01-03T12:00:00Z", "2026-01-09T00:00:00Z"]),
         }
     )
-    df = services.registry.store.get_historical_features(
-        entity_df=entity_df, features=[f"{name}:total_orders"]
-    ).to_df()
+    df = services.registry.store.get_historical_features(entity_df=entity_df, features=[f"{name}:total_orders"]).to_df()
     assert len(df) == 2
     assert df["total_orders"].notna().all()
 

@@ -18,9 +18,7 @@ def _aliases(n: int) -> str:
 
 @pytest.fixture(scope="module")
 def limited(settings, services):
-    with app_with_limits(
-        settings, services, max_depth=5, max_aliases=5, max_tokens=60, max_body_bytes=4096
-    ) as c:
+    with app_with_limits(settings, services, max_depth=5, max_aliases=5, max_tokens=60, max_body_bytes=4096) as c:
         yield c
 
 

@@ -63,9 +63,7 @@ def test_healthz_and_readyz(client):
 def test_request_id_is_returned_and_honoured(client):
     response = client.get("/healthz")
     assert len(response.headers["x-request-id"]) >= 16
-    response = client.post(
-        "/graphql", json={"query": "{ entities { name } }"}, headers={"X-Request-ID": "abc-123"}
-    )
+    response = client.post("/graphql", json={"query": "{ entities { name } }"}, headers={"X-Request-ID": "abc-123"})
     assert response.headers["x-request-id"] == "abc-123"
     response = client.get("/healthz", headers={"X-Request-ID": "bad id\nwith newline"})
     assert response.headers["x-request-id"] != "bad id\nwith newline"

@@ -42,12 +42,8 @@ T = TypeVar("T")
 EntityName = Annotated[str, strawberry.argument(description="Name of the entity.")]
 ViewName = Annotated[str, strawberry.argument(description="Name of the feature view.")]
 ServiceName = Annotated[str, strawberry.argument(description="Name of the feature service.")]
-ViewFilter = Annotated[
-    FeatureViewFilter | None, strawberry.argument(description="Only views matching all conditions.")
-]
-ViewInput = Annotated[
-    RegisterFeatureViewInput, strawberry.argument(description="The feature view's definition.")
-]
+ViewFilter = Annotated[FeatureViewFilter | None, strawberry.argument(description="Only views matching all conditions.")]
+ViewInput = Annotated[RegisterFeatureViewInput, strawberry.argument(description="The feature view's definition.")]
 EntityInput = Annotated[RegisterEntityInput, strawberry.argument(description="The entity's definition.")]
 ServiceInput = Annotated[
     CreateFeatureServiceInput, strawberry.argument(description="The feature service's definition.")
@@ -111,9 +107,7 @@ async def feature_views(
     views = [snap.views[n] for n in sorted(snap.views)]
     if filter is not None:
         views = [v for v in views if _matches(v, filter, snap)]
-    return keyset_page(
-        views, lambda v: v.name, FeatureView.from_record, first, after, info.context.settings.limits
-    )
+    return keyset_page(views, lambda v: v.name, FeatureView.from_record, first, after, info.context.settings.limits)
 
 
 async def feature_view(info: Info[Context, None], name: ViewName) -> FeatureView | None:
@@ -159,9 +153,7 @@ async def register_feature_view(info: Info[Context, None], input: ViewInput) -> 
     if result is None:
         return RegisterFeatureViewPayload(feature_view=None, change=None, user_errors=user_errors(errors))
     record, change = result
-    return RegisterFeatureViewPayload(
-        feature_view=FeatureView.from_record(record), change=change, user_errors=[]
-    )
+    return RegisterFeatureViewPayload(feature_view=FeatureView.from_record(record), change=change, user_errors=[])
 
 
 async def register_entity(info: Info[Context, None], input: EntityInput) -> RegisterEntityPayload:
@@ -195,9 +187,7 @@ async def create_feature_service(info: Info[Context, None], input: ServiceInput)
     if result is None:
         return FeatureServicePayload(feature_service=None, change=None, user_errors=user_errors(errors))
     record, change = result
-    return FeatureServicePayload(
-        feature_service=FeatureService.from_record(record), change=change, user_errors=[]
-    )
+    return FeatureServicePayload(feature_service=FeatureService.from_record(record), change=change, user_errors=[])
 
 
 async def delete_feature_view(info: Info[Context, None], name: ViewName) -> DeletePayload:

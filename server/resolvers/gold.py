@@ -10,12 +10,8 @@ from strawberry.types import Info
 from server.context import Context, run_blocking
 from server.schema.gold import GoldTable
 
-Namespace = Annotated[
-    str | None, strawberry.argument(description='Only tables of this namespace, e.g. "gold".')
-]
-TableName = Annotated[
-    str, strawberry.argument(description='Qualified table name, e.g. "gold.customer_aggregates".')
-]
+Namespace = Annotated[str | None, strawberry.argument(description='Only tables of this namespace, e.g. "gold".')]
+TableName = Annotated[str, strawberry.argument(description='Qualified table name, e.g. "gold.customer_aggregates".')]
 
 
 async def gold_tables(info: Info[Context, None], namespace: Namespace = None) -> list[GoldTable]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Generic, NewType, Optional, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Annotated, Generic, NewType, Optional, TypeVar, Union
 
 import strawberry
 
@@ -10,6 +11,7 @@ from server.services.errors import ErrorCode
 from server.services.errors import UserError as UserErrorRecord
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 strawberry.enum(ErrorCode, description="What went wrong, in a form a client can branch on.")
 
@@ -54,17 +56,26 @@ class UserError:
 
 
 def user_errors(errors: list[UserErrorRecord]) -> list[UserError]:
-    return [
-        UserError(field=list(e.field) if e.field else None, message=e.message, code=e.code) for e in errors
-    ]
+    return [UserError(field=list(e.field) if e.field else None, message=e.message, code=e.code) for e in errors]
+
+
+Lazy = Union[V, Callable[[], Awaitable[V]]]
+
+
+async def _resolve(value: Lazy[V]) -> V:
+    return await value() if callable(value) else value
 
 
 @strawberry.type(description="Where a page of a connection ends and whether more follow.")
 class PageInfo:
-    has_next_page: bool = strawberry.field(description="True when another page follows this one.")
-    end_cursor: str | None = strawberry.field(
+    end_cursor: Optional[str] = strawberry.field(
         description="Cursor of the last edge; pass it as `after` to get the next page."
     )
+    has_next: strawberry.Private[Lazy[bool]]
+
+    @strawberry.field(description="True when another page follows this one.")
+    async def has_next_page(self) -> bool:
+        return await _resolve(self.has_next)
 
 
 @strawberry.type(description="One item of a connection, with the cursor that points at it.")
@@ -77,14 +88,18 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]] = strawberry.field(description="The items of this page, in order.")
     page_info: PageInfo = strawberry.field(description="Where this page ends.")
-    total_count: int = strawberry.field(description="How many items match, across all pages.")
+    total: strawberry.Private[Lazy[Optional[int]]]
+
+    @strawberry.field(
+        description="How many items match, across all pages; null where the backend cannot count cheaply."
+    )
+    async def total_count(self) -> Optional[int]:
+        return await _resolve(self.total)
 
 
 @strawberry.type(description="The result of a delete.")
 class DeletePayload:
-    name: str | None = strawberry.field(
-        description="Name of the deleted object; null when nothing was deleted."
-    )
+    name: str | None = strawberry.field(description="Name of the deleted object; null when nothing was deleted.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing was deleted, if so.")
 
 

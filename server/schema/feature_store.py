@@ -20,15 +20,11 @@ from server.services.registry_records import (
     FeatureViewRecord,
 )
 
-strawberry.enum(
-    FeatureDtype, description="Value type of a feature or entity key; `_LIST` types hold arrays of it."
-)
+strawberry.enum(FeatureDtype, description="Value type of a feature or entity key; `_LIST` types hold arrays of it.")
 strawberry.enum(Change, name="RegistrationChange", description="What a registration did to the registry.")
 
 
-@strawberry.type(
-    description="A business object features describe (a customer, an order), keyed by a join key."
-)
+@strawberry.type(description="A business object features describe (a customer, an order), keyed by a join key.")
 class Entity:
     name: str = strawberry.field(description="Unique name of the entity.")
     join_key: str = strawberry.field(description="Column that identifies the entity in source tables.")
@@ -131,9 +127,7 @@ class FeatureViewProjection:
     async def features(self, info: Info[Context, None]) -> list[Feature]:
         record = await view_loader(info.context).load(self.name)
         known = {f.name: f for f in record.features} if record else {}
-        return [
-            Feature.from_record(known.get(n) or FeatureRecord(name=n, dtype=None)) for n in self.feature_names
-        ]
+        return [Feature.from_record(known.get(n) or FeatureRecord(name=n, dtype=None)) for n in self.feature_names]
 
 
 @strawberry.type(description="A named set of features a model consumes, taken from feature views.")
@@ -153,9 +147,7 @@ class FeatureService:
         return cls(
             name=r.name,
             description=r.description,
-            feature_views=[
-                FeatureViewProjection(name=p.view, feature_names=list(p.features)) for p in r.projections
-            ],
+            feature_views=[FeatureViewProjection(name=p.view, feature_names=list(p.features)) for p in r.projections],
             tags=tags(r.tags),
             owner=r.owner,
             created_at=r.created_at,
@@ -249,9 +241,7 @@ class CreateFeatureServiceInput:
 
 @strawberry.input(description="Narrows a list of feature views; all given conditions must hold.")
 class FeatureViewFilter:
-    name_contains: Optional[str] = strawberry.field(
-        default=None, description="Case-insensitive substring of the name."
-    )
+    name_contains: Optional[str] = strawberry.field(default=None, description="Case-insensitive substring of the name.")
     entity: Optional[str] = strawberry.field(
         default=None, description="Entity name or join key the view must be keyed by."
     )
@@ -263,15 +253,11 @@ class FeatureViewFilter:
 
 @strawberry.type(description="Result of registerFeatureView.")
 class RegisterFeatureViewPayload:
-    feature_view: Optional[FeatureView] = strawberry.field(
-        description="The view as registered; null on errors."
-    )
+    feature_view: Optional[FeatureView] = strawberry.field(description="The view as registered; null on errors.")
     change: Optional[Change] = strawberry.field(
         description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
     )
-    user_errors: list[UserError] = strawberry.field(
-        description="Problems with the input; nothing was written."
-    )
+    user_errors: list[UserError] = strawberry.field(description="Problems with the input; nothing was written.")
 
 
 @strawberry.type(description="Result of registerEntity.")
@@ -280,9 +266,7 @@ class RegisterEntityPayload:
     change: Optional[Change] = strawberry.field(
         description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
     )
-    user_errors: list[UserError] = strawberry.field(
-        description="Problems with the input; nothing was written."
-    )
+    user_errors: list[UserError] = strawberry.field(description="Problems with the input; nothing was written.")
 
 
 @strawberry.type(description="Result of createFeatureService.")
@@ -293,6 +277,4 @@ class FeatureServicePayload:
     change: Optional[Change] = strawberry.field(
         description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
     )
-    user_errors: list[UserError] = strawberry.field(
-        description="Problems with the input; nothing was written."
-    )
+    user_errors: list[UserError] = strawberry.field(description="Problems with the input; nothing was written.")

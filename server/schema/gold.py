@@ -14,9 +14,7 @@ from server.services.gold_catalog import GoldTableInfo
 @strawberry.type(description="One column of a gold table.")
 class Column:
     name: str = strawberry.field(description="Column name.")
-    type: str = strawberry.field(
-        description="Iceberg type name: int, long, double, string, timestamptz, list<long>..."
-    )
+    type: str = strawberry.field(description="Iceberg type name: int, long, double, string, timestamptz, list<long>...")
     nullable: bool = strawberry.field(description="Whether the column may hold nulls.")
     description: Optional[str] = strawberry.field(description="The column's documentation, if any.")
 
@@ -40,9 +38,7 @@ class GoldTable:
             name=t.name,
             namespace=t.namespace,
             table=t.table,
-            columns=[
-                Column(name=c.name, type=c.type, nullable=c.nullable, description=c.doc) for c in t.columns
-            ],
+            columns=[Column(name=c.name, type=c.type, nullable=c.nullable, description=c.doc) for c in t.columns],
             snapshot_id=str(t.snapshot_id) if t.snapshot_id is not None else None,
             snapshot_count=t.snapshot_count,
             row_count=t.row_count,

@@ -5,9 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from server.resolvers import feature_store as features
+from server.resolvers import mlflow as tracking
 
 
-@strawberry.type(description="Change the platform: register features.")
+@strawberry.type(description="Change the platform: register features, manage experiments and models.")
 class Mutation:
     register_feature_view = strawberry.field(
         resolver=features.register_feature_view,
@@ -27,4 +28,23 @@ class Mutation:
     )
     delete_feature_service = strawberry.field(
         resolver=features.delete_feature_service, description="Delete a feature service."
+    )
+    create_experiment = strawberry.field(
+        resolver=tracking.create_experiment, description="Create an MLflow experiment."
+    )
+    set_experiment_tag = strawberry.field(
+        resolver=tracking.set_experiment_tag, description="Set a tag on an experiment."
+    )
+    set_model_alias = strawberry.field(
+        resolver=tracking.set_model_alias,
+        description="Point an alias of a registered model at a version (moving it if it exists).",
+    )
+    delete_model_alias = strawberry.field(
+        resolver=tracking.delete_model_alias, description="Remove an alias from a registered model."
+    )
+    set_model_version_tag = strawberry.field(
+        resolver=tracking.set_model_version_tag, description="Set a tag on a model version."
+    )
+    update_registered_model = strawberry.field(
+        resolver=tracking.update_registered_model, description="Change a registered model's description."
     )

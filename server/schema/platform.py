@@ -13,9 +13,7 @@ class PlatformStatus:
     feast_available: bool = strawberry.field(description="The Feast registry answered.")
     mlflow_available: bool = strawberry.field(description="The MLflow tracking store answered.")
     catalog_available: bool = strawberry.field(description="The Iceberg gold catalog answered.")
-    feature_views: Optional[int] = strawberry.field(
-        description="Registered feature views; null if Feast is down."
-    )
+    feature_views: Optional[int] = strawberry.field(description="Registered feature views; null if Feast is down.")
     entities: Optional[int] = strawberry.field(description="Registered entities; null if Feast is down.")
     feature_services: Optional[int] = strawberry.field(
         description="Registered feature services; null if Feast is down."
@@ -26,8 +24,6 @@ class PlatformStatus:
     active_experiments: Optional[int] = strawberry.field(
         description="Active (not deleted) MLflow experiments; null if MLflow is down."
     )
-    gold_tables: Optional[int] = strawberry.field(
-        description="Tables in the gold catalog; null if it is down."
-    )
+    gold_tables: Optional[int] = strawberry.field(description="Tables in the gold catalog; null if it is down.")
     version: str = strawberry.field(description="Version of the Asgard server.")
     timestamp: datetime = strawberry.field(description="When this status was taken.")

@@ -6,10 +6,11 @@ import strawberry
 
 from server.resolvers import feature_store as features
 from server.resolvers import gold as gold_layer
+from server.resolvers import mlflow as tracking
 from server.resolvers import platform as platform_status
 
 
-@strawberry.type(description="Read the platform: status, gold layer, feature registry.")
+@strawberry.type(description="Read the platform: status, gold layer, feature registry, experiments and models.")
 class Query:
     platform_status = strawberry.field(
         resolver=platform_status.platform_status,
@@ -41,4 +42,26 @@ class Query:
     )
     feature_service = strawberry.field(
         resolver=features.feature_service, description="One feature service by name; null if absent."
+    )
+    experiments = strawberry.field(
+        resolver=tracking.experiments,
+        description="MLflow experiments, filtered and ordered with MLflow's syntax, paged.",
+    )
+    experiment = strawberry.field(
+        resolver=tracking.experiment, description="One experiment by id or by name; null if absent."
+    )
+    runs = strawberry.field(
+        resolver=tracking.runs,
+        description="MLflow runs of some or all experiments, filtered, ordered, paged.",
+    )
+    run = strawberry.field(resolver=tracking.run, description="One run by id; null if absent.")
+    registered_models = strawberry.field(
+        resolver=tracking.registered_models, description="Registered models, filtered and paged."
+    )
+    registered_model = strawberry.field(
+        resolver=tracking.registered_model, description="One registered model by name; null if absent."
+    )
+    model_version = strawberry.field(
+        resolver=tracking.model_version,
+        description="One version of a registered model, by number or alias; null if absent.",
     )

@@ -97,13 +97,9 @@ def build_source(view: FeatureViewRecord, gold: GoldCatalog) -> IcebergSource:
     )
 
 
-def build_feature_view(
-    view: FeatureViewRecord, entities: tuple[EntityRecord, ...], gold: GoldCatalog
-) -> FeatureView:
+def build_feature_view(view: FeatureViewRecord, entities: tuple[EntityRecord, ...], gold: GoldCatalog) -> FeatureView:
     # Join keys go in the schema too: otherwise Feast reads the table to infer their types.
-    key_fields = [
-        Field(name=e.join_key, dtype=feast_type(e.value_type or FeatureDtype.STRING)) for e in entities
-    ]
+    key_fields = [Field(name=e.join_key, dtype=feast_type(e.value_type or FeatureDtype.STRING)) for e in entities]
     feature_fields = [
         Field(name=f.name, dtype=feast_type(f.dtype), description=f.description)
         for f in view.features

@@ -139,9 +139,7 @@ class FeatureRegistry:
                 change = Change.UPDATED
             view = fo.build_feature_view(plan.view, plan.entities, self._gold)
             new_entities = [fo.build_entity(e) for e in plan.new_entities]
-            self._apply(
-                [*new_entities, view], undo=lambda: self._undo_view(spec.name, existing, plan.new_entities)
-            )
+            self._apply([*new_entities, view], undo=lambda: self._undo_view(spec.name, existing, plan.new_entities))
             return self._reload().views[spec.name], change
 
     def register_entity(self, spec: EntitySpec) -> tuple[EntityRecord, Change]:
@@ -167,10 +165,7 @@ class FeatureRegistry:
             change = _change(_definition(existing) if existing else None, record)
             if change is Change.UNCHANGED:
                 return existing, change  # type: ignore[return-value]
-            views = {
-                p.view: self.store.registry.get_feature_view(p.view, self._project)
-                for p in record.projections
-            }
+            views = {p.view: self.store.registry.get_feature_view(p.view, self._project) for p in record.projections}
             service = fo.build_feature_service(record, views)
             self._apply([service], undo=lambda: self._restore_service(spec.name, existing))
             return self._reload().services[spec.name], change
@@ -180,9 +175,7 @@ class FeatureRegistry:
             snap = self._reload()
             view = snap.views.get(name)
             if view is None:
-                raise UserErrors(
-                    [user_error(ErrorCode.NOT_FOUND, f"feature view {name!r} does not exist", "name")]
-                )
+                raise UserErrors([user_error(ErrorCode.NOT_FOUND, f"feature view {name!r} does not exist", "name")])
             users = snap.services_using(name)
             if users:
                 raise UserErrors(
@@ -206,9 +199,7 @@ class FeatureRegistry:
             snap = self._reload()
             service = snap.services.get(name)
             if service is None:
-                raise UserErrors(
-                    [user_error(ErrorCode.NOT_FOUND, f"feature service {name!r} does not exist", "name")]
-                )
+                raise UserErrors([user_error(ErrorCode.NOT_FOUND, f"feature service {name!r} does not exist", "name")])
             self.store.registry.delete_feature_service(name, self._project, commit=True)
             self._reload()
             return service
@@ -228,9 +219,7 @@ class FeatureRegistry:
             self._reload()
             raise
 
-    def _undo_view(
-        self, name: str, previous: FeatureViewRecord | None, new_entities: tuple[EntityRecord, ...]
-    ) -> None:
+    def _undo_view(self, name: str, previous: FeatureViewRecord | None, new_entities: tuple[EntityRecord, ...]) -> None:
         registry = self.store.registry
         if previous is None:
             _ignore_missing(registry.delete_feature_view, name, self._project)
@@ -251,10 +240,7 @@ class FeatureRegistry:
         if previous is None:
             _ignore_missing(self.store.registry.delete_feature_service, name, self._project)
         else:
-            views = {
-                p.view: self.store.registry.get_feature_view(p.view, self._project)
-                for p in previous.projections
-            }
+            views = {p.view: self.store.registry.get_feature_view(p.view, self._project) for p in previous.projections}
             self.store.apply([fo.build_feature_service(previous, views)])
 
 

@@ -226,9 +226,7 @@ def _check_entities(
     return errors, resolved, new
 
 
-def _check_features(
-    spec: FeatureViewSpec, table: GoldTableInfo | None, reserved: set[str]
-) -> list[UserError]:
+def _check_features(spec: FeatureViewSpec, table: GoldTableInfo | None, reserved: set[str]) -> list[UserError]:
     errors: list[UserError] = []
     if not spec.features:
         errors.append(user_error(ErrorCode.INVALID_VALUE, "at least one feature is required", "features"))
@@ -242,9 +240,7 @@ def _check_features(
             continue
         if i in dupes:
             errors.append(
-                user_error(
-                    ErrorCode.DUPLICATE, f"feature {feature.name!r} is given twice", "features", i, "name"
-                )
+                user_error(ErrorCode.DUPLICATE, f"feature {feature.name!r} is given twice", "features", i, "name")
             )
             continue
         if feature.name in reserved:
@@ -294,9 +290,7 @@ def plan_feature_view(
     """Check a registration against the gold table and the registry; plan it when it is valid."""
     errors = check_name(spec.name, "name")
     if spec.ttl_seconds is not None and spec.ttl_seconds < 0:
-        errors.append(
-            user_error(ErrorCode.INVALID_VALUE, "ttlSeconds must be 0 (no expiry) or more", "ttlSeconds")
-        )
+        errors.append(user_error(ErrorCode.INVALID_VALUE, "ttlSeconds must be 0 (no expiry) or more", "ttlSeconds"))
     errors += check_tags(spec.tags)
     source_errors = _check_source(spec, table, catalog_name)
     errors += source_errors
@@ -367,9 +361,7 @@ def plan_feature_service(
     errors = check_name(spec.name, "name")
     errors += check_tags(spec.tags)
     if not spec.projections:
-        errors.append(
-            user_error(ErrorCode.INVALID_VALUE, "at least one feature view is required", "featureViews")
-        )
+        errors.append(user_error(ErrorCode.INVALID_VALUE, "at least one feature view is required", "featureViews"))
     dupes = set(_duplicates([p.view for p in spec.projections]))
     projections = []
     for i, projection in enumerate(spec.projections):

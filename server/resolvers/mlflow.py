@@ -1,0 +1,234 @@
+"""Resolvers of the MLflow fields: searches map onto MLflow page tokens, writes onto the client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+import strawberry
+from strawberry.types import Info
+
+from server.context import Context, run_blocking
+from server.resolvers.pagination import token_page
+from server.schema.common import After, Connection, DeletePayload, First, tag_pairs, user_errors
+from server.schema.mlflow import (
+    CreateExperimentInput,
+    DeleteModelAliasInput,
+    Experiment,
+    ExperimentPayload,
+    Filter,
+    LifecycleView,
+    ModelVersion,
+    ModelVersionPayload,
+    OrderBy,
+    RegisteredModel,
+    RegisteredModelPayload,
+    Run,
+    SetExperimentTagInput,
+    SetModelAliasInput,
+    SetModelVersionTagInput,
+    UpdateRegisteredModelInput,
+    View,
+    runs_page,
+)
+from server.services.errors import ErrorCode, RequestError, UserError, UserErrors, user_error
+from server.services.mlflow_records import ExperimentRecord, Page, RegisteredModelRecord
+
+T = TypeVar("T")
+
+
+async def _write(call: Callable[..., T], *args: object) -> tuple[T | None, list[UserError]]:
+    try:
+        return await run_blocking(call, *args), []
+    except UserErrors as refused:
+        return None, refused.errors
+
+
+# ---- queries ------------------------------------------------------------------------------------
+
+
+async def experiments(
+    info: Info[Context, None],
+    filter: Filter = None,
+    order_by: OrderBy = None,
+    view: View = LifecycleView.ACTIVE_ONLY,
+    first: First = None,
+    after: After = None,
+) -> Connection[Experiment]:
+    mlflow = info.context.services.mlflow
+
+    def fetch(max_results: int, token: str | None) -> Page[ExperimentRecord]:
+        return mlflow.search_experiments(filter, order_by, view.value, max_results, token)
+
+    async def total() -> int:
+        return await run_blocking(_count, fetch)
+
+    return await token_page(fetch, Experiment.from_record, first, after, info.context.settings.limits, total=total)
+
+
+def _count(fetch: Callable[[int, str | None], Page[T]]) -> int:
+    count, token = 0, None
+    while True:
+        page = fetch(1000, token)
+        count += len(page.items)
+        token = page.next_token
+        if not token:
+            return count
+
+
+async def experiment(
+    info: Info[Context, None],
+    id: Annotated[strawberry.ID | None, strawberry.argument(description="Experiment id.")] = None,
+    name: Annotated[str | None, strawberry.argument(description="Experiment name.")] = None,
+) -> Experiment | None:
+    if (id is None) == (name is None):
+        raise RequestError("give exactly one of id and name", field="id" if id is not None else "name")
+    mlflow = info.context.services.mlflow
+    found = await (
+        run_blocking(mlflow.experiment, str(id)) if id is not None else run_blocking(mlflow.experiment_by_name, name)
+    )
+    return Experiment.from_record(found) if found else None
+
+
+async def runs(
+    info: Info[Context, None],
+    experiment_ids: Annotated[
+        list[strawberry.ID] | None,
+        strawberry.argument(description="Experiments to search; all active ones when null."),
+    ] = None,
+    filter: Filter = None,
+    order_by: OrderBy = None,
+    view: View = LifecycleView.ACTIVE_ONLY,
+    first: First = None,
+    after: After = None,
+) -> Connection[Run]:
+    ids = [str(i) for i in experiment_ids] if experiment_ids is not None else None
+    return await runs_page(info, ids, filter, order_by, view, first, after)
+
+
+async def run(
+    info: Info[Context, None], id: Annotated[strawberry.ID, strawberry.argument(description="Run id.")]
+) -> Run | None:
+    found = await run_blocking(info.context.services.mlflow.run, str(id))
+    return Run.from_record(found) if found else None
+
+
+async def registered_models(
+    info: Info[Context, None],
+    filter: Annotated[
+        str | None, strawberry.argument(description="MLflow filter, e.g. \"name LIKE 'churn%'\".")
+    ] = None,
+    order_by: OrderBy = None,
+    first: First = None,
+    after: After = None,
+) -> Connection[RegisteredModel]:
+    mlflow = info.context.services.mlflow
+
+    def fetch(max_results: int, token: str | None) -> Page[RegisteredModelRecord]:
+        return mlflow.search_registered_models(filter, order_by, max_results, token)
+
+    async def total() -> int:
+        return await run_blocking(_count, fetch)
+
+    return await token_page(fetch, RegisteredModel.from_record, first, after, info.context.settings.limits, total=total)
+
+
+ModelName = Annotated[str, strawberry.argument(description="Name of the registered model.")]
+
+
+async def registered_model(info: Info[Context, None], name: ModelName) -> RegisteredModel | None:
+    found = await run_blocking(info.context.services.mlflow.registered_model, name)
+    return RegisteredModel.from_record(found) if found else None
+
+
+async def model_version(
+    info: Info[Context, None],
+    model: ModelName,
+    version: Annotated[int | None, strawberry.argument(description="Version number.")] = None,
+    alias: Annotated[str | None, strawberry.argument(description="Alias, e.g. champion.")] = None,
+) -> ModelVersion | None:
+    if (version is None) == (alias is None):
+        raise RequestError("give exactly one of version and alias", field="version")
+    mlflow = info.context.services.mlflow
+    if version is not None:
+        found = await run_blocking(mlflow.model_version, model, version)
+    else:
+        found = await run_blocking(mlflow.model_version_by_alias, model, alias)
+    return ModelVersion.from_record(found) if found else None
+
+
+# ---- mutations ----------------------------------------------------------------------------------
+
+
+async def create_experiment(
+    info: Info[Context, None],
+    input: Annotated[CreateExperimentInput, strawberry.argument(description="The experiment to create.")],
+) -> ExperimentPayload:
+    found, errors = await _write(info.context.services.mlflow.create_experiment, input.name, tag_pairs(input.tags))
+    return ExperimentPayload(
+        experiment=Experiment.from_record(found) if found else None, user_errors=user_errors(errors)
+    )
+
+
+async def set_experiment_tag(
+    info: Info[Context, None],
+    input: Annotated[SetExperimentTagInput, strawberry.argument(description="The tag to set.")],
+) -> ExperimentPayload:
+    found, errors = await _write(
+        info.context.services.mlflow.set_experiment_tag, str(input.experiment_id), input.key, input.value
+    )
+    return ExperimentPayload(
+        experiment=Experiment.from_record(found) if found else None, user_errors=user_errors(errors)
+    )
+
+
+async def set_model_alias(
+    info: Info[Context, None],
+    input: Annotated[SetModelAliasInput, strawberry.argument(description="The alias and its version.")],
+) -> ModelVersionPayload:
+    found, errors = await _write(info.context.services.mlflow.set_model_alias, input.model, input.alias, input.version)
+    return ModelVersionPayload(
+        model_version=ModelVersion.from_record(found) if found else None, user_errors=user_errors(errors)
+    )
+
+
+async def delete_model_alias(
+    info: Info[Context, None],
+    input: Annotated[
+        DeleteModelAliasInput | None, strawberry.argument(description="The alias to remove (preferred form).")
+    ] = None,
+    model: Annotated[
+        str | None, strawberry.argument(description="Name of the model, when `input` is not used.")
+    ] = None,
+    alias: Annotated[str | None, strawberry.argument(description="The alias, when `input` is not used.")] = None,
+) -> DeletePayload:
+    if input is not None:
+        model, alias = input.model, input.alias
+    if model is None or alias is None:
+        missing = user_error(ErrorCode.INVALID_VALUE, "give input { model alias } (or model and alias)", "model")
+        return DeletePayload(name=None, user_errors=user_errors([missing]))
+    found, errors = await _write(info.context.services.mlflow.delete_model_alias, model, alias)
+    return DeletePayload(name=found, user_errors=user_errors(errors))
+
+
+async def set_model_version_tag(
+    info: Info[Context, None],
+    input: Annotated[SetModelVersionTagInput, strawberry.argument(description="The tag to set.")],
+) -> ModelVersionPayload:
+    found, errors = await _write(
+        info.context.services.mlflow.set_model_version_tag, input.model, input.version, input.key, input.value
+    )
+    return ModelVersionPayload(
+        model_version=ModelVersion.from_record(found) if found else None, user_errors=user_errors(errors)
+    )
+
+
+async def update_registered_model(
+    info: Info[Context, None],
+    input: Annotated[UpdateRegisteredModelInput, strawberry.argument(description="The new attributes.")],
+) -> RegisteredModelPayload:
+    found, errors = await _write(info.context.services.mlflow.update_registered_model, input.name, input.description)
+    return RegisteredModelPayload(
+        registered_model=RegisteredModel.from_record(found) if found else None,
+        user_errors=user_errors(errors),
+    )
