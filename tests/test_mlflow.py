@@ -255,7 +255,10 @@ def test_experiment_and_model_mutations(client, trained, services):
     }
     """
     updated = gql(client, update, {"input": {"name": trained["model"], "description": "Churn classifier"}}).data
-    assert updated["updateRegisteredModel"] == {"registeredModel": {"description": "Churn classifier"}, "userErrors": []}
+    assert updated["updateRegisteredModel"] == {
+        "registeredModel": {"description": "Churn classifier"},
+        "userErrors": [],
+    }
     unknown = gql(client, update, {"input": {"name": "nope_model", "description": "x"}}).data
     assert unknown["updateRegisteredModel"]["userErrors"] == [{"field": ["name"], "code": "NOT_FOUND"}]
 

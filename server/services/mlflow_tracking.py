@@ -46,6 +46,13 @@ class TrackingCounts:
     active_experiments: int
 
 
+def _token(token: str | bytes | None) -> str | None:
+    """MLflow hands out page tokens as str or bytes, depending on the store."""
+    if not token:
+        return None
+    return token.decode() if isinstance(token, bytes) else token
+
+
 def _code(error: Exception) -> str:
     return str(getattr(error, "error_code", ""))
 
@@ -249,7 +256,7 @@ class MlflowTracking:
             order_by=order_by,
             page_token=token,
         )
-        return Page([experiment_record(e) for e in page], page.token or None)
+        return Page([experiment_record(e) for e in page], _token(page.token))
 
     def experiment(self, experiment_id: str) -> ExperimentRecord | None:
         found = self._get("get_experiment", experiment_id)
@@ -293,7 +300,7 @@ class MlflowTracking:
             order_by=order_by,
             page_token=token,
         )
-        return Page([run_record(r) for r in page], page.token or None)
+        return Page([run_record(r) for r in page], _token(page.token))
 
     def run(self, run_id: str) -> RunRecord | None:
         found = self._get("get_run", run_id)
@@ -366,7 +373,7 @@ class MlflowTracking:
             max_results=max_results,
             page_token=token,
         )
-        return Page([registered_model_record(m) for m in page], page.token or None)
+        return Page([registered_model_record(m) for m in page], _token(page.token))
 
     def registered_model(self, name: str) -> RegisteredModelRecord | None:
         found = self._get("get_registered_model", name)
@@ -380,7 +387,7 @@ class MlflowTracking:
             max_results=max_results,
             page_token=token,
         )
-        return Page([model_version_record(v) for v in page], page.token or None)
+        return Page([model_version_record(v) for v in page], _token(page.token))
 
     def latest_versions(self, names: list[str]) -> dict[str, ModelVersionRecord]:
         latest: dict[str, ModelVersionRecord] = {}

@@ -1,0 +1,85 @@
+"""Paging MLflow through GraphQL cursors, and nested lookups that do not multiply MLflow calls."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import gql, unique
+from tests.test_mlflow import train
+
+RUNS = 1500
+
+PAGE = """
+query($ids: [ID!], $after: String) {
+  runs(experimentIds: $ids, first: 100, after: $after, orderBy: ["attributes.start_time ASC"]) {
+    pageInfo { hasNextPage endCursor }
+    edges { cursor node { id } }
+  }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def many_runs(services):
+    client = services.mlflow.client()
+    experiment_id = client.create_experiment(
+        unique("many_runs"), artifact_location=f"{services.mlflow.artifact_root}/many"
+    )
+    ids = [client.create_run(experiment_id, start_time=1_700_000_000_000 + i).info.run_id for i in range(RUNS)]
+    return experiment_id, ids
+
+
+def test_walking_1500_runs_returns_each_exactly_once(client, many_runs):
+    experiment_id, ids = many_runs
+    seen, after, pages = [], None, 0
+    while True:
+        page = gql(client, PAGE, {"ids": [experiment_id], "after": after}).data["runs"]
+        pages += 1
+        seen += [e["node"]["id"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert pages == RUNS // 100
+    assert seen == ids
+
+
+def test_an_edge_cursor_resumes_right_after_its_edge(client, many_runs):
+    experiment_id, ids = many_runs
+    first = gql(client, PAGE, {"ids": [experiment_id]}).data["runs"]["edges"]
+    resumed = gql(client, PAGE, {"ids": [experiment_id], "after": first[41]["cursor"]}).data["runs"]["edges"]
+    assert [e["node"]["id"] for e in resumed] == ids[42:142]
+
+
+def test_foreign_cursor_and_oversized_page_are_bad_user_input(client):
+    bad = gql(client, PAGE, {"after": "bm9wZQ=="}, errors=True)
+    assert bad.codes() == ["BAD_USER_INPUT"]
+    big = gql(client, "{ runs(first: 101) { edges { cursor } } }", errors=True)
+    assert big.codes() == ["BAD_USER_INPUT"]
+
+
+def test_a_page_of_runs_with_nested_objects_costs_a_bounded_number_of_mlflow_calls(client, services, many_runs):
+    experiment_id, _ = many_runs
+    trained_experiment, trained_model = unique("n1_exp"), unique("n1_model")
+    train(services.mlflow.tracking_uri, trained_experiment, trained_model, f"{services.mlflow.artifact_root}/n1")
+    other = services.mlflow.experiment_by_name(trained_experiment)
+    query = """
+    query($ids: [ID!]) {
+      runs(experimentIds: $ids, first: 100, orderBy: ["attributes.start_time DESC"]) {
+        edges { node { id experiment { name } modelVersions { version run { id } } loggedModels { id } } }
+      }
+    }
+    """
+    before = sum(services.mlflow.calls.values())
+    data = gql(client, query, {"ids": [experiment_id, other.id]}).data["runs"]["edges"]
+    spent = sum(services.mlflow.calls.values()) - before
+    assert len(data) == 100
+    assert {e["node"]["experiment"]["name"] for e in data} == {
+        trained_experiment,
+        services.mlflow.experiment(experiment_id).name,
+    }
+    with_versions = [e for e in data if e["node"]["modelVersions"]]
+    assert len(with_versions) == 2
+    assert all(e["node"]["loggedModels"] for e in with_versions)
+    # search_runs, one experiment search, one model-version search, one logged-model search, and one
+    # batched run lookup for the versions' runs: not 1 + 100 + 100
+    assert spent <= 8, dict(services.mlflow.calls)

@@ -1,0 +1,125 @@
+"""The remote-tracking path: a real `mlflow server` process on a free loopback port.
+
+Full MLflow cannot share a venv with Strawberry (it pins graphql-core < 3.3), so the server runs
+from the helper venv that `make test` builds (ASGARD_TEST_MLFLOW_SERVER names its `mlflow`).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+from starlette.testclient import TestClient
+
+from server.app import create_app
+from server.services.mlflow_tracking import MlflowTracking
+from tests.conftest import gql, unique
+from tests.test_e2e_server import _free_port
+from tests.test_mlflow import train
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _mlflow_executable() -> str:
+    exe = os.environ.get("ASGARD_TEST_MLFLOW_SERVER") or str(ROOT / ".venv-mlflow-server" / "bin" / "mlflow")
+    if not Path(exe).exists():
+        pytest.fail(f"no MLflow server executable at {exe}: run `make test`, which builds the helper venv")
+    return exe
+
+
+@pytest.fixture(scope="module")
+def mlflow_server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("mlflow-server")
+    port = _free_port()
+    log = open(data / "server.log", "w")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [
+            _mlflow_executable(),
+            "server",
+            "--backend-store-uri",
+            f"sqlite:///{data / 'mlflow.db'}",
+            "--artifacts-destination",
+            str(data / "artifacts"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise AssertionError((data / "server.log").read_text()[-4000:])
+        time.sleep(0.5)
+    yield url
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def remote_client(settings, services, mlflow_server):
+    remote_settings = replace(settings, mlflow_tracking_uri=mlflow_server)
+    remote = replace(services, mlflow=MlflowTracking(remote_settings))
+    with TestClient(create_app(remote_settings, remote)) as client:
+        yield client
+
+
+def test_everything_reads_through_a_remote_tracking_server(remote_client, mlflow_server):
+    experiment, model = unique("remote_exp"), unique("remote_model")
+    runs = train(mlflow_server, experiment, model)
+    query = """
+    query($exp: String!, $model: String!, $run: ID!) {
+      experiment(name: $exp) { name runs(first: 10) { edges { node { id status } } } }
+      run(id: $run) {
+        params { key value }
+        metricHistory(key: "loss") { step }
+        artifacts { path isDir }
+        loggedModels { name }
+        modelVersions { version }
+      }
+      registeredModel(name: $model) { versions { edges { node { version } } } latestVersion { version } }
+      modelVersion(model: $model, version: 1) { run { id } signature { inputs { name type } } }
+      platformStatus { mlflowAvailable registeredModels activeExperiments }
+    }
+    """
+    data = gql(remote_client, query, {"exp": experiment, "model": model, "run": runs[0]}).data
+    assert {e["node"]["id"] for e in data["experiment"]["runs"]["edges"]} == set(runs)
+    run = data["run"]
+    assert {"key": "C", "value": "0.1"} in run["params"]
+    assert run["metricHistory"][-1]["step"] == 2**53 + 1
+    assert {"path": "report.json", "isDir": False} in run["artifacts"]
+    assert run["loggedModels"] == [{"name": "model"}]
+    assert run["modelVersions"] == [{"version": 1}]
+    assert [e["node"]["version"] for e in data["registeredModel"]["versions"]["edges"]] == [2, 1]
+    assert data["modelVersion"]["run"]["id"] == runs[0]
+    assert [c["name"] for c in data["modelVersion"]["signature"]["inputs"]] == ["total_orders", "total_spent"]
+    assert data["platformStatus"]["mlflowAvailable"] is True
+    assert data["platformStatus"]["registeredModels"] >= 1
+
+    alias = gql(
+        remote_client,
+        "mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { modelVersion { aliases } userErrors { code } } }",
+        {"i": {"model": model, "alias": "champion", "version": 2}},
+    ).data["setModelAlias"]
+    assert alias == {"modelVersion": {"aliases": ["champion"]}, "userErrors": []}
+    plots = gql(
+        remote_client, 'query($r: ID!) { run(id: $r) { artifacts(path: "plots") { path size } } }', {"r": runs[1]}
+    ).data["run"]["artifacts"]
+    assert plots == [{"path": "plots/roc.txt", "size": 300}]
