@@ -51,6 +51,7 @@ query($id: ID!, $path: String) {
     loggedModels { id name status }
     modelVersions { model version }
     experiment { id name }
+    datasets { name digest sourceType context }
   }
 }
 """
@@ -105,6 +106,7 @@ def test_run_details(client, trained):
     assert [h["step"] for h in history][:10] == list(range(10))
     assert history[0]["value"] == pytest.approx(1.0)
     assert run["experiment"]["name"] == trained["experiment"]
+    assert [(d["name"], d["context"], d["sourceType"]) for d in run["datasets"]] == [("customers", "training", "code")]
     assert run["loggedModels"][0]["name"] == "model"
     assert run["modelVersions"] == [{"model": trained["model"], "version": 1}]
 

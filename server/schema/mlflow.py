@@ -78,6 +78,14 @@ class Metric:
         return cls(key=m.key, value=finite(m.value), step=m.step, timestamp=ms(m.timestamp))
 
 
+@strawberry.type(description="A dataset a run used.")
+class RunDataset:
+    name: str = strawberry.field(description="Dataset name.")
+    digest: str = strawberry.field(description="Digest identifying the dataset's content.")
+    source_type: str = strawberry.field(description="Kind of source, e.g. local, http, delta.")
+    context: Optional[str] = strawberry.field(description="How the run used it: training, evaluation...")
+
+
 @strawberry.type(description="A file or directory among a run's artifacts.")
 class Artifact:
     path: str = strawberry.field(description="Path relative to the run's artifact root.")
@@ -123,6 +131,7 @@ class Run:
     params: list[Param] = strawberry.field(description="Parameters, by name.")
     metrics: list[Metric] = strawberry.field(description="Latest value of each metric, by name.")
     tags: list[Tag] = strawberry.field(description="Tags, including MLflow's own mlflow.* tags.")
+    datasets: list[RunDataset] = strawberry.field(description="Datasets the run logged as inputs.")
     record: strawberry.Private[RunRecord]
 
     @classmethod
@@ -139,6 +148,10 @@ class Run:
             params=[Param(key=k, value=v) for k, v in r.params],
             metrics=[Metric.from_record(m) for m in r.metrics],
             tags=tags(r.tags),
+            datasets=[
+                RunDataset(name=d.name, digest=d.digest, source_type=d.source_type, context=d.context)
+                for d in r.datasets
+            ],
             record=r,
         )
 

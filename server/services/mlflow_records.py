@@ -38,6 +38,14 @@ class MetricRecord:
 
 
 @dataclass(frozen=True)
+class DatasetRecord:
+    name: str
+    digest: str
+    source_type: str
+    context: str | None
+
+
+@dataclass(frozen=True)
 class RunRecord:
     id: str
     name: str
@@ -50,6 +58,7 @@ class RunRecord:
     params: Tags
     metrics: tuple[MetricRecord, ...]
     tags: Tags
+    datasets: tuple[DatasetRecord, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from server.services.errors import ErrorCode, RequestError, UserError, UserError
 from server.services.mlflow_records import (
     ArtifactRecord,
     ColumnSpec,
+    DatasetRecord,
     ExperimentRecord,
     LoggedModelRecord,
     MetricRecord,
@@ -117,7 +118,14 @@ def run_record(r: Any) -> RunRecord:
             sorted((MetricRecord(m.key, m.value, m.timestamp, m.step) for m in metrics), key=lambda m: m.key)
         ),
         tags=tags_of(data.tags),
+        datasets=tuple(_dataset_record(d) for d in getattr(getattr(r, "inputs", None), "dataset_inputs", None) or ()),
     )
+
+
+def _dataset_record(dataset_input: Any) -> DatasetRecord:
+    d = dataset_input.dataset
+    context = next((t.value for t in dataset_input.tags or () if t.key == "mlflow.data.context"), None)
+    return DatasetRecord(name=d.name, digest=d.digest, source_type=d.source_type, context=context)
 
 
 def registered_model_record(m: Any) -> RegisteredModelRecord:

@@ -33,6 +33,7 @@ for i, c in enumerate((0.1, 1.0)):
         mlflow.log_metric("loss", 0.01, step=2**53 + 1)
         mlflow.log_metric("accuracy", 0.9 + i / 100)
         mlflow.set_tag("purpose", "test")
+        mlflow.log_input(mlflow.data.from_pandas(X, name="customers"), context="training")
         with tempfile.TemporaryDirectory() as tmp:
             with open(os.path.join(tmp, "report.json"), "w") as f:
                 json.dump({"c": c}, f)
