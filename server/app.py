@@ -28,9 +28,12 @@ READY_TIMEOUT_SECONDS = 5.0
 
 def create_services(settings: Settings) -> Services:
     """Open every backend once for the process (slow: imports Feast and MLflow)."""
+    from server.jobs.events import JobEvents
+    from server.jobs.runner import JobRunner
+    from server.jobs.store import JobStore
     from server.services.feature_registry import FeatureRegistry
     from server.services.gold_catalog import GoldCatalog
-    from server.services.mlflow_tracking import MlflowTracking
+    from server.services.mlflow_tracking import JobTracking, MlflowTracking
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     gold = GoldCatalog(settings)
@@ -38,7 +41,12 @@ def create_services(settings: Settings) -> Services:
     registry = FeatureRegistry(settings, gold)
     mlflow = MlflowTracking(settings)
     mlflow.client()
-    return Services(settings=settings, gold=gold, registry=registry, mlflow=mlflow)
+    jobs = JobStore(settings.jobs.db_url)
+    events = JobEvents()
+    runner = JobRunner(settings, jobs, JobTracking(mlflow), events)
+    return Services(
+        settings=settings, gold=gold, registry=registry, mlflow=mlflow, jobs=jobs, job_events=events, runner=runner
+    )
 
 
 class GraphQLApp(GraphQL[Context, None]):
@@ -92,6 +100,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
                 _check("registry", s.registry.ping),
                 _check("goldCatalog", s.gold.ping),
                 _check("mlflow", s.mlflow.ping),
+                _check("jobs", s.jobs.ping),
             )
         )
         ready = all(v == "ok" for v in checks.values())
@@ -103,13 +112,18 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         holder["services"] = services if services is not None else await run_blocking(create_services, settings)
+        runner = holder["services"].runner
+        await run_blocking(runner.start)
         graphql_endpoint.app = GraphQLApp(
             holder["services"],
             schema=schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
         )
-        yield
+        try:
+            yield
+        finally:
+            await run_blocking(runner.stop)
 
     app = Starlette(
         routes=[

@@ -28,6 +28,22 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class JobSettings:
+    """How training jobs run; every number is configurable."""
+
+    db_url: str = ""
+    concurrency: int = 2
+    lease_seconds: float = 30.0
+    grace_seconds: float = 5.0
+    poll_seconds: float = 1.0
+    default_timeout_seconds: int = 3600
+    max_timeout_seconds: int = 7 * 86400
+    max_script_bytes: int = 1024 * 1024
+    install_timeout_seconds: int = 900
+    allow_training: bool | None = None  # None: allowed only when serving on loopback
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything the server needs to know about where its backends live."""
 
@@ -45,10 +61,18 @@ class Settings:
     registry_cache_seconds: float = 5.0
     graphiql: bool = True
     limits: Limits = field(default_factory=Limits)
+    jobs: JobSettings = field(default_factory=JobSettings)
 
     @property
     def feast_repo_path(self) -> Path:
         return self.data_dir / "feast"
+
+    @property
+    def training_allowed(self) -> bool:
+        """Running uploaded code is remote code execution: only on loopback unless allowed."""
+        if self.jobs.allow_training is not None:
+            return self.jobs.allow_training
+        return self.host in {"127.0.0.1", "localhost", "::1"} or self.host.startswith("127.")
 
     def resolved(self) -> Settings:
         """Fill every empty backend URL with its embedded default under the data dir."""
@@ -62,6 +86,7 @@ class Settings:
             online_store=self.online_store or f"sqlite:///{data / 'online_store.db'}",
             mlflow_tracking_uri=self.mlflow_tracking_uri or f"sqlite:///{data / 'mlflow.db'}",
             mlflow_artifact_root=self.mlflow_artifact_root or (data / "mlartifacts").as_uri(),
+            jobs=replace(self.jobs, db_url=self.jobs.db_url or f"sqlite:///{data / 'jobs.db'}"),
         )
 
 
@@ -90,6 +115,20 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         max_body_bytes=_int(env, "ASGARD_MAX_BODY_BYTES", defaults.max_body_bytes),
         document_cache_size=_int(env, "ASGARD_DOCUMENT_CACHE_SIZE", defaults.document_cache_size),
     )
+    job_defaults = JobSettings()
+    allow = env.get("ASGARD_ALLOW_TRAINING")
+    jobs = JobSettings(
+        db_url=env.get("ASGARD_JOB_DB_URL", ""),
+        concurrency=_int(env, "ASGARD_JOB_CONCURRENCY", job_defaults.concurrency),
+        lease_seconds=float(env.get("ASGARD_JOB_LEASE_SECONDS") or job_defaults.lease_seconds),
+        grace_seconds=float(env.get("ASGARD_JOB_GRACE_SECONDS") or job_defaults.grace_seconds),
+        poll_seconds=float(env.get("ASGARD_JOB_POLL_SECONDS") or job_defaults.poll_seconds),
+        default_timeout_seconds=_int(env, "ASGARD_JOB_DEFAULT_TIMEOUT", job_defaults.default_timeout_seconds),
+        max_timeout_seconds=_int(env, "ASGARD_JOB_MAX_TIMEOUT", job_defaults.max_timeout_seconds),
+        max_script_bytes=_int(env, "ASGARD_MAX_SCRIPT_BYTES", job_defaults.max_script_bytes),
+        install_timeout_seconds=_int(env, "ASGARD_INSTALL_TIMEOUT", job_defaults.install_timeout_seconds),
+        allow_training=None if allow in (None, "") else _flag(env, "ASGARD_ALLOW_TRAINING", False),
+    )
     values: dict[str, object] = {
         "data_dir": Path(env.get("ASGARD_DATA_DIR") or DEFAULT_DATA_DIR),
         "host": env.get("ASGARD_HOST") or "127.0.0.1",
@@ -105,6 +144,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         "registry_cache_seconds": float(env.get("ASGARD_REGISTRY_CACHE_SECONDS") or 5.0),
         "graphiql": _flag(env, "ASGARD_GRAPHIQL", True),
         "limits": limits,
+        "jobs": jobs,
     }
     values.update({k: v for k, v in overrides.items() if v is not None})
     if not isinstance(values["data_dir"], Path):

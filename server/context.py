@@ -14,6 +14,9 @@ from starlette.websockets import WebSocket
 from server.config import Settings
 
 if TYPE_CHECKING:  # services import Feast and MLflow: keep them out of schema-only imports
+    from server.jobs.events import JobEvents
+    from server.jobs.runner import JobRunner
+    from server.jobs.store import JobStore
     from server.services.feature_registry import FeatureRegistry
     from server.services.gold_catalog import GoldCatalog
     from server.services.mlflow_tracking import MlflowTracking
@@ -29,6 +32,9 @@ class Services:
     gold: GoldCatalog
     registry: FeatureRegistry
     mlflow: MlflowTracking
+    jobs: JobStore
+    job_events: JobEvents
+    runner: JobRunner
 
 
 @dataclass

@@ -56,7 +56,7 @@ def test_healthz_and_readyz(client):
     assert ready.status_code == 200
     assert ready.json() == {
         "ready": True,
-        "checks": {"registry": "ok", "goldCatalog": "ok", "mlflow": "ok"},
+        "checks": {"registry": "ok", "goldCatalog": "ok", "mlflow": "ok", "jobs": "ok"},
     }
 
 

@@ -86,3 +86,7 @@ def run_models_loader(ctx: Context) -> DataLoader[RunRecord, list[LoggedModelRec
 
 def latest_version_loader(ctx: Context) -> DataLoader[str, ModelVersionRecord | None]:
     return _batch(ctx, "latest_versions", ctx.services.mlflow.latest_versions)
+
+
+def model_version_loader(ctx: Context) -> DataLoader[tuple[str, int], ModelVersionRecord | None]:
+    return _batch(ctx, "model_versions", ctx.services.mlflow.versions_by_keys)

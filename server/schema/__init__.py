@@ -13,6 +13,7 @@ from server.observability import Metrics, OperationObserver
 from server.schema.limits import DocumentLimits
 from server.schema.mutation import Mutation
 from server.schema.query import Query
+from server.schema.subscription import Subscription
 
 
 class Schema(strawberry.Schema):
@@ -29,6 +30,7 @@ def build_schema(limits: Limits | None = None, metrics: Metrics | None = None) -
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         config=StrawberryConfig(batching_config={"max_operations": 10}),
         extensions=[
             lambda: DocumentLimits(limits),

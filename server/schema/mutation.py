@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from server.resolvers import feature_store as features
+from server.resolvers import jobs as training
 from server.resolvers import mlflow as tracking
 
 
@@ -47,4 +48,12 @@ class Mutation:
     )
     update_registered_model = strawberry.field(
         resolver=tracking.update_registered_model, description="Change a registered model's description."
+    )
+    submit_training_job = strawberry.field(
+        resolver=training.submit_training_job,
+        description="Queue a training script; it runs as a tracked job with its own MLflow run.",
+    )
+    cancel_training_job = strawberry.field(
+        resolver=training.cancel_training_job,
+        description="Cancel a job: a queued one at once, a running one by stopping its whole process group.",
     )

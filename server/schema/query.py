@@ -6,6 +6,7 @@ import strawberry
 
 from server.resolvers import feature_store as features
 from server.resolvers import gold as gold_layer
+from server.resolvers import jobs as training
 from server.resolvers import mlflow as tracking
 from server.resolvers import platform as platform_status
 
@@ -65,3 +66,8 @@ class Query:
         resolver=tracking.model_version,
         description="One version of a registered model, by number or alias; null if absent.",
     )
+    training_jobs = strawberry.field(
+        resolver=training.training_jobs,
+        description="Training jobs, newest first, filtered by state, experiment or model, paged.",
+    )
+    training_job = strawberry.field(resolver=training.training_job, description="One training job; null if absent.")

@@ -406,6 +406,16 @@ class MlflowTracking:
                     latest[record.name] = record
         return latest
 
+    def versions_by_keys(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], ModelVersionRecord]:
+        wanted = set(keys)
+        found: dict[tuple[str, int], ModelVersionRecord] = {}
+        for chunk in _chunks(sorted({name for name, _ in keys})):
+            for version in self._all("search_model_versions", filter_string=in_filter("name", chunk)):
+                record = model_version_record(version)
+                if (record.name, record.version) in wanted:
+                    found[(record.name, record.version)] = record
+        return found
+
     def model_version(self, name: str, version: int) -> ModelVersionRecord | None:
         found = self._get("get_model_version", name, str(version))
         return model_version_record(found) if found else None
@@ -541,6 +551,51 @@ class MlflowTracking:
         updated = self.registered_model(name)
         assert updated is not None
         return updated
+
+
+class JobTracking:
+    """What the job runner asks of MLflow: a run per job, then the model it logged, registered."""
+
+    def __init__(self, tracking: MlflowTracking) -> None:
+        self.tracking = tracking
+
+    def start_run(self, experiment_name: str, run_name: str, tags: dict[str, str]) -> tuple[str, str]:
+        """Create the job's run first (so the script resumes it); returns (experiment id, run id)."""
+        t = self.tracking
+        experiment = t.experiment_by_name(experiment_name)
+        experiment_id = experiment.id if experiment else t.create_experiment(experiment_name, ()).id
+        run = t._call("create_run", experiment_id, run_name=run_name, tags=tags)
+        return experiment_id, run.info.run_id
+
+    def end_run(self, run_id: str, status: str) -> None:
+        """Close the run with the job's outcome, unless the script already closed it."""
+        run = self.tracking.run(run_id)
+        if run is not None and run.status in {"RUNNING", "SCHEDULED"}:
+            self.tracking._call("set_terminated", run_id, status)
+
+    def register_run_model(self, run_id: str, model_name: str) -> tuple[int | None, str | None]:
+        """(version, warning): the version the script registered itself, or a new version of the model
+        the run logged, or a warning when the run logged none."""
+        t = self.tracking
+        own = [v for v in t.model_versions_by_runs([run_id])[run_id] if v.name == model_name]
+        if own:
+            return max(v.version for v in own), None
+        run = t.run(run_id)
+        assert run is not None
+        models = t.logged_models_by_runs([run])[run_id]
+        if not models:
+            return None, f"the run logged no model, so nothing was registered as {model_name!r}"
+        model = max(models, key=lambda m: m.creation_time or 0)
+        if t.registered_model(model_name) is None:
+            from mlflow.exceptions import MlflowException
+
+            try:
+                t._call("create_registered_model", model_name)
+            except MlflowException as error:
+                if _code(error) != "RESOURCE_ALREADY_EXISTS":
+                    raise
+        version = t._call("create_model_version", model_name, f"models:/{model.id}", run_id=run_id, model_id=model.id)
+        return int(version.version), None
 
 
 def check_alias(alias: str) -> list[UserError]:

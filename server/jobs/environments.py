@@ -1,0 +1,146 @@
+"""Python environments for jobs: the server's own when it satisfies the requirements, otherwise a
+virtualenv per requirements set (with the server's packages visible behind its own), built once and
+cached."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import shutil
+import site
+import subprocess
+import sys
+import sysconfig
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+
+class InstallError(Exception):
+    """Requirements could not be installed; the message is pip's own last words."""
+
+
+def is_satisfied(requirement: str) -> bool:
+    """True when the server's environment already has a distribution that meets it."""
+    req = Requirement(requirement)
+    if req.marker is not None and not req.marker.evaluate():
+        return True
+    if req.url or req.extras:
+        return False
+    try:
+        installed = metadata.version(canonicalize_name(req.name))
+    except metadata.PackageNotFoundError:
+        return False
+    return req.specifier.contains(installed, prereleases=True)
+
+
+def environment_key(requirements: list[str]) -> str:
+    canonical = "\n".join(sorted(str(Requirement(r)) for r in requirements))
+    return hashlib.sha256(f"{sys.version}\n{canonical}".encode()).hexdigest()[:20]
+
+
+def _inherit_server_packages(env: Path) -> None:
+    """Make the server's own packages (MLflow, Feast, scikit-learn...) importable in `env`, after the
+    env's own: `--system-site-packages` would only reach the base interpreter, not the server's venv."""
+    own = sysconfig.get_paths()
+    target = subprocess.run(
+        [str(env / "bin" / "python"), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.strip()
+    paths = dict.fromkeys([own["purelib"], own["platlib"], *site.getsitepackages()])
+    Path(target, "_asgard_server_packages.pth").write_text("\n".join(paths) + "\n")
+
+
+class Environments:
+    """Hands out a Python executable per requirements set."""
+
+    def __init__(self, root: Path, install_timeout: float) -> None:
+        self.root = root
+        self.install_timeout = install_timeout
+        self._lock = threading.Lock()
+
+    def python_for(self, requirements: list[str], log: Callable[[str], None], cancelled: Callable[[], bool]) -> str:
+        missing = [r for r in requirements if not is_satisfied(r)]
+        if not missing:
+            if requirements:
+                log("all requirements are satisfied by the server's environment")
+            return sys.executable
+        key = environment_key(requirements)
+        env = self.root / key
+        python = env / "bin" / "python"
+        self.root.mkdir(parents=True, exist_ok=True)
+        with self._lock, open(self.root / f"{key}.lock", "w") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)  # another replica may be building the same env
+            if (env / ".ready").exists():
+                log(f"using cached environment {key} for {', '.join(missing)}")
+                return str(python)
+            self._build(env, requirements, missing, log, cancelled)
+        return str(python)
+
+    def _build(
+        self,
+        env: Path,
+        requirements: list[str],
+        missing: list[str],
+        log: Callable[[str], None],
+        cancelled: Callable[[], bool],
+    ) -> None:
+        log(f"installing {', '.join(missing)} into a new environment")
+        staging = env.with_name(f"{env.name}.tmp-{uuid.uuid4().hex[:8]}")
+        try:
+            subprocess.run(
+                [sys.executable, "-m", "venv", "--without-pip", str(staging)],
+                check=True,
+                capture_output=True,
+                timeout=120,
+            )
+            _inherit_server_packages(staging)
+            command = [
+                sys.executable, "-m", "pip", "--python", str(staging / "bin" / "python"),
+                "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off", *requirements,
+            ]  # fmt: skip
+            self._pip(command, log, cancelled)
+            (staging / ".ready").write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+            if env.exists():
+                shutil.rmtree(env)
+            staging.rename(env)
+        finally:
+            if staging.exists():
+                shutil.rmtree(staging, ignore_errors=True)
+
+    def _pip(self, command: list[str], log: Callable[[str], None], cancelled: Callable[[], bool]) -> None:
+        tail: deque[str] = deque(maxlen=15)
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + self.install_timeout
+        assert proc.stdout is not None
+        reader = threading.Thread(target=self._relay, args=(proc.stdout, log, tail), daemon=True)
+        reader.start()
+        while proc.poll() is None:
+            if cancelled():
+                proc.kill()
+                raise InstallError("cancelled while installing requirements")
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise InstallError(f"installing requirements took longer than {self.install_timeout:.0f} s")
+            time.sleep(0.2)
+        reader.join(timeout=5)
+        if proc.returncode != 0:
+            lines = [line for line in tail if line.startswith("ERROR")] or [line for line in tail if line.strip()]
+            raise InstallError("pip failed: " + " | ".join(lines[-6:]))
+
+    @staticmethod
+    def _relay(stream: object, log: Callable[[str], None], tail: deque[str]) -> None:
+        for line in stream:  # type: ignore[attr-defined]
+            text = line.rstrip("\n")
+            tail.append(text)
+            log(text)

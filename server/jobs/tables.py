@@ -1,0 +1,79 @@
+"""The job table and its log lines, with a versioned create (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    select,
+)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+schema_version = Table("asgard_schema_version", metadata, Column("version", Integer, primary_key=True))
+
+jobs = Table(
+    "training_jobs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("seq", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("script_name", String(255), nullable=False),
+    Column("script", Text, nullable=False),
+    Column("script_sha256", String(64), nullable=False),
+    Column("experiment_name", String(500), nullable=False),
+    Column("model_name", String(500)),
+    Column("feature_service", String(255)),
+    Column("requirements", JSON, nullable=False),
+    Column("parameters", JSON),
+    Column("timeout_seconds", Integer, nullable=False),
+    Column("retries", Integer, nullable=False, default=0),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("exit_code", Integer),
+    Column("error", Text),
+    Column("warning", Text),
+    Column("mlflow_run_id", String(64)),
+    Column("model_version", Integer),
+    Column("worker_id", String(255)),
+    Column("pid", Integer),
+    Column("cancel_requested", Boolean, nullable=False, default=False),
+    Column("submitted_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("lease_expires_at", DateTime(timezone=True)),
+    Index("ix_training_jobs_status_seq", "status", "seq"),
+)
+
+job_logs = Table(
+    "training_job_logs",
+    metadata,
+    Column("job_id", String(36), ForeignKey("training_jobs.id", ondelete="CASCADE"), primary_key=True),
+    Column("number", Integer, primary_key=True),
+    Column("stream", String(8), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("time", DateTime(timezone=True), nullable=False),
+)
+
+
+def create_tables(engine: Engine) -> None:
+    """Create the tables of this version, or refuse a database written by a newer server."""
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        found = conn.execute(select(schema_version.c.version)).scalars().all()
+        if not found:
+            conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
+        elif max(found) > SCHEMA_VERSION:
+            raise RuntimeError(f"the job database has schema version {max(found)}; this server knows {SCHEMA_VERSION}")

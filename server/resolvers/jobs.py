@@ -1,0 +1,181 @@
+"""Resolvers of training jobs: queries, submit and cancel, and the two subscriptions."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from server.context import Context, run_blocking
+from server.jobs.records import JobRecord, JobStatus
+from server.jobs.submission import Submission, validate_submission
+from server.resolvers.loaders import registry_snapshot
+from server.resolvers.pagination import decode_cursor, encode_cursor, page_size
+from server.schema.common import After, Connection, Edge, First, PageInfo, user_errors
+from server.schema.jobs import (
+    LogLine,
+    SubmitTrainingJobInput,
+    SubmitTrainingJobPayload,
+    TrainingJob,
+    TrainingJobFilter,
+    TrainingJobPayload,
+)
+from server.services.errors import ErrorCode, RequestError, user_error
+
+JobId = Annotated[strawberry.ID, strawberry.argument(description="Id of the training job.")]
+LOG_BATCH = 500
+
+
+def _position(cursor: str) -> tuple[int, str]:
+    seq, _, job_id = decode_cursor(cursor).partition(":")
+    if not seq.isdigit() or not job_id:
+        raise RequestError("after is not a cursor this server gave out", field="after")
+    return int(seq), job_id
+
+
+async def training_jobs(
+    info: Info[Context, None],
+    filter: Annotated[TrainingJobFilter | None, strawberry.argument(description="Only jobs matching it.")] = None,
+    status: Annotated[
+        list[JobStatus] | None, strawberry.argument(description="Only jobs in any of these states.")
+    ] = None,
+    first: First = None,
+    after: After = None,
+) -> Connection[TrainingJob]:
+    """Newest first."""
+    store = info.context.services.jobs
+    size = page_size(first, info.context.settings.limits)
+    statuses = list(status or []) + list((filter.status if filter else None) or [])
+    experiment = filter.experiment_name if filter else None
+    model = filter.model_name if filter else None
+    before = _position(after) if after is not None else None
+    rows = await run_blocking(store.search, statuses or None, experiment, model, size + 1, before)
+    edges = [
+        Edge(cursor=encode_cursor(f"{seq}:{job_id}"), node=TrainingJob.from_record(job))
+        for (seq, job_id), job in rows[:size]
+    ]
+
+    async def total() -> int:
+        return await run_blocking(store.count, statuses or None, experiment, model)
+
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(has_next=len(rows) > size, end_cursor=edges[-1].cursor if edges else after),
+        total=total,
+    )
+
+
+async def training_job(info: Info[Context, None], id: JobId) -> TrainingJob | None:
+    found = await run_blocking(info.context.services.jobs.get, str(id))
+    return TrainingJob.from_record(found) if found else None
+
+
+async def submit_training_job(
+    info: Info[Context, None],
+    input: Annotated[SubmitTrainingJobInput, strawberry.argument(description="The script and how to run it.")],
+) -> SubmitTrainingJobPayload:
+    services = info.context.services
+    if not services.settings.training_allowed:
+        refused = user_error(
+            ErrorCode.FORBIDDEN,
+            "running uploaded scripts is off: serve on loopback, or set ASGARD_ALLOW_TRAINING=1",
+            "scriptName",
+        )
+        return SubmitTrainingJobPayload(job=None, user_errors=user_errors([refused]))
+    submission = Submission(
+        script_name=input.script_name,
+        script=input.script,
+        script_base64=input.script_base64,
+        experiment_name=input.experiment_name,
+        model_name=input.model_name,
+        requirements=tuple(input.requirements or ()),
+        parameters=input.parameters,
+        timeout_seconds=input.timeout_seconds,
+        feature_service=input.feature_service,
+        retries=input.retries,
+    )
+    known = set((await registry_snapshot(info.context)).services) if input.feature_service else set()
+    spec, errors = validate_submission(submission, services.settings.jobs, known)
+    if spec is None:
+        return SubmitTrainingJobPayload(job=None, user_errors=user_errors(errors))
+    job = await run_blocking(services.jobs.submit, spec)
+    services.runner.wake()
+    return SubmitTrainingJobPayload(job=TrainingJob.from_record(job), user_errors=[])
+
+
+async def cancel_training_job(info: Info[Context, None], id: JobId) -> TrainingJobPayload:
+    services = info.context.services
+    job = await run_blocking(services.jobs.get, str(id))
+    if job is None:
+        missing = user_error(ErrorCode.NOT_FOUND, f"training job {id} does not exist", "id")
+        return TrainingJobPayload(job=None, user_errors=user_errors([missing]))
+    if job.status.finished:
+        done = user_error(ErrorCode.CONFLICT, f"the job already ended ({job.status.value})", "id")
+        return TrainingJobPayload(job=TrainingJob.from_record(job), user_errors=user_errors([done]))
+    updated = await run_blocking(services.jobs.request_cancel, str(id))
+    services.job_events.publish(str(id), updated)
+    services.runner.wake()
+    assert updated is not None
+    return TrainingJobPayload(job=TrainingJob.from_record(updated), user_errors=[])
+
+
+# ---- subscriptions ------------------------------------------------------------------------------
+
+
+async def _require(info: Info[Context, None], job_id: str) -> JobRecord:
+    job = await run_blocking(info.context.services.jobs.get, job_id)
+    if job is None:
+        raise RequestError(f"training job {job_id} does not exist", code="NOT_FOUND", field="id")
+    return job
+
+
+async def _next_event(queue: asyncio.Queue[JobRecord | None], timeout: float) -> JobRecord | None:
+    with contextlib.suppress(TimeoutError):
+        return await asyncio.wait_for(queue.get(), timeout)
+    return None
+
+
+async def training_job_updates(info: Info[Context, None], id: JobId) -> AsyncGenerator[TrainingJob, None]:
+    """Every state change of a job, from its current state until it ends."""
+    services = info.context.services
+    poll = services.settings.jobs.poll_seconds
+    with services.job_events.subscribe(str(id)) as queue:
+        job = await _require(info, str(id))
+        yield TrainingJob.from_record(job)
+        last = job.status
+        while not last.finished:
+            event = await _next_event(queue, poll)
+            current = event or await run_blocking(services.jobs.get, str(id))
+            if current is not None and current.status is not last:
+                last = current.status
+                yield TrainingJob.from_record(current)
+
+
+async def training_job_logs(
+    info: Info[Context, None],
+    id: JobId,
+    from_line: Annotated[int, strawberry.argument(description="First line number to send.")] = 0,
+) -> AsyncGenerator[LogLine, None]:
+    """Log lines as they are written, from `fromLine` on, until the job has ended and all are sent."""
+    services = info.context.services
+    poll = services.settings.jobs.poll_seconds
+    if from_line < 0:
+        raise RequestError("fromLine must not be negative", field="fromLine")
+    with services.job_events.subscribe(str(id)) as queue:
+        await _require(info, str(id))
+        position = from_line
+        while True:
+            job = await run_blocking(services.jobs.get, str(id))
+            lines = await run_blocking(services.jobs.logs, str(id), position, LOG_BATCH)
+            for line in lines:
+                yield LogLine.from_record(line)
+            position += len(lines)
+            if len(lines) == LOG_BATCH:
+                continue
+            if job is None or job.status.finished:
+                return
+            await _next_event(queue, poll)
