@@ -78,6 +78,7 @@ class LoggedModelRecord:
     model_type: str | None
     creation_time: int | None
     tags: Tags
+    artifact_location: str = ""
 
 
 @dataclass(frozen=True)

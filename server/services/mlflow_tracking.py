@@ -165,6 +165,7 @@ def logged_model_record(m: Any) -> LoggedModelRecord:
         model_type=m.model_type,
         creation_time=m.creation_timestamp,
         tags=tags_of(m.tags),
+        artifact_location=m.artifact_location or "",
     )
 
 
@@ -594,7 +595,11 @@ class JobTracking:
             except MlflowException as error:
                 if _code(error) != "RESOURCE_ALREADY_EXISTS":
                     raise
-        version = t._call("create_model_version", model_name, f"models:/{model.id}", run_id=run_id, model_id=model.id)
+        # The artifact location, not models:/<id>: MLflow's SQL registry resolves that through the
+        # process-global tracking URI, which is not ours.
+        version = t._call(
+            "create_model_version", model_name, model.artifact_location, run_id=run_id, model_id=model.id
+        )
         return int(version.version), None
 
 
