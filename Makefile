@@ -37,7 +37,8 @@ typecheck: install
 	$(BIN)/mypy server
 
 test: lint typecheck $(MLFLOW_SERVER_VENV)/.installed
-	ASGARD_TEST_MLFLOW_SERVER=$(MLFLOW_SERVER_VENV)/bin/mlflow $(BIN)/pytest -q
+	eval "$$(bash scripts/test-services)" && \
+	  ASGARD_TEST_MLFLOW_SERVER=$(MLFLOW_SERVER_VENV)/bin/mlflow $(BIN)/pytest -q
 
 schema: install
 	$(BIN)/asgard export-schema -o schema.graphql

@@ -3,59 +3,22 @@
 from __future__ import annotations
 
 import os
-import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.conftest import REGISTER_VIEW, customer_view_input
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _asgard() -> list[str]:
-    exe = shutil.which("asgard", path=str(Path(sys.executable).parent))
-    return [exe] if exe else [sys.executable, "-m", "server.cli"]
+from tests.support.server import ServerProcess
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("e2e-data")
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASGARD_")}
-    log = open(data / "server.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [*_asgard(), "serve", "--demo", "--port", str(port), "--data-dir", str(data)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise AssertionError((data / "server.log").read_text())
-        time.sleep(0.3)
-    yield base, data, proc
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=30)
-    log.close()
+    process = ServerProcess(data, "--demo").start()
+    yield process.url, data, process.proc
+    process.stop()
 
 
 def _post(base: str, query: str, variables: dict | None = None) -> dict:

@@ -31,7 +31,7 @@ query($id: ID!) {
 }
 """
 
-TRAIN_FROM_FEAST = '''
+TRAIN_FROM_FEAST = """
 import json, os
 import mlflow
 import pandas as pd
@@ -60,7 +60,7 @@ with mlflow.start_run() as run:
     mlflow.log_metric("accuracy", float(model.score(X, y)))
     mlflow.sklearn.log_model(model, name="model", signature=infer_signature(X, model.predict(X)))
 print("done")
-'''
+"""
 
 
 def submit(client, text: str | None, **fields) -> dict:
@@ -196,14 +196,20 @@ def test_cancel_ends_the_whole_process_tree_and_logs_stay_readable(client, servi
 
 def test_requirements_missing_from_the_server_are_installed_once(client):
     script = "import cowsay, numpy\nprint(cowsay.get_output_string('cow', 'moo').splitlines()[1])\n"
-    first = wait_for(client, submit(client, script, requirements=["cowsay==6.1", "numpy>=1"])["job"]["id"], {"SUCCEEDED", "FAILED"})
+    first = wait_for(
+        client, submit(client, script, requirements=["cowsay==6.1", "numpy>=1"])["job"]["id"], {"SUCCEEDED", "FAILED"}
+    )
     assert first["status"] == "SUCCEEDED", first["error"]
     system = [line["text"] for line in first["logs"] if line["stream"] == "SYSTEM"]
     assert any("installing cowsay==6.1" in text for text in system)
-    second = wait_for(client, submit(client, script, requirements=["numpy>=1", "cowsay==6.1"])["job"]["id"], {"SUCCEEDED", "FAILED"})
+    second = wait_for(
+        client, submit(client, script, requirements=["numpy>=1", "cowsay==6.1"])["job"]["id"], {"SUCCEEDED", "FAILED"}
+    )
     assert second["status"] == "SUCCEEDED"
     assert any("using cached environment" in line["text"] for line in second["logs"])
-    satisfied = wait_for(client, submit(client, "import numpy", requirements=["numpy>=1"])["job"]["id"], {"SUCCEEDED", "FAILED"})
+    satisfied = wait_for(
+        client, submit(client, "import numpy", requirements=["numpy>=1"])["job"]["id"], {"SUCCEEDED", "FAILED"}
+    )
     assert any("satisfied by the server" in line["text"] for line in satisfied["logs"])
 
 
@@ -253,8 +259,14 @@ BAD_SUBMISSIONS = {
         ("TOO_LARGE", ["scriptBase64"]),
     ),
     "syntax error": ({"script": "x = 1\ndef broken(:\n"}, ("INVALID_SCRIPT", ["script"])),
-    "bad requirement": ({"requirements": ["numpy", "scikit-learn>=>1"]}, ("INVALID_REQUIREMENT", ["requirements", "1"])),
-    "file url requirement": ({"requirements": ["pkg @ file:///etc/passwd"]}, ("INVALID_REQUIREMENT", ["requirements", "0"])),
+    "bad requirement": (
+        {"requirements": ["numpy", "scikit-learn>=>1"]},
+        ("INVALID_REQUIREMENT", ["requirements", "1"]),
+    ),
+    "file url requirement": (
+        {"requirements": ["pkg @ file:///etc/passwd"]},
+        ("INVALID_REQUIREMENT", ["requirements", "0"]),
+    ),
     "both script forms": ({"scriptBase64": _b64("print(1)")}, ("INVALID_VALUE", ["script"])),
     "no script": ({"script": None}, ("INVALID_SCRIPT", ["script"])),
     "bad script name": ({"scriptName": "../evil.py"}, ("INVALID_NAME", ["scriptName"])),
@@ -304,5 +316,10 @@ def test_jobs_connection_pages_newest_first(client):
             break
         after = page["pageInfo"]["endCursor"]
     assert seen == list(reversed(ids))
-    logs = gql(client, 'query($id: ID!) { trainingJob(id: $id) { logs(limit: 20000) { number } } }', {"id": ids[0]}, errors=True)
+    logs = gql(
+        client,
+        "query($id: ID!) { trainingJob(id: $id) { logs(limit: 20000) { number } } }",
+        {"id": ids[0]},
+        errors=True,
+    )
     assert logs.codes() == ["BAD_USER_INPUT"]

@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from server.app import create_app
 from server.services.mlflow_tracking import MlflowTracking
 from tests.conftest import gql, unique
-from tests.test_e2e_server import _free_port
+from tests.support.server import free_port
 from tests.test_mlflow import train
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +35,7 @@ def _mlflow_executable() -> str:
 @pytest.fixture(scope="module")
 def mlflow_server(tmp_path_factory):
     data = tmp_path_factory.mktemp("mlflow-server")
-    port = _free_port()
+    port = free_port()
     log = open(data / "server.log", "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [

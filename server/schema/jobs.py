@@ -58,6 +58,7 @@ class TrainingJob:
     started_at: Optional[datetime] = strawberry.field(description="When a worker took it.")
     finished_at: Optional[datetime] = strawberry.field(description="When it ended.")
     run_id: Optional[strawberry.ID] = strawberry.field(description="Id of the job's MLflow run.")
+    worker_id: Optional[str] = strawberry.field(description="The server process (host:pid:tag) that ran it.")
     record: strawberry.Private[JobRecord]
 
     @classmethod
@@ -83,6 +84,7 @@ class TrainingJob:
             started_at=r.started_at,
             finished_at=r.finished_at,
             run_id=strawberry.ID(r.mlflow_run_id) if r.mlflow_run_id else None,
+            worker_id=r.worker_id,
             record=r,
         )
 

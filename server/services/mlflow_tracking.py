@@ -597,9 +597,7 @@ class JobTracking:
                     raise
         # The artifact location, not models:/<id>: MLflow's SQL registry resolves that through the
         # process-global tracking URI, which is not ours.
-        version = t._call(
-            "create_model_version", model_name, model.artifact_location, run_id=run_id, model_id=model.id
-        )
+        version = t._call("create_model_version", model_name, model.artifact_location, run_id=run_id, model_id=model.id)
         return int(version.version), None
 
 

@@ -1,0 +1,82 @@
+"""`asgard serve` as a real process on a free loopback port, for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def asgard_command() -> list[str]:
+    exe = shutil.which("asgard", path=str(Path(sys.executable).parent))
+    return [exe] if exe else [sys.executable, "-m", "server.cli"]
+
+
+class ServerProcess:
+    """One server process; `start` waits until /healthz answers."""
+
+    def __init__(self, data_dir: Path, *args: str, env: dict[str, str] | None = None, port: int | None = None):
+        self.data_dir = data_dir
+        self.args = args
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("ASGARD_")} | (env or {})
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log_path = data_dir / f"server-{self.port}.log"
+
+    def start(self, timeout: float = 120) -> ServerProcess:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [*asgard_command(), "serve", "--port", str(self.port), "--data-dir", str(self.data_dir), *self.args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=self.env,
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.kill()
+                raise AssertionError(self.log_path.read_text()[-5000:])
+            time.sleep(0.3)
+
+    def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
+        response = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, timeout=60)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert "errors" not in body, body
+        return body["data"]
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()

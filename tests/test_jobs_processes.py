@@ -1,0 +1,205 @@
+"""Jobs across real server processes: websocket subscriptions, a killed server, two replicas."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+import sqlalchemy
+import websockets
+
+from tests.support.server import ServerProcess
+
+SUBMIT = """
+mutation($input: SubmitTrainingJobInput!) {
+  submitTrainingJob(input: $input) { job { id status } userErrors { field code message } }
+}
+"""
+JOB = "query($id: ID!) { trainingJob(id: $id) { id status attempts error workerId logs { number text stream } } }"
+
+
+def submit(server: ServerProcess, script: str, **fields) -> str:
+    job_input = {"scriptName": "job.py", "script": script, "experimentName": "process-tests"} | fields
+    result = server.post(SUBMIT, {"input": job_input})["submitTrainingJob"]
+    assert result["userErrors"] == [], result
+    return result["job"]["id"]
+
+
+def wait_for(server: ServerProcess, job_id: str, statuses: set[str], timeout: float = 120) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        job = server.post(JOB, {"id": job_id})["trainingJob"]
+        if job["status"] in statuses:
+            return job
+        assert time.monotonic() < deadline, job
+        time.sleep(0.2)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split()[2] == "Z")
+
+
+async def _subscribe(url: str, query: str, variables: dict, into: list) -> None:
+    """A graphql-transport-ws client: collect every `next` payload until `complete`."""
+    async with websockets.connect(url.replace("http", "ws") + "/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}}))
+        while True:
+            message = json.loads(await asyncio.wait_for(ws.recv(), 120))
+            if message["type"] == "next":
+                assert "errors" not in message["payload"], message
+                into.append(message["payload"]["data"])
+            elif message["type"] == "complete":
+                return
+            elif message["type"] == "ping":
+                await ws.send(json.dumps({"type": "pong"}))
+            else:
+                raise AssertionError(message)
+
+
+BLOCKER = """
+import os, time
+for _ in range(600):
+    if os.path.exists(os.environ["ASGARD_PARAMS"].strip('"')):
+        break
+    time.sleep(0.1)
+"""
+
+CHATTY = """
+import time
+for i in range(5):
+    print(f"line {i}", flush=True)
+    time.sleep(0.3)
+"""
+
+
+def test_subscriptions_follow_a_job_over_websockets(tmp_path):
+    server = ServerProcess(tmp_path / "data", env={"ASGARD_JOB_CONCURRENCY": "1"}).start()
+    try:
+        release = tmp_path / "release"
+        submit(server, BLOCKER, parameters=str(release))
+        job_id = submit(server, CHATTY)
+        states: list = []
+        lines: list = []
+
+        async def follow() -> None:
+            status = _subscribe(
+                server.url, "subscription($id: ID!) { trainingJob(id: $id) { status } }", {"id": job_id}, states
+            )
+            logs = _subscribe(
+                server.url,
+                "subscription($id: ID!) { trainingJobLogs(id: $id, fromLine: 0) { number text stream } }",
+                {"id": job_id},
+                lines,
+            )
+            both = asyncio.gather(status, logs)
+            await asyncio.sleep(1.0)
+            release.write_text("go")
+            await asyncio.wait_for(both, 120)
+
+        asyncio.run(follow())
+        seen = [s["trainingJob"]["status"] for s in states]
+        assert seen[0] == "QUEUED"
+        assert seen[-1] == "SUCCEEDED"
+        assert "RUNNING" in seen
+        assert seen == sorted(set(seen), key=seen.index)  # each state once, in order
+        numbers = [line["trainingJobLogs"]["number"] for line in lines]
+        assert numbers == list(range(len(numbers)))
+        stdout = [line["trainingJobLogs"]["text"] for line in lines if line["trainingJobLogs"]["stream"] == "STDOUT"]
+        assert stdout == [f"line {i}" for i in range(5)]
+    finally:
+        server.stop()
+
+
+LONG = """
+import os, subprocess, time
+if os.path.exists("attempted"):
+    print("second attempt", flush=True)
+    raise SystemExit(0)
+open("attempted", "w").write("1")
+child = subprocess.Popen(["sleep", "300"])
+open("child.pid", "w").write(str(child.pid))
+for i in range(600):
+    print("tick", i, flush=True)
+    time.sleep(0.2)
+"""
+
+
+def test_a_killed_server_leaves_no_job_running_forever(tmp_path):
+    data = tmp_path / "data"
+    env = {"ASGARD_JOB_CONCURRENCY": "2", "ASGARD_JOB_LEASE_SECONDS": "3"}
+    first = ServerProcess(data, env=env).start()
+    doomed = submit(first, LONG)
+    retried = submit(first, LONG, retries=1)
+    queued = submit(first, "print('ran after the restart')")
+    for job_id in (doomed, retried):
+        deadline = time.monotonic() + 60
+        while not any(
+            line["text"].startswith("tick") for line in first.post(JOB, {"id": job_id})["trainingJob"]["logs"]
+        ):
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+    assert first.post(JOB, {"id": queued})["trainingJob"]["status"] == "QUEUED"
+    child = int((data / "jobs" / doomed / "child.pid").read_text())
+    first.proc.send_signal(signal.SIGKILL)
+    first.proc.wait()
+    assert _alive(child)  # the orphaned script tree lives on until a server recovers the job
+
+    second = ServerProcess(data, env=env, port=first.port).start()
+    try:
+        failed = wait_for(second, doomed, {"FAILED", "SUCCEEDED"})
+        assert failed["status"] == "FAILED"
+        assert "interrupted" in failed["error"]
+        assert any(line["text"].startswith("tick") for line in failed["logs"])  # logs so far are kept
+        again = wait_for(second, retried, {"SUCCEEDED", "FAILED"})
+        assert again["status"] == "SUCCEEDED" and again["attempts"] == 2
+        assert any(line["text"] == "second attempt" for line in again["logs"])
+        after = wait_for(second, queued, {"SUCCEEDED", "FAILED"})
+        assert after["status"] == "SUCCEEDED"
+        time.sleep(0.5)
+        assert not _alive(child)
+    finally:
+        second.stop()
+
+
+COUNTED = """
+import json, os, time
+target = json.loads(os.environ["ASGARD_PARAMS"])["file"]
+with open(target, "a") as f:
+    f.write(os.environ["ASGARD_JOB_ID"] + "\\n")
+time.sleep(1.0)
+"""
+
+
+def test_two_servers_on_postgresql_never_run_a_job_twice(tmp_path):
+    url = os.environ.get("ASGARD_TEST_POSTGRES_URL")
+    if not url:
+        pytest.fail("ASGARD_TEST_POSTGRES_URL is not set: run the suite with `make test`, which starts PostgreSQL")
+    engine = sqlalchemy.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(sqlalchemy.text("drop table if exists training_job_logs, training_jobs, asgard_schema_version"))
+    engine.dispose()
+    env = {"ASGARD_JOB_DB_URL": url, "ASGARD_JOB_CONCURRENCY": "2", "ASGARD_JOB_POLL_SECONDS": "0.2"}
+    servers = [ServerProcess(tmp_path / f"data{i}", env=env).start() for i in range(2)]
+    try:
+        ledger = tmp_path / "ledger.txt"
+        ids = [submit(servers[i % 2], COUNTED, parameters={"file": str(ledger)}) for i in range(10)]
+        jobs = [wait_for(servers[0], job_id, {"SUCCEEDED", "FAILED"}) for job_id in ids]
+        assert {j["status"] for j in jobs} == {"SUCCEEDED"}
+        assert sorted(ledger.read_text().split()) == sorted(ids)  # each job ran exactly once
+        assert all(j["attempts"] == 1 for j in jobs)
+        assert len({j["workerId"] for j in jobs}) == 2  # both replicas took work from the one queue
+    finally:
+        for server in servers:
+            server.stop()
