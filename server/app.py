@@ -29,10 +29,13 @@ READY_TIMEOUT_SECONDS = 5.0
 def create_services(settings: Settings) -> Services:
     """Open every backend once for the process (slow: imports Feast and MLflow)."""
     from server.jobs.events import JobEvents
+    from server.jobs.materializations import Materializations
     from server.jobs.runner import JobRunner
     from server.jobs.store import JobStore
     from server.services.feature_registry import FeatureRegistry
+    from server.services.feature_serving import FeatureServing
     from server.services.gold_catalog import GoldCatalog
+    from server.services.inference import Predictor
     from server.services.mlflow_tracking import JobTracking, MlflowTracking
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -44,8 +47,18 @@ def create_services(settings: Settings) -> Services:
     jobs = JobStore(settings.jobs.db_url)
     events = JobEvents()
     runner = JobRunner(settings, jobs, JobTracking(mlflow), events)
+    serving = FeatureServing(registry, settings.limits.max_historical_rows)
     return Services(
-        settings=settings, gold=gold, registry=registry, mlflow=mlflow, jobs=jobs, job_events=events, runner=runner
+        settings=settings,
+        gold=gold,
+        registry=registry,
+        mlflow=mlflow,
+        jobs=jobs,
+        job_events=events,
+        runner=runner,
+        serving=serving,
+        materializations=Materializations(jobs, registry.materialize_views),
+        predictor=Predictor(mlflow, serving, settings.data_dir / "model-cache"),
     )
 
 

@@ -25,6 +25,7 @@ class Limits:
     default_page_size: int = 20
     max_body_bytes: int = 10 * 1024 * 1024
     document_cache_size: int = 256
+    max_historical_rows: int = 100_000
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         default_page_size=_int(env, "ASGARD_DEFAULT_PAGE_SIZE", defaults.default_page_size),
         max_body_bytes=_int(env, "ASGARD_MAX_BODY_BYTES", defaults.max_body_bytes),
         document_cache_size=_int(env, "ASGARD_DOCUMENT_CACHE_SIZE", defaults.document_cache_size),
+        max_historical_rows=_int(env, "ASGARD_MAX_HISTORICAL_ROWS", defaults.max_historical_rows),
     )
     job_defaults = JobSettings()
     allow = env.get("ASGARD_ALLOW_TRAINING")

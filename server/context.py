@@ -15,10 +15,13 @@ from server.config import Settings
 
 if TYPE_CHECKING:  # services import Feast and MLflow: keep them out of schema-only imports
     from server.jobs.events import JobEvents
+    from server.jobs.materializations import Materializations
     from server.jobs.runner import JobRunner
     from server.jobs.store import JobStore
     from server.services.feature_registry import FeatureRegistry
+    from server.services.feature_serving import FeatureServing
     from server.services.gold_catalog import GoldCatalog
+    from server.services.inference import Predictor
     from server.services.mlflow_tracking import MlflowTracking
 
 T = TypeVar("T")
@@ -35,6 +38,9 @@ class Services:
     jobs: JobStore
     job_events: JobEvents
     runner: JobRunner
+    serving: FeatureServing
+    materializations: Materializations
+    predictor: Predictor
 
 
 @dataclass

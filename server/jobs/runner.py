@@ -26,6 +26,7 @@ from typing import Any
 from server.config import Settings
 from server.jobs.environments import Environments, InstallError
 from server.jobs.events import JobEvents
+from server.jobs.processes import alive, host_prefix, kill_group, pid_of
 from server.jobs.records import JobRecord, JobStatus, LogStream
 from server.jobs.store import JobStore, utcnow
 from server.services.mlflow_tracking import JobTracking
@@ -38,36 +39,6 @@ PASSED_THROUGH = ("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "SSL_CERT_FILE", "RE
 PASSED_PREFIXES = ("OPENBLAS_", "OMP_", "MKL_")
 STDERR_TAIL = 20
 LOG_FLUSH_SECONDS = 0.2
-
-
-def _host_prefix() -> str:
-    return f"{socket.gethostname()}:"
-
-
-def _pid_of(worker_id: str | None) -> int | None:
-    parts = (worker_id or "").split(":")
-    return int(parts[1]) if len(parts) >= 3 and parts[1].isdigit() else None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def kill_group(pid: int | None, sig: int) -> bool:
-    """Signal a job's whole process group (its pid leads it); False when nothing is left."""
-    if not pid:
-        return False
-    try:
-        os.killpg(pid, sig)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True
 
 
 class JobLog:
@@ -180,9 +151,9 @@ class JobRunner:
 
     def _recover_dead_local_workers(self) -> None:
         """Jobs held by a dead process on this host (a killed server) need not wait for their lease."""
-        for job in self.store.held_by(_host_prefix()):
-            pid = _pid_of(job.worker_id)
-            if job.worker_id != self.worker_id and pid is not None and not _alive(pid):
+        for job in self.store.held_by(host_prefix()):
+            pid = pid_of(job.worker_id)
+            if job.worker_id != self.worker_id and pid is not None and not alive(pid):
                 self._release(job)
 
     def _recover_stale(self) -> None:
@@ -191,7 +162,7 @@ class JobRunner:
                 self._release(job)
 
     def _release(self, job: JobRecord) -> None:
-        if job.worker_id and job.worker_id.startswith(_host_prefix()):
+        if pid_of(job.worker_id) is not None:
             kill_group(job.pid, signal.SIGKILL)  # an orphaned script of a dead server
         status = self.store.release(job, "interrupted: the server running the job stopped")
         log.warning("job %s was interrupted (worker %s gone): now %s", job.id, job.worker_id, status.value)
@@ -372,7 +343,9 @@ class JobRunner:
         await asyncio.to_thread(self.tracking.end_run, run_id, "FINISHED")
         version, warning = None, None
         if job.model_name:
-            version, warning = await asyncio.to_thread(self.tracking.register_run_model, run_id, job.model_name)
+            version, warning = await asyncio.to_thread(
+                self.tracking.register_run_model, run_id, job.model_name, job.feature_service
+            )
             if version is not None:
                 job_log.system(f"registered {job.model_name} version {version}")
             if warning:

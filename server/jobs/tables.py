@@ -68,6 +68,24 @@ job_logs = Table(
 )
 
 
+materializations = Table(
+    "materializations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("feature_views", JSON, nullable=False),
+    Column("start", DateTime(timezone=True)),
+    Column("end", DateTime(timezone=True), nullable=False),
+    Column("incremental", Boolean, nullable=False),
+    Column("rows_written", BigInteger),
+    Column("error", Text),
+    Column("worker_id", String(255)),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Index("ix_materializations_status", "status"),
+)
+
+
 def create_tables(engine: Engine) -> None:
     """Create the tables of this version, or refuse a database written by a newer server."""
     metadata.create_all(engine)

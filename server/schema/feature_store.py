@@ -70,6 +70,12 @@ class FeatureSource:
     catalog: Optional[str] = strawberry.field(description="Name of the gold catalog.")
 
 
+@strawberry.type(description="A time range of a feature view's data loaded into the online store.")
+class MaterializationInterval:
+    start: datetime = strawberry.field(description="Start of the range (inclusive).")
+    end: datetime = strawberry.field(description="End of the range.")
+
+
 @strawberry.type(description="A group of features of one or more entities, read from one gold table.")
 class FeatureView:
     name: str = strawberry.field(description="Unique name of the feature view.")
@@ -84,6 +90,9 @@ class FeatureView:
     owner: str = strawberry.field(description="Who owns the view.")
     created_at: Optional[datetime] = strawberry.field(description="When it was first registered.")
     updated_at: Optional[datetime] = strawberry.field(description="When it last changed.")
+    materialization_intervals: list[MaterializationInterval] = strawberry.field(
+        description="Time ranges loaded into the online store, oldest first."
+    )
     entity_names: strawberry.Private[tuple[str, ...]]
 
     @strawberry.field(description="Entities whose join keys the view is keyed by.")
@@ -109,6 +118,7 @@ class FeatureView:
             owner=r.owner,
             created_at=r.created_at,
             updated_at=r.updated_at,
+            materialization_intervals=[MaterializationInterval(start=s, end=e) for s, e in r.materialized],
             entity_names=r.entities,
         )
 

@@ -7,6 +7,7 @@ import strawberry
 from server.resolvers import feature_store as features
 from server.resolvers import jobs as training
 from server.resolvers import mlflow as tracking
+from server.resolvers import serving
 
 
 @strawberry.type(description="Change the platform: register features, manage experiments and models.")
@@ -56,4 +57,12 @@ class Mutation:
     cancel_training_job = strawberry.field(
         resolver=training.cancel_training_job,
         description="Cancel a job: a queued one at once, a running one by stopping its whole process group.",
+    )
+    materialize = strawberry.field(
+        resolver=serving.materialize,
+        description="Load online feature views into the online store, as a tracked background operation.",
+    )
+    predict = strawberry.field(
+        resolver=serving.predict,
+        description="Predict with a registered model, fetching the entities' online features for it.",
     )

@@ -9,6 +9,7 @@ from server.resolvers import gold as gold_layer
 from server.resolvers import jobs as training
 from server.resolvers import mlflow as tracking
 from server.resolvers import platform as platform_status
+from server.resolvers import serving
 
 
 @strawberry.type(description="Read the platform: status, gold layer, feature registry, experiments and models.")
@@ -71,3 +72,14 @@ class Query:
         description="Training jobs, newest first, filtered by state, experiment or model, paged.",
     )
     training_job = strawberry.field(resolver=training.training_job, description="One training job; null if absent.")
+    online_features = strawberry.field(
+        resolver=serving.online_features,
+        description="Latest feature values from the online store, with per-value status and event time.",
+    )
+    historical_features = strawberry.field(
+        resolver=serving.historical_features,
+        description="Point-in-time correct feature values from the gold layer, for entities at given times.",
+    )
+    materialization = strawberry.field(
+        resolver=serving.materialization, description="One materialization by id; null if absent."
+    )

@@ -182,6 +182,11 @@ def feature_view_record(view: FeatureView, join_keys: set[str]) -> FeatureViewRe
         owner=view.owner or "",
         created_at=_utc(view.created_timestamp),
         updated_at=_utc(view.last_updated_timestamp),
+        materialized=tuple(
+            (start, end)
+            for start, end in ((_utc(s), _utc(e)) for s, e in view.materialization_intervals)
+            if start is not None and end is not None
+        ),
     )
 
 

@@ -114,6 +114,22 @@ class GoldCatalog:
             return False
         return True
 
+    def count_keys(
+        self, name: str, keys: list[str], timestamp_field: str, start: datetime | None, end: datetime
+    ) -> int:
+        """Distinct entity keys with a row in [start, end]: the rows a materialization writes."""
+        parts = split_table_name(name)
+        assert parts is not None
+        scan = (
+            self.catalog()
+            .load_table(parts)
+            .scan(row_filter=_window_filter(timestamp_field, start, end), selected_fields=tuple(keys))
+        )
+        table = scan.to_arrow()
+        if table.num_rows == 0:
+            return 0
+        return int(table.group_by(keys).aggregate([]).num_rows)
+
     def describe(self, name: str) -> GoldTableInfo | None:
         """Columns, current snapshot and row count of one table; None when it does not exist."""
         from pyiceberg.exceptions import NoSuchNamespaceError, NoSuchTableError
@@ -126,6 +142,12 @@ class GoldCatalog:
         except (NoSuchTableError, NoSuchNamespaceError):
             return None
         return _table_info(parts, table)
+
+
+def _window_filter(column: str, start: datetime | None, end: datetime) -> str:
+    """An Iceberg row filter (pyiceberg parses the string form) for start <= column <= end."""
+    upper = f"{column} <= '{end.isoformat()}'"
+    return upper if start is None else f"{column} >= '{start.isoformat()}' and {upper}"
 
 
 def _table_info(parts: tuple[str, str], table: Any) -> GoldTableInfo:

@@ -38,6 +38,7 @@ _PAGE = 1000
 _IN_CHUNK = 100
 ALIAS_PATTERN = re.compile(r"^[\w\-]{1,255}$")
 VERSION_ALIAS = re.compile(r"^[vV]\d+$")
+FEATURE_SERVICE_TAG = "asgard.feature_service"
 VIEW_TYPES = {"ACTIVE_ONLY": 1, "DELETED_ONLY": 2, "ALL": 3}
 
 
@@ -574,9 +575,19 @@ class JobTracking:
         if run is not None and run.status in {"RUNNING", "SCHEDULED"}:
             self.tracking._call("set_terminated", run_id, status)
 
-    def register_run_model(self, run_id: str, model_name: str) -> tuple[int | None, str | None]:
+    def register_run_model(
+        self, run_id: str, model_name: str, feature_service: str | None = None
+    ) -> tuple[int | None, str | None]:
         """(version, warning): the version the script registered itself, or a new version of the model
         the run logged, or a warning when the run logged none."""
+        t = self.tracking
+        version, warning = self._register(run_id, model_name)
+        if version is not None and feature_service:
+            # Lineage, and what predict fetches when a caller gives entity ids alone.
+            t._call("set_model_version_tag", model_name, str(version), FEATURE_SERVICE_TAG, feature_service)
+        return version, warning
+
+    def _register(self, run_id: str, model_name: str) -> tuple[int | None, str | None]:
         t = self.tracking
         own = [v for v in t.model_versions_by_runs([run_id])[run_id] if v.name == model_name]
         if own:

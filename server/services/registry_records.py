@@ -80,6 +80,7 @@ class FeatureViewRecord:
     owner: str = ""
     created_at: datetime | None = field(default=None, compare=False)
     updated_at: datetime | None = field(default=None, compare=False)
+    materialized: tuple[tuple[datetime, datetime], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,310 @@
+"""Serving features: online reads and point-in-time correct historical retrieval, as typed tables.
+
+Callers name features as `view:feature` or by a feature service, and give entities as columns
+(`{"customer_id": [1, 2]}`) or rows (`[{"customer_id": 1}]`). Every mistake is a RequestError
+naming the argument it concerns; columns come back in the order asked for.
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from server.services.dtypes import FeatureDtype
+from server.services.errors import RequestError
+from server.services.registry_records import FeatureViewRecord, RegistrySnapshot
+
+EVENT_TIMESTAMP = "event_timestamp"
+_ROW_ID = "__asgard_row__"
+_STATUS = {0: "INVALID", 1: "PRESENT", 2: "NULL_VALUE", 3: "NOT_FOUND", 4: "OUTSIDE_MAX_AGE"}
+
+
+@dataclass(frozen=True)
+class ColumnRecord:
+    name: str
+    dtype: FeatureDtype | None
+
+
+@dataclass(frozen=True)
+class FeatureTableRecord:
+    columns: list[ColumnRecord]
+    rows: list[list[Any]]
+    statuses: list[list[str]] | None = None
+    event_timestamps: list[list[str | None]] | None = None
+
+
+@dataclass(frozen=True)
+class FeatureRef:
+    view: str
+    feature: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.view}:{self.feature}"
+
+    def column(self, full_names: bool) -> str:
+        return f"{self.view}__{self.feature}" if full_names else self.feature
+
+
+# ---- input parsing (pure) -----------------------------------------------------------------------
+
+
+def entity_columns(raw: Any, field: str = "entities") -> dict[str, list[Any]]:
+    """Columns from either form of entity input; every column the same, non-zero length."""
+    if isinstance(raw, list):
+        if not raw:
+            raise RequestError("give at least one entity row", field=field)
+        if not all(isinstance(row, dict) for row in raw):
+            raise RequestError('entity rows must be objects, e.g. [{"customer_id": 1}]', field=field)
+        keys = list(raw[0])
+        if any(list(row) != keys and set(row) != set(keys) for row in raw):
+            raise RequestError("every entity row must have the same keys", field=field)
+        columns = {k: [row[k] for row in raw] for k in keys}
+    elif isinstance(raw, dict):
+        columns = raw
+        if not columns:
+            raise RequestError("give at least one entity column", field=field)
+        for key, values in columns.items():
+            if not isinstance(values, list):
+                raise RequestError(f"column {key!r} must be a list of values", field=f"{field}.{key}")
+    else:
+        raise RequestError('entities must be columns {"key": [...]} or rows [{"key": ...}]', field=field)
+    lengths = {len(v) for v in columns.values()}
+    if lengths == {0}:
+        raise RequestError("give at least one entity row", field=field)
+    if len(lengths) != 1:
+        raise RequestError("every entity column must have the same length", field=field)
+    return columns
+
+
+def coerce_key(values: list[Any], dtype: FeatureDtype | None, field: str) -> list[Any]:
+    """Entity key values checked against the entity's type (no silent conversions)."""
+    if dtype in (FeatureDtype.INT64, FeatureDtype.INT32):
+        ok = all(isinstance(v, int) and not isinstance(v, bool) for v in values)
+        expected = "integers"
+    elif dtype is FeatureDtype.STRING:
+        ok = all(isinstance(v, str) for v in values)
+        expected = "strings"
+    elif dtype is FeatureDtype.BOOL:
+        ok = all(isinstance(v, bool) for v in values)
+        expected = "booleans"
+    else:
+        ok, expected = all(v is not None for v in values), "values"
+    if not ok:
+        raise RequestError(f"entity key values must be {expected}", field=field)
+    return values
+
+
+def parse_timestamps(values: list[Any], field: str) -> list[datetime]:
+    parsed = []
+    for value in values:
+        try:
+            ts = datetime.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            ts = None
+        if ts is None:
+            raise RequestError(f"{value!r} is not an ISO-8601 time", field=field)
+        if ts.tzinfo is None:
+            raise RequestError(f"{value!r} has no time zone; add Z or an offset like +02:00", field=field)
+        parsed.append(ts.astimezone(UTC))
+    return parsed
+
+
+def resolve_features(
+    snap: RegistrySnapshot, features: Sequence[str] | None, feature_service: str | None
+) -> list[FeatureRef]:
+    if (features is None) == (feature_service is None):
+        raise RequestError("give either features or featureService", field="features")
+    if feature_service is not None:
+        service = snap.services.get(feature_service)
+        if service is None:
+            raise RequestError(
+                f"feature service {feature_service!r} does not exist", code="NOT_FOUND", field="featureService"
+            )
+        return [FeatureRef(p.view, f) for p in service.projections for f in p.features]
+    assert features is not None
+    if not features:
+        raise RequestError("name at least one feature", field="features")
+    refs = []
+    for i, ref in enumerate(features):
+        view_name, sep, feature = ref.partition(":")
+        if not sep or not view_name or not feature:
+            raise RequestError(f"{ref!r} is not a feature reference view:feature", field=f"features.{i}")
+        view = snap.views.get(view_name)
+        if view is None:
+            raise RequestError(f"feature view {view_name!r} does not exist", code="NOT_FOUND", field=f"features.{i}")
+        if feature not in {f.name for f in view.features}:
+            raise RequestError(
+                f"feature view {view_name!r} has no feature {feature!r}", code="NOT_FOUND", field=f"features.{i}"
+            )
+        refs.append(FeatureRef(view_name, feature))
+    if len({r.ref for r in refs}) != len(refs):
+        raise RequestError("a feature is named twice", field="features")
+    return refs
+
+
+def _join_keys(snap: RegistrySnapshot, views: list[FeatureViewRecord]) -> list[tuple[str, FeatureDtype | None]]:
+    keys: dict[str, FeatureDtype | None] = {}
+    for view in views:
+        for name in view.entities:
+            entity = snap.entities.get(name)
+            if entity is not None:
+                keys.setdefault(entity.join_key, entity.value_type)
+    return list(keys.items())
+
+
+def _dtype(snap: RegistrySnapshot, ref: FeatureRef) -> FeatureDtype | None:
+    view = snap.views[ref.view]
+    return next((f.dtype for f in view.features if f.name == ref.feature), None)
+
+
+def json_value(value: Any) -> Any:
+    """A feature value as JSON: NaN -> null, bytes -> base64, times -> ISO-8601."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        return json_value(value.item())
+    return value
+
+
+class FeatureServing:
+    """Online and historical retrieval over the Feast store the registry service owns."""
+
+    def __init__(self, registry: Any, max_historical_rows: int) -> None:
+        self.registry = registry
+        self.store = registry.store
+        self.max_historical_rows = max_historical_rows
+
+    def _entities(
+        self, snap: RegistrySnapshot, refs: list[FeatureRef], raw: Any, extra: Sequence[str] = ()
+    ) -> tuple[dict[str, list[Any]], list[tuple[str, FeatureDtype | None]]]:
+        columns = entity_columns(raw)
+        keys = _join_keys(snap, [snap.views[v] for v in dict.fromkeys(r.view for r in refs)])
+        for key, dtype in keys:
+            if key not in columns:
+                raise RequestError(f"the entities need a {key!r} column", field=f"entities.{key}")
+            coerce_key(columns[key], dtype, f"entities.{key}")
+        known = {k for k, _ in keys} | set(extra)
+        for name in columns:
+            if name not in known:
+                raise RequestError(f"{name!r} is not a join key of the features asked for", field=f"entities.{name}")
+        return columns, keys
+
+    def online(
+        self, snap: RegistrySnapshot, refs: list[FeatureRef], raw_entities: Any, full_names: bool
+    ) -> FeatureTableRecord:
+        offline_only = sorted({r.view for r in refs if not snap.views[r.view].online})
+        if offline_only:
+            raise RequestError(
+                f"feature views {', '.join(offline_only)} are not served online (registered with online: false)",
+                field="features",
+            )
+        columns, keys = self._entities(snap, refs, raw_entities)
+        response = self.store.get_online_features(
+            features=[r.ref for r in refs],
+            entity_rows={k: columns[k] for k, _ in keys},
+            full_feature_names=full_names,
+        )
+        return _online_table(response.proto, snap, refs, keys, full_names)
+
+    def historical(
+        self,
+        snap: RegistrySnapshot,
+        refs: list[FeatureRef],
+        raw_entities: Any,
+        full_names: bool,
+        limit: int | None,
+    ) -> FeatureTableRecord:
+        import pandas as pd
+
+        cap = self.max_historical_rows
+        if limit is not None and not 0 < limit <= cap:
+            raise RequestError(f"limit must be between 1 and {cap}", field="limit")
+        columns, keys = self._entities(snap, refs, raw_entities, extra=[EVENT_TIMESTAMP])
+        rows = len(next(iter(columns.values())))
+        if rows > cap:
+            raise RequestError(f"at most {cap} entity rows per request (got {rows})", field="entities")
+        if EVENT_TIMESTAMP not in columns:
+            raise RequestError("the entities need an event_timestamp column", field=f"entities.{EVENT_TIMESTAMP}")
+        times = parse_timestamps(columns[EVENT_TIMESTAMP], f"entities.{EVENT_TIMESTAMP}")
+        frame = pd.DataFrame({k: columns[k] for k, _ in keys})
+        frame[EVENT_TIMESTAMP] = pd.to_datetime(times, utc=True)
+        frame[_ROW_ID] = range(rows)
+        result = self.store.get_historical_features(
+            entity_df=frame, features=[r.ref for r in refs], full_feature_names=full_names
+        ).to_df()
+        result = result.sort_values(_ROW_ID, kind="stable")
+        if limit is not None:
+            result = result.head(limit)
+        names = [k for k, _ in keys] + [EVENT_TIMESTAMP] + [r.column(full_names) for r in refs]
+        table_columns = (
+            [ColumnRecord(k, d) for k, d in keys]
+            + [ColumnRecord(EVENT_TIMESTAMP, FeatureDtype.UNIX_TIMESTAMP)]
+            + [ColumnRecord(r.column(full_names), _dtype(snap, r)) for r in refs]
+        )
+        data = result[names].astype(object).where(result[names].notna(), None)
+        return FeatureTableRecord(
+            columns=table_columns,
+            rows=[[json_value(v) for v in row] for row in data.itertuples(index=False, name=None)],
+        )
+
+
+def _online_table(
+    proto: Any,
+    snap: RegistrySnapshot,
+    refs: list[FeatureRef],
+    keys: list[tuple[str, FeatureDtype | None]],
+    full_names: bool,
+) -> FeatureTableRecord:
+    from feast.type_map import feast_value_type_to_python_type
+
+    # Feast's Python read path reports only PRESENT and NOT_FOUND: the TTL is applied here, as
+    # Feast's other servers do (the value stays, flagged OUTSIDE_MAX_AGE).
+    now = time.time()
+    ttls = [None] * len(keys) + [snap.views[r.view].ttl_seconds for r in refs]
+    by_name = {name: i for i, name in enumerate(proto.metadata.feature_names.val)}
+    order = [k for k, _ in keys] + [r.column(full_names) for r in refs]
+    vectors = [proto.results[by_name[name]] for name in order]
+    count = len(vectors[0].values) if vectors else 0
+    key_count = len(keys)
+    rows, statuses, stamps = [], [], []
+    for r in range(count):
+        row: list[Any] = []
+        status: list[str] = []
+        stamp: list[str | None] = []
+        for c, vector in enumerate(vectors):
+            row.append(json_value(feast_value_type_to_python_type(vector.values[r])))
+            if c < key_count:
+                status.append("PRESENT")
+                stamp.append(None)
+                continue
+            code = vector.statuses[r] if len(vector.statuses) > r else 0
+            ts = vector.event_timestamps[r] if len(vector.event_timestamps) > r else None
+            seconds = ts.seconds + ts.nanos / 1e9 if ts is not None else 0
+            ttl = ttls[c]
+            if code == 1 and ttl and seconds and now - seconds > ttl:
+                code = 4
+            status.append(_STATUS.get(code, "INVALID"))
+            stamp.append(datetime.fromtimestamp(seconds, tz=UTC).isoformat() if seconds else None)
+        rows.append(row)
+        statuses.append(status)
+        stamps.append(stamp)
+    columns = [ColumnRecord(k, d) for k, d in keys] + [
+        ColumnRecord(r.column(full_names), _dtype(snap, r)) for r in refs
+    ]
+    return FeatureTableRecord(columns=columns, rows=rows, statuses=statuses, event_timestamps=stamps)
