@@ -47,7 +47,7 @@ def create_services(settings: Settings) -> Services:
     jobs = JobStore(settings.jobs.db_url)
     events = JobEvents()
     runner = JobRunner(settings, jobs, JobTracking(mlflow), events)
-    serving = FeatureServing(registry, settings.limits.max_historical_rows)
+    serving = FeatureServing(registry)
     return Services(
         settings=settings,
         gold=gold,
@@ -65,12 +65,13 @@ def create_services(settings: Settings) -> Services:
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context and a faster JSON encoder."""
 
-    def __init__(self, services: Services, **kwargs: Any) -> None:
+    def __init__(self, services: Services, settings: Settings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
+        self.settings = settings
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        return Context(services=self.services, request=request, response=response)
+        return Context(services=self.services, settings=self.settings, request=request, response=response)
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -129,6 +130,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         await run_blocking(runner.start)
         graphql_endpoint.app = GraphQLApp(
             holder["services"],
+            settings,
             schema=schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,

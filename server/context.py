@@ -46,13 +46,10 @@ class Services:
 @dataclass
 class Context:
     services: Services
+    settings: Settings  # the app's: it may set other limits than the process's services were made with
     request: Request | WebSocket | None = None
     response: Response | None = None
     loaders: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def settings(self) -> Settings:
-        return self.services.settings
 
     def loader(self, name: str, make: Callable[[Context], T]) -> T:
         """The request's DataLoader called `name`, created on first use."""

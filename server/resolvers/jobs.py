@@ -79,7 +79,7 @@ async def submit_training_job(
     input: Annotated[SubmitTrainingJobInput, strawberry.argument(description="The script and how to run it.")],
 ) -> SubmitTrainingJobPayload:
     services = info.context.services
-    if not services.settings.training_allowed:
+    if not info.context.settings.training_allowed:
         refused = user_error(
             ErrorCode.FORBIDDEN,
             "running uploaded scripts is off: serve on loopback, or set ASGARD_ALLOW_TRAINING=1",
@@ -99,7 +99,7 @@ async def submit_training_job(
         retries=input.retries,
     )
     known = set((await registry_snapshot(info.context)).services) if input.feature_service else set()
-    spec, errors = validate_submission(submission, services.settings.jobs, known)
+    spec, errors = validate_submission(submission, info.context.settings.jobs, known)
     if spec is None:
         return SubmitTrainingJobPayload(job=None, user_errors=user_errors(errors))
     job = await run_blocking(services.jobs.submit, spec)
@@ -142,7 +142,7 @@ async def _next_event(queue: asyncio.Queue[JobRecord | None], timeout: float) ->
 async def training_job_updates(info: Info[Context, None], id: JobId) -> AsyncGenerator[TrainingJob, None]:
     """Every state change of a job, from its current state until it ends."""
     services = info.context.services
-    poll = services.settings.jobs.poll_seconds
+    poll = info.context.settings.jobs.poll_seconds
     with services.job_events.subscribe(str(id)) as queue:
         job = await _require(info, str(id))
         yield TrainingJob.from_record(job)
@@ -162,7 +162,7 @@ async def training_job_logs(
 ) -> AsyncGenerator[LogLine, None]:
     """Log lines as they are written, from `fromLine` on, until the job has ended and all are sent."""
     services = info.context.services
-    poll = services.settings.jobs.poll_seconds
+    poll = info.context.settings.jobs.poll_seconds
     if from_line < 0:
         raise RequestError("fromLine must not be negative", field="fromLine")
     with services.job_events.subscribe(str(id)) as queue:

@@ -46,7 +46,10 @@ async def historical_features(
     serving = info.context.services.serving
     snap = await registry_snapshot(info.context)
     refs = resolve_features(snap, input.features, input.feature_service)
-    table = await run_blocking(serving.historical, snap, refs, input.entities, input.full_feature_names, input.limit)
+    cap = info.context.settings.limits.max_historical_rows
+    table = await run_blocking(
+        serving.historical, snap, refs, input.entities, input.full_feature_names, input.limit, cap
+    )
     return FeatureTable.from_record(table)
 
 

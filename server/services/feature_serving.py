@@ -185,10 +185,9 @@ def json_value(value: Any) -> Any:
 class FeatureServing:
     """Online and historical retrieval over the Feast store the registry service owns."""
 
-    def __init__(self, registry: Any, max_historical_rows: int) -> None:
+    def __init__(self, registry: Any) -> None:
         self.registry = registry
         self.store = registry.store
-        self.max_historical_rows = max_historical_rows
 
     def _entities(
         self, snap: RegistrySnapshot, refs: list[FeatureRef], raw: Any, extra: Sequence[str] = ()
@@ -229,10 +228,11 @@ class FeatureServing:
         raw_entities: Any,
         full_names: bool,
         limit: int | None,
+        cap: int,
     ) -> FeatureTableRecord:
+        """At most `cap` entity rows in, and at most `limit` rows out."""
         import pandas as pd
 
-        cap = self.max_historical_rows
         if limit is not None and not 0 < limit <= cap:
             raise RequestError(f"limit must be between 1 and {cap}", field="limit")
         columns, keys = self._entities(snap, refs, raw_entities, extra=[EVENT_TIMESTAMP])

@@ -1,0 +1,193 @@
+"""Point-in-time correct historical retrieval, checked against an independent oracle."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from tests.conftest import app_with_limits, customer_view_input, gql, register_view, unique
+
+HISTORICAL = """
+query($input: HistoricalFeaturesInput!) {
+  historicalFeatures(input: $input) { columns { name dtype } rows statuses }
+}
+"""
+BASE = datetime(2026, 3, 1, tzinfo=UTC)
+SCHEMA = pa.schema(
+    [
+        pa.field("driver_id", pa.int64(), nullable=False),
+        pa.field("trips", pa.int64()),
+        pa.field("rating", pa.float64()),
+        pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=False),
+    ]
+)
+
+
+def _write_table(services, name: str, frame: pd.DataFrame, overwrite: bool = False) -> None:
+    catalog = services.gold.catalog()
+    table = pa.Table.from_pandas(frame, schema=SCHEMA, preserve_index=False)
+    if overwrite:
+        catalog.load_table(("gold", name)).overwrite(table)
+    else:
+        catalog.create_table(("gold", name), schema=SCHEMA).append(table)
+
+
+def _register(client, view: str, table: str, ttl: int | None) -> None:
+    result = register_view(
+        client,
+        {
+            "name": view,
+            "entities": ["driver_id"],
+            "features": [{"name": "trips", "dtype": "INT64"}, {"name": "rating", "dtype": "FLOAT64"}],
+            "source": {"table": f"gold.{table}", "timestampField": "ts"},
+            "ttlSeconds": ttl,
+        },
+    )
+    assert result["userErrors"] == [], result
+
+
+def _random_feature_rows(rng: np.random.Generator, drivers: int, rows: int) -> pd.DataFrame:
+    # irregular, distinct times per driver (ties have no single right answer without a tie-breaker)
+    offsets = rng.choice(30 * 86400 * 1000, size=rows, replace=False)
+    return pd.DataFrame(
+        {
+            "driver_id": rng.integers(1, drivers + 1, rows),
+            "trips": rng.integers(0, 500, rows),
+            "rating": np.round(rng.uniform(1, 5, rows), 3),
+            "ts": [BASE + timedelta(milliseconds=int(o)) for o in offsets],
+        }
+    )
+
+
+def _oracle(features: pd.DataFrame, entities: pd.DataFrame, ttl: int | None) -> pd.DataFrame:
+    """For each entity row: the latest feature row at or before its time, within the TTL."""
+    left = entities.assign(_order=range(len(entities))).sort_values("event_timestamp")
+    right = features.rename(columns={"ts": "feature_ts"}).sort_values("feature_ts")
+    merged = pd.merge_asof(
+        left,
+        right,
+        left_on="event_timestamp",
+        right_on="feature_ts",
+        by="driver_id",
+        direction="backward",
+        tolerance=pd.Timedelta(seconds=ttl) if ttl else None,
+    )
+    return merged.sort_values("_order").reset_index(drop=True)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_historical_features_match_an_independent_oracle(client, services, seed):
+    rng = np.random.default_rng(seed)
+    ttl = [None, 3 * 86400, 12 * 3600][seed - 1]
+    table, view = unique(f"prop_{seed}"), unique(f"prop_view_{seed}")
+    features = _random_feature_rows(rng, drivers=12, rows=400)
+    _write_table(services, table, features)
+    _register(client, view, table, ttl)
+    entity_count = 250
+    entities = pd.DataFrame(
+        {
+            "driver_id": rng.integers(1, 15, entity_count),  # some drivers have no rows at all
+            "event_timestamp": [
+                BASE + timedelta(seconds=int(s)) for s in rng.integers(-86400, 32 * 86400, entity_count)
+            ],
+        }
+    )
+    result = gql(
+        client,
+        HISTORICAL,
+        {
+            "input": {
+                "features": [f"{view}:rating", f"{view}:trips"],
+                "entities": {
+                    "driver_id": [int(d) for d in entities["driver_id"]],
+                    "event_timestamp": [t.isoformat() for t in entities["event_timestamp"]],
+                },
+            }
+        },
+    ).data["historicalFeatures"]
+    assert [c["name"] for c in result["columns"]] == ["driver_id", "event_timestamp", "rating", "trips"]
+    assert [c["dtype"] for c in result["columns"]] == ["INT64", "UNIX_TIMESTAMP", "FLOAT64", "INT64"]
+    assert result["statuses"] is None
+    expected = _oracle(features, entities, ttl)
+    assert len(result["rows"]) == entity_count
+    mismatches = []
+    for i, row in enumerate(result["rows"]):
+        want = expected.iloc[i]
+        assert row[0] == want["driver_id"]
+        assert datetime.fromisoformat(row[1]) == want["event_timestamp"]
+        want_rating = None if pd.isna(want["rating"]) else float(want["rating"])
+        want_trips = None if pd.isna(want["trips"]) else int(want["trips"])
+        if row[2:] != [want_rating, want_trips]:
+            mismatches.append((i, row, want_rating, want_trips))
+    assert mismatches == []
+
+
+def test_an_overwritten_gold_table_shows_no_stale_or_duplicate_rows(client, services):
+    table, view = unique("rewritten"), unique("rewritten_view")
+    first = pd.DataFrame(
+        {"driver_id": [1, 2], "trips": [10, 20], "rating": [4.0, 3.0], "ts": [BASE, BASE + timedelta(hours=1)]}
+    )
+    _write_table(services, table, first)
+    _register(client, view, table, None)
+    request = {
+        "input": {
+            "features": [f"{view}:trips"],
+            "entities": {"driver_id": [1, 2], "event_timestamp": [(BASE + timedelta(days=1)).isoformat()] * 2},
+        }
+    }
+    assert [r[2] for r in gql(client, HISTORICAL, request).data["historicalFeatures"]["rows"]] == [10, 20]
+    corrected = pd.DataFrame(
+        {"driver_id": [1, 2], "trips": [11, 21], "rating": [4.5, 3.5], "ts": [BASE, BASE + timedelta(hours=1)]}
+    )
+    _write_table(services, table, corrected, overwrite=True)
+    rows = gql(client, HISTORICAL, request).data["historicalFeatures"]["rows"]
+    assert [r[2] for r in rows] == [11, 21]
+    assert len(rows) == 2
+
+
+def test_historical_input_errors(client, services):
+    table, view = unique("hist_errors"), unique("hist_errors_view")
+    _write_table(services, table, _random_feature_rows(np.random.default_rng(0), 3, 20))
+    _register(client, view, table, None)
+    base = {"features": [f"{view}:trips"], "entities": {"driver_id": [1], "event_timestamp": ["2026-03-05T00:00:00Z"]}}
+    cases = [
+        ({"entities": {"driver_id": [1], "event_timestamp": ["2026-03-05T00:00:00"]}}, "entities.event_timestamp"),
+        ({"entities": {"driver_id": [1], "event_timestamp": ["yesterday"]}}, "entities.event_timestamp"),
+        ({"entities": {"driver_id": [1]}}, "entities.event_timestamp"),
+        ({"entities": {"event_timestamp": ["2026-03-05T00:00:00Z"]}}, "entities.driver_id"),
+        ({"limit": 100_001}, "limit"),
+        ({"limit": 0}, "limit"),
+    ]
+    for changes, field in cases:
+        result = gql(client, HISTORICAL, {"input": base | changes}, errors=True)
+        assert result.codes() == ["BAD_USER_INPUT"], (changes, result.errors)
+        assert result.errors[0]["extensions"]["field"] == field
+    limited = gql(
+        client,
+        HISTORICAL,
+        {"input": base | {"entities": {"driver_id": [1, 2, 3], "event_timestamp": ["2026-03-05T00:00:00Z"] * 3}, "limit": 2}},
+    ).data["historicalFeatures"]
+    assert [r[0] for r in limited["rows"]] == [1, 2]
+
+
+def test_more_entity_rows_than_the_cap_is_a_user_error(client, settings, services):
+    view = unique("capped")
+    register_view(client, customer_view_input(view))
+    with app_with_limits(settings, services, max_historical_rows=5) as small:
+        result = gql(
+            small,
+            HISTORICAL,
+            {
+                "input": {
+                    "features": [f"{view}:total_orders"],
+                    "entities": {"customer_id": list(range(6)), "event_timestamp": ["2026-01-02T00:00:00Z"] * 6},
+                }
+            },
+            errors=True,
+        )
+    assert result.codes() == ["BAD_USER_INPUT"]
+    assert "at most 5" in result.errors[0]["message"]
