@@ -169,7 +169,10 @@ def test_historical_input_errors(client, services):
     limited = gql(
         client,
         HISTORICAL,
-        {"input": base | {"entities": {"driver_id": [1, 2, 3], "event_timestamp": ["2026-03-05T00:00:00Z"] * 3}, "limit": 2}},
+        {
+            "input": base
+            | {"entities": {"driver_id": [1, 2, 3], "event_timestamp": ["2026-03-05T00:00:00Z"] * 3}, "limit": 2}
+        },
     ).data["historicalFeatures"]
     assert [r[0] for r in limited["rows"]] == [1, 2]
 

@@ -142,9 +142,14 @@ class Predictor:
         incomplete = ordered.isna().any(axis=1)
         missing = [name for name in ordered.columns if ordered[name].isna().any()]
         predictions: list[Any] = [None] * len(ordered)
-        complete = ordered[~incomplete]
+        complete = _as_signature(ordered[~incomplete], schema)
         if len(complete):
-            output = model.predict(complete)
+            from mlflow.exceptions import MlflowException
+
+            try:
+                output = model.predict(complete)
+            except MlflowException as error:  # the input does not fit the model's schema
+                raise UserErrors([user_error(ErrorCode.INVALID_VALUE, error.message[:500], "rows")]) from error
             values = _rows(output)
             for position, value in zip([i for i, bad in enumerate(incomplete) if not bad], values, strict=True):
                 predictions[position] = json_value(value)
@@ -206,6 +211,24 @@ def _find_online_feature(snap: RegistrySnapshot, name: str, keys: set[str]) -> F
         if view.online and joins <= keys and any(f.name == name for f in view.features):
             return FeatureRef(view.name, name)
     return None
+
+
+def _as_signature(frame: Any, schema: Any) -> Any:
+    """Widen columns to the signature's types (Feast gives int64 where a model was fit on doubles;
+    MLflow refuses to convert that by itself)."""
+    if schema is None or not schema.has_input_names():
+        return frame
+    widened = frame.copy()
+    for spec in schema.inputs:
+        if spec.name not in widened.columns:
+            continue
+        try:
+            target = spec.type.to_numpy()
+        except Exception:
+            continue
+        if widened[spec.name].dtype != target and target.kind == "f" and widened[spec.name].dtype.kind in "iuO":
+            widened[spec.name] = widened[spec.name].astype(target)
+    return widened
 
 
 def _rows(output: Any) -> list[Any]:

@@ -423,7 +423,14 @@ class MlflowTracking:
         return model_version_record(found) if found else None
 
     def model_version_by_alias(self, name: str, alias: str) -> ModelVersionRecord | None:
-        found = self._get("get_model_version_by_alias", name, alias)
+        from mlflow.exceptions import MlflowException
+
+        try:
+            found = self._get("get_model_version_by_alias", name, alias)
+        except MlflowException as error:
+            if _code(error) == "INVALID_PARAMETER_VALUE":  # MLflow's answer for an alias it does not know
+                return None
+            raise
         return model_version_record(found) if found else None
 
     def signature(self, version: ModelVersionRecord) -> SignatureRecord | None:

@@ -1,0 +1,142 @@
+"""Predictions for customers by id: a model trained by the job API, features fetched online."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tests.conftest import create_service, customer_view_input, gql, register_view, unique
+from tests.test_jobs import submit, wait_for
+from tests.test_serving import END, START, latest_rows, materialize
+
+PREDICT = """
+mutation($input: PredictInput!) {
+  predict(input: $input) {
+    predictions missingFeatures
+    modelVersion { model version aliases }
+    userErrors { field message code }
+  }
+}
+"""
+
+TRAIN = """
+import json, os
+import mlflow
+import pandas as pd
+from feast import FeatureStore
+from mlflow.models import infer_signature
+from sklearn.linear_model import LogisticRegression
+
+service = json.loads(os.environ["ASGARD_PARAMS"])["service"]
+store = FeatureStore(repo_path=os.environ["FEAST_REPO_PATH"])
+entities = pd.DataFrame({"customer_id": list(range(1001, 1601)), "event_timestamp": pd.Timestamp("2026-01-07T12:00:00Z")})
+frame = store.get_historical_features(entity_df=entities, features=store.get_feature_service(service)).to_df()
+X = frame[["total_orders", "total_spent"]].astype("float64")
+y = (frame["total_orders"] > frame["total_orders"].median()).astype(int)
+with mlflow.start_run():
+    model = LogisticRegression(max_iter=1000).fit(X, y)
+    mlflow.sklearn.log_model(model, name="model", signature=infer_signature(X, model.predict(X)))
+"""
+
+
+def train(client, model: str, service: str) -> int:
+    submitted = submit(client, TRAIN, modelName=model, featureService=service, parameters={"service": service})
+    assert submitted["userErrors"] == [], submitted
+    job = wait_for(client, submitted["job"]["id"], {"SUCCEEDED", "FAILED"}, timeout=300)
+    assert job["status"] == "SUCCEEDED", job["error"]
+    return job["modelVersion"]["version"]
+
+
+@pytest.fixture(scope="module")
+def trained(client):
+    view, service, model = unique("predict_view"), unique("predict_svc"), unique("predict_model")
+    register_view(client, customer_view_input(view, ttlSeconds=0))
+    assert materialize(client, [view], start=START, end=END)["status"] == "SUCCEEDED"
+    create_service(client, service, [view])
+    return {"view": view, "service": service, "model": model, "version": train(client, model, service)}
+
+
+def predict(client, **fields) -> dict:
+    return gql(client, PREDICT, {"input": fields}).data["predict"]
+
+
+def test_predictions_for_customers_by_id_alone(client, services, trained):
+    result = predict(client, model=trained["model"], entities={"customer_id": [1001, 1002, 999_999]})
+    assert result["userErrors"] == []
+    assert result["modelVersion"]["version"] == trained["version"]
+    predictions = result["predictions"]
+    assert predictions[2] is None  # an unknown customer is a null the caller can see
+    assert result["missingFeatures"] == ["total_orders", "total_spent"]
+    oracle = latest_rows(services).loc[[1001, 1002], ["total_orders", "total_spent"]].astype("float64")
+    version = services.mlflow.model_version(trained["model"], trained["version"])
+    expected = services.predictor.load(version).predict(pd.DataFrame(oracle.values, columns=oracle.columns))
+    assert predictions[:2] == [int(v) for v in expected]
+
+
+def test_explicit_features_service_and_raw_rows_agree(client, trained):
+    ids = {"customer_id": [1003, 1004]}
+    implicit = predict(client, model=trained["model"], entities=ids)["predictions"]
+    view = trained["view"]
+    by_features = predict(
+        client, model=trained["model"], entities=ids, features=[f"{view}:total_spent", f"{view}:total_orders"]
+    )
+    assert by_features["predictions"] == implicit
+    assert (
+        predict(client, model=trained["model"], entities=ids, featureService=trained["service"])["predictions"]
+        == implicit
+    )
+    rows = predict(
+        client,
+        model=trained["model"],
+        rows=[{"total_orders": 2, "total_spent": 80.0}, {"total_orders": 30, "total_spent": 2500.0}],
+    )
+    assert rows["userErrors"] == [] and len(rows["predictions"]) == 2
+    assert rows["missingFeatures"] == []
+
+
+def test_an_alias_that_moves_is_picked_up(client, trained):
+    set_alias = "mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { userErrors { code } } }"
+    gql(client, set_alias, {"i": {"model": trained["model"], "alias": "champion", "version": trained["version"]}})
+    first = predict(client, model=trained["model"], alias="champion", entities={"customer_id": [1001]})
+    assert first["modelVersion"]["version"] == trained["version"]
+    newer = train(client, trained["model"], trained["service"])
+    assert newer == trained["version"] + 1
+    gql(client, set_alias, {"i": {"model": trained["model"], "alias": "champion", "version": newer}})
+    moved = predict(client, model=trained["model"], alias="champion", entities={"customer_id": [1001]})
+    assert moved["modelVersion"]["version"] == newer
+    pinned = predict(client, model=trained["model"], version=trained["version"], entities={"customer_id": [1001]})
+    assert pinned["modelVersion"]["version"] == trained["version"]
+
+
+def test_models_are_cached_by_resolved_version(client, services, trained, monkeypatch):
+    loads = []
+    real = services.predictor._load
+    monkeypatch.setattr(services.predictor, "_load", lambda v: loads.append(v.version) or real(v))
+    services.predictor._models.clear()
+    for _ in range(3):
+        predict(client, model=trained["model"], version=trained["version"], entities={"customer_id": [1001]})
+    assert loads == [trained["version"]]
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"model": "no_such_model"}, ("NOT_FOUND", ["model"])),
+        ({"version": 99}, ("NOT_FOUND", ["version"])),
+        ({"alias": "ghost"}, ("NOT_FOUND", ["alias"])),
+        ({"version": 1, "alias": "champion"}, ("INVALID_VALUE", ["version"])),
+        ({"entities": None}, ("INVALID_VALUE", ["entities"])),
+        ({"entities": {"customer_id": ["x"]}}, ("INVALID_VALUE", ["entities", "customer_id"])),
+        ({"entities": {"customer_id": []}}, ("INVALID_VALUE", ["entities"])),
+        ({"featureService": "no_such_service"}, ("NOT_FOUND", ["featureService"])),
+        ({"features": ["VIEW:total_orders"]}, ("INVALID_VALUE", ["features"])),
+    ],
+)
+def test_bad_predictions_are_user_errors(client, trained, fields, expected):
+    request = {"model": trained["model"], "entities": {"customer_id": [1001]}} | fields
+    if request.get("features"):
+        request["features"] = [f.replace("VIEW", trained["view"]) for f in request["features"]]
+    result = predict(client, **request)
+    assert result["predictions"] is None
+    assert [(e["code"], e["field"]) for e in result["userErrors"]] == [expected], result["userErrors"]
+    assert all("Traceback" not in e["message"] for e in result["userErrors"])
