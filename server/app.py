@@ -5,17 +5,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import orjson
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.types import Message, Send
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.types.unset import UNSET, UnsetType
 
+from server.auth.middleware import Authentication, principal_for
 from server.body_limit import BodySizeLimit
 from server.config import Settings
 from server.context import Context, Services, run_blocking
@@ -28,6 +35,7 @@ READY_TIMEOUT_SECONDS = 5.0
 
 def create_services(settings: Settings) -> Services:
     """Open every backend once for the process (slow: imports Feast and MLflow)."""
+    from server.auth.tokens import TokenStore
     from server.jobs.events import JobEvents
     from server.jobs.materializations import Materializations
     from server.jobs.runner import JobRunner
@@ -59,11 +67,24 @@ def create_services(settings: Settings) -> Services:
         serving=serving,
         materializations=Materializations(jobs, registry.materialize_views),
         predictor=Predictor(mlflow, serving, settings.data_dir / "model-cache"),
+        tokens=TokenStore(jobs.engine),
     )
+
+
+class TextWebSocketAdapter(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages are text frames; orjson's bytes would go out as binary ones."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
 
 
 class GraphQLApp(GraphQL[Context, None]):
     """Strawberry's ASGI view with our context and a faster JSON encoder."""
+
+    websocket_adapter_class = TextWebSocketAdapter
 
     def __init__(self, services: Services, settings: Settings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -71,7 +92,28 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        return Context(services=self.services, settings=self.settings, request=request, response=response)
+        principal = request.scope.get("state", {}).get("principal")
+        return Context(
+            services=self.services, settings=self.settings, principal=principal, request=request, response=response
+        )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Websockets authenticate in connection_init: {"Authorization": "Bearer <token>"}."""
+        params = context.connection_params or {}
+        raw = params.get("Authorization") or params.get("authorization")
+        if raw is None and params.get("token"):
+            raw = f"Bearer {params['token']}"
+        principal = await principal_for(self.services.tokens, raw if isinstance(raw, str) else None)
+        if principal is None:
+            raise ConnectionRejectionError({"message": "unknown, revoked or missing token", "code": "UNAUTHENTICATED"})
+        context.principal = principal
+        return UNSET
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        await super().__call__(scope, receive, _json_refusals(send))
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -88,6 +130,28 @@ async def _check(name: str, call: Any) -> tuple[str, str]:
         return name, f"unavailable: {type(error).__name__}"
 
 
+def _json_refusals(send: Send) -> Send:
+    """Strawberry answers refused requests (too many batched operations, a body that is not JSON)
+    in plain text; clients get the same JSON error shape as everywhere else."""
+    refused: dict[str, Any] = {}
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.start" and message["status"] in (400, 405, 415):
+            refused["status"] = message["status"]
+            return
+        if message["type"] == "http.response.body" and refused:
+            text = message.get("body", b"").decode("utf-8", "replace") or "bad request"
+            code = "LIMIT_EXCEEDED" if "Too many operations" in text else "BAD_REQUEST"
+            body = orjson.dumps({"errors": [{"message": text, "extensions": {"code": code}}]})
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+            await send({"type": "http.response.start", "status": refused["status"], "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await send(message)
+
+    return wrapped
+
+
 class _Deferred:
     """An ASGI app that is built at startup, once the services exist."""
 
@@ -100,7 +164,7 @@ class _Deferred:
 def create_app(settings: Settings, services: Services | None = None) -> Starlette:
     """The ASGI app; backends are opened at startup unless `services` is given."""
     metrics = Metrics()
-    schema = build_schema(settings.limits, metrics)
+    schema = build_schema(settings.limits, metrics, introspection=settings.introspection)
     holder: dict[str, Services] = {}
     graphql_endpoint = _Deferred()
 
@@ -150,6 +214,16 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         ],
         lifespan=lifespan,
     )
+    app.add_middleware(Authentication, tokens=lambda: holder["services"].tokens)
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+        )
+    if settings.allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
     app.add_middleware(RequestContext, metrics=metrics)
     return app

@@ -1,4 +1,4 @@
-"""The `asgard` command: serve the API, export the schema."""
+"""The `asgard` command: serve the API, manage tokens, export the schema."""
 
 from __future__ import annotations
 
@@ -6,8 +6,24 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from server.config import load_settings
+from server.config import Settings, load_settings
+
+if TYPE_CHECKING:
+    from server.auth.tokens import TokenStore
+
+
+def _settings(args: argparse.Namespace, **extra: object) -> Settings:
+    return load_settings(None, data_dir=Path(args.data_dir) if args.data_dir else None, **extra)
+
+
+def _tokens(settings: Settings) -> TokenStore:
+    from server.auth.tokens import TokenStore
+    from server.jobs.store import make_engine
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return TokenStore(make_engine(settings.jobs.db_url))
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -15,9 +31,18 @@ def _serve(args: argparse.Namespace) -> int:
 
     from server.app import create_app, create_services
 
-    settings = load_settings(host=args.host, port=args.port, data_dir=Path(args.data_dir) if args.data_dir else None)
+    settings = _settings(args, host=args.host, port=args.port)
     log = logging.getLogger("asgard")
     log.info("data dir %s", settings.data_dir)
+    if not _tokens(settings).any_active():
+        if not settings.serves_loopback:
+            print(
+                f"refusing to serve on {settings.host} without tokens: whoever reaches it could run code.\n"
+                f"Create a token first:  asgard token create --name admin --role admin --data-dir {settings.data_dir}",
+                file=sys.stderr,
+            )
+            return 2
+        log.warning("no tokens exist: serving on loopback only, where every caller is admin")
     services = create_services(settings)
     if args.demo:
         from server.services.demo import demo_feature_view, load_demo_gold_layer
@@ -39,6 +64,30 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _token(args: argparse.Namespace) -> int:
+    from server.auth.roles import Role
+    from server.auth.tokens import TokenError
+
+    tokens = _tokens(_settings(args))
+    try:
+        if args.action == "create":
+            token = tokens.create(args.name, Role(args.role))
+            print(f"created token {args.name!r} with role {args.role}; it is shown only now:", file=sys.stderr)
+            print(token)
+        elif args.action == "revoke":
+            tokens.revoke(args.name)
+            print(f"revoked token {args.name!r}")
+        else:
+            for t in tokens.list():
+                state = f"revoked {t.revoked_at:%Y-%m-%d %H:%M}" if t.revoked_at else "active"
+                used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
+                print(f"{t.name}\t{t.role.value}\tcreated {t.created_at:%Y-%m-%d %H:%M}\tlast used {used}\t{state}")
+    except TokenError as error:
+        print(f"asgard token {args.action}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _export_schema(args: argparse.Namespace) -> int:
     from server.schema import schema_sdl
 
@@ -53,6 +102,7 @@ def _export_schema(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="asgard", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
+
     serve = sub.add_parser("serve", help="serve the GraphQL API")
     serve.add_argument("--host", help="address to bind (default 127.0.0.1, env ASGARD_HOST)")
     serve.add_argument("--port", type=int, help="port (default 8000, env ASGARD_PORT)")
@@ -60,6 +110,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--demo", action="store_true", help="load the demo gold layer first")
     serve.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
     serve.set_defaults(run=_serve)
+
+    token = sub.add_parser("token", help="create, list and revoke API tokens")
+    actions = token.add_subparsers(dest="action", required=True)
+    create = actions.add_parser("create", help="create a token (printed once, alone on the last line)")
+    create.add_argument("--name", required=True, help="who or what the token is for")
+    create.add_argument("--role", required=True, choices=["reader", "editor", "trainer", "admin"])
+    revoke = actions.add_parser("revoke", help="revoke a token by name")
+    revoke.add_argument("name")
+    listing = actions.add_parser("list", help="list tokens (never their secrets)")
+    for action in (create, revoke, listing):
+        action.add_argument("--data-dir", help="the server's data dir (env ASGARD_DATA_DIR)")
+    token.set_defaults(run=_token)
+
     export = sub.add_parser("export-schema", help="print the GraphQL SDL")
     export.add_argument("--output", "-o", help="write to this file instead of stdout")
     export.set_defaults(run=_export_schema)

@@ -25,6 +25,8 @@ class Limits:
     default_page_size: int = 20
     max_body_bytes: int = 10 * 1024 * 1024
     document_cache_size: int = 256
+    max_root_fields: int = 20
+    max_batch: int = 10
     max_historical_rows: int = 100_000
 
 
@@ -61,6 +63,9 @@ class Settings:
     mlflow_artifact_root: str = ""
     registry_cache_seconds: float = 5.0
     graphiql: bool = True
+    introspection: bool = True
+    cors_origins: tuple[str, ...] = ()
+    allowed_hosts: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     jobs: JobSettings = field(default_factory=JobSettings)
 
@@ -69,10 +74,7 @@ class Settings:
         return self.data_dir / "feast"
 
     @property
-    def training_allowed(self) -> bool:
-        """Running uploaded code is remote code execution: only on loopback unless allowed."""
-        if self.jobs.allow_training is not None:
-            return self.jobs.allow_training
+    def serves_loopback(self) -> bool:
         return self.host in {"127.0.0.1", "localhost", "::1"} or self.host.startswith("127.")
 
     def resolved(self) -> Settings:
@@ -103,6 +105,10 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     return raw.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (env.get(name) or "").split(",") if part.strip())
+
+
 def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Read settings from the environment; keyword overrides (CLI flags) win."""
     env = os.environ if env is None else env
@@ -116,6 +122,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         max_body_bytes=_int(env, "ASGARD_MAX_BODY_BYTES", defaults.max_body_bytes),
         document_cache_size=_int(env, "ASGARD_DOCUMENT_CACHE_SIZE", defaults.document_cache_size),
         max_historical_rows=_int(env, "ASGARD_MAX_HISTORICAL_ROWS", defaults.max_historical_rows),
+        max_root_fields=_int(env, "ASGARD_MAX_ROOT_FIELDS", defaults.max_root_fields),
+        max_batch=_int(env, "ASGARD_MAX_BATCH", defaults.max_batch),
     )
     job_defaults = JobSettings()
     allow = env.get("ASGARD_ALLOW_TRAINING")
@@ -145,6 +153,9 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         "mlflow_artifact_root": env.get("ASGARD_MLFLOW_ARTIFACT_ROOT", ""),
         "registry_cache_seconds": float(env.get("ASGARD_REGISTRY_CACHE_SECONDS") or 5.0),
         "graphiql": _flag(env, "ASGARD_GRAPHIQL", True),
+        "introspection": _flag(env, "ASGARD_INTROSPECTION", True),
+        "cors_origins": _list(env, "ASGARD_CORS_ORIGINS"),
+        "allowed_hosts": _list(env, "ASGARD_ALLOWED_HOSTS"),
         "limits": limits,
         "jobs": jobs,
     }

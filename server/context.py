@@ -11,9 +11,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from server.auth.roles import Principal
 from server.config import Settings
 
 if TYPE_CHECKING:  # services import Feast and MLflow: keep them out of schema-only imports
+    from server.auth.tokens import TokenStore
     from server.jobs.events import JobEvents
     from server.jobs.materializations import Materializations
     from server.jobs.runner import JobRunner
@@ -41,12 +43,15 @@ class Services:
     serving: FeatureServing
     materializations: Materializations
     predictor: Predictor
+    tokens: TokenStore
 
 
 @dataclass
 class Context:
     services: Services
     settings: Settings  # the app's: it may set other limits than the process's services were made with
+    principal: Principal | None = None
+    connection_params: dict[str, Any] | None = None  # a websocket's connection_init payload
     request: Request | WebSocket | None = None
     response: Response | None = None
     loaders: dict[str, Any] = field(default_factory=dict)

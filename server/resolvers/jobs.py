@@ -37,6 +37,15 @@ def _position(cursor: str) -> tuple[int, str]:
     return int(seq), job_id
 
 
+def _training_allowed(ctx: Context) -> bool:
+    """Uploaded code runs only where callers are known (tokens, then the trainer role) or trusted
+    (loopback); ASGARD_ALLOW_TRAINING overrides both ways."""
+    explicit = ctx.settings.jobs.allow_training
+    if explicit is not None:
+        return explicit
+    return ctx.settings.serves_loopback or ctx.services.tokens.any_active()
+
+
 async def training_jobs(
     info: Info[Context, None],
     filter: Annotated[TrainingJobFilter | None, strawberry.argument(description="Only jobs matching it.")] = None,
@@ -79,7 +88,7 @@ async def submit_training_job(
     input: Annotated[SubmitTrainingJobInput, strawberry.argument(description="The script and how to run it.")],
 ) -> SubmitTrainingJobPayload:
     services = info.context.services
-    if not info.context.settings.training_allowed:
+    if not _training_allowed(info.context):
         refused = user_error(
             ErrorCode.FORBIDDEN,
             "running uploaded scripts is off: serve on loopback, or set ASGARD_ALLOW_TRAINING=1",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import strawberry
-from strawberry.extensions import ValidationCache
+from strawberry.extensions import DisableIntrospection, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from server.config import Limits
@@ -24,19 +24,22 @@ class Schema(strawberry.Schema):
         return None
 
 
-def build_schema(limits: Limits | None = None, metrics: Metrics | None = None) -> Schema:
+def build_schema(limits: Limits | None = None, metrics: Metrics | None = None, introspection: bool = True) -> Schema:
     limits = limits or Limits()
     metrics = metrics or Metrics()
+    extensions: list[Any] = [
+        lambda: DocumentLimits(limits),
+        lambda: ValidationCache(maxsize=limits.document_cache_size),
+        lambda: OperationObserver(metrics),
+    ]
+    if not introspection:
+        extensions.append(DisableIntrospection)
     return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        config=StrawberryConfig(batching_config={"max_operations": 10}),
-        extensions=[
-            lambda: DocumentLimits(limits),
-            lambda: ValidationCache(maxsize=limits.document_cache_size),
-            lambda: OperationObserver(metrics),
-        ],
+        config=StrawberryConfig(batching_config={"max_operations": limits.max_batch}),
+        extensions=extensions,
     )
 
 

@@ -14,6 +14,7 @@ from server.jobs.records import JobRecord, JobStatus, LogRecord, LogStream
 from server.resolvers.loaders import model_version_loader, run_loader
 from server.schema.common import UserError
 from server.schema.mlflow import ModelVersion, Run
+from server.schema.permissions import TRAINER
 from server.services.errors import RequestError
 
 strawberry.enum(JobStatus, description="Where a training job is in its life.")
@@ -40,12 +41,17 @@ class TrainingJob:
     status: JobStatus = strawberry.field(description="QUEUED, PREPARING, RUNNING, or how it ended.")
     script_name: str = strawberry.field(description="File name the script runs under.")
     script_sha256: str = strawberry.field(description="SHA-256 of the script's text.")
-    script: str = strawberry.field(description="The script's text.")
+    script: Optional[str] = strawberry.field(
+        description="The script's text (trainer and admin only).", permission_classes=TRAINER
+    )
     experiment_name: str = strawberry.field(description="MLflow experiment the job's run belongs to.")
     model_name: Optional[str] = strawberry.field(description="Registered model the run's model becomes a version of.")
     feature_service: Optional[str] = strawberry.field(description="Feature service the script uses (lineage).")
     requirements: list[str] = strawberry.field(description="PEP 508 requirements the script needs.")
-    parameters: Optional[JSON] = strawberry.field(description="Parameters, given to the script in ASGARD_PARAMS.")
+    parameters: Optional[JSON] = strawberry.field(
+        description="Parameters given to the script in ASGARD_PARAMS (trainer and admin only).",
+        permission_classes=TRAINER,
+    )
     timeout_seconds: int = strawberry.field(description="Seconds the script may run before it is stopped.")
     retries: int = strawberry.field(description="How often the job is requeued when its worker dies.")
     attempts: int = strawberry.field(description="How often a worker has started it.")

@@ -98,6 +98,24 @@ def alias_rule(max_aliases: int) -> type[ASTValidationRule]:
     return AliasLimit
 
 
+@lru_cache(maxsize=16)
+def root_field_rule(max_fields: int) -> type[ASTValidationRule]:
+    class RootFieldLimit(ASTValidationRule):
+        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
+            fragments = _fragments(self.context)
+            roots = sum(1 for _, depth in _walk(node.selection_set, fragments, frozenset()) if depth == 1)
+            if roots > max_fields:
+                self.report_error(
+                    GraphQLError(
+                        f"the operation asks for {roots} root fields; the limit is {max_fields}",
+                        node,
+                        extensions=dict(LIMIT_EXCEEDED),
+                    )
+                )
+
+    return RootFieldLimit
+
+
 @lru_cache(maxsize=4)
 def _cached_parser(maxsize: int) -> Any:
     @lru_cache(maxsize=maxsize)
@@ -121,6 +139,7 @@ class DocumentLimits(SchemaExtension):
             *ctx.validation_rules,
             depth_rule(self.limits.max_depth),
             alias_rule(self.limits.max_aliases),
+            root_field_rule(self.limits.max_root_fields),
         )
         yield
 

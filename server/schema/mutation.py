@@ -8,61 +8,75 @@ from server.resolvers import feature_store as features
 from server.resolvers import jobs as training
 from server.resolvers import mlflow as tracking
 from server.resolvers import serving
+from server.schema.permissions import EDITOR, TRAINER
 
 
 @strawberry.type(description="Change the platform: register features, manage experiments and models.")
 class Mutation:
     register_feature_view = strawberry.field(
+        permission_classes=EDITOR,
         resolver=features.register_feature_view,
         description="Register a feature view over a gold table, or update it; validated before any write.",
     )
     register_entity = strawberry.field(
+        permission_classes=EDITOR,
         resolver=features.register_entity,
         description="Register an entity explicitly, or update it.",
     )
     delete_feature_view = strawberry.field(
+        permission_classes=EDITOR,
         resolver=features.delete_feature_view,
         description="Delete a feature view that no feature service uses.",
     )
     create_feature_service = strawberry.field(
+        permission_classes=EDITOR,
         resolver=features.create_feature_service,
         description="Group whole feature views, or chosen features of them, into a feature service.",
     )
     delete_feature_service = strawberry.field(
-        resolver=features.delete_feature_service, description="Delete a feature service."
+        permission_classes=EDITOR, resolver=features.delete_feature_service, description="Delete a feature service."
     )
     create_experiment = strawberry.field(
-        resolver=tracking.create_experiment, description="Create an MLflow experiment."
+        permission_classes=EDITOR, resolver=tracking.create_experiment, description="Create an MLflow experiment."
     )
     set_experiment_tag = strawberry.field(
-        resolver=tracking.set_experiment_tag, description="Set a tag on an experiment."
+        permission_classes=EDITOR, resolver=tracking.set_experiment_tag, description="Set a tag on an experiment."
     )
     set_model_alias = strawberry.field(
+        permission_classes=EDITOR,
         resolver=tracking.set_model_alias,
         description="Point an alias of a registered model at a version (moving it if it exists).",
     )
     delete_model_alias = strawberry.field(
-        resolver=tracking.delete_model_alias, description="Remove an alias from a registered model."
+        permission_classes=EDITOR,
+        resolver=tracking.delete_model_alias,
+        description="Remove an alias from a registered model.",
     )
     set_model_version_tag = strawberry.field(
-        resolver=tracking.set_model_version_tag, description="Set a tag on a model version."
+        permission_classes=EDITOR, resolver=tracking.set_model_version_tag, description="Set a tag on a model version."
     )
     update_registered_model = strawberry.field(
-        resolver=tracking.update_registered_model, description="Change a registered model's description."
+        permission_classes=EDITOR,
+        resolver=tracking.update_registered_model,
+        description="Change a registered model's description.",
     )
     submit_training_job = strawberry.field(
+        permission_classes=TRAINER,
         resolver=training.submit_training_job,
         description="Queue a training script; it runs as a tracked job with its own MLflow run.",
     )
     cancel_training_job = strawberry.field(
+        permission_classes=TRAINER,
         resolver=training.cancel_training_job,
         description="Cancel a job: a queued one at once, a running one by stopping its whole process group.",
     )
     materialize = strawberry.field(
+        permission_classes=EDITOR,
         resolver=serving.materialize,
         description="Load online feature views into the online store, as a tracked background operation.",
     )
     predict = strawberry.field(
+        permission_classes=EDITOR,
         resolver=serving.predict,
         description="Predict with a registered model, fetching the entities' online features for it.",
     )

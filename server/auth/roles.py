@@ -1,0 +1,35 @@
+"""Roles, ordered: each includes the rights of those before it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Role(Enum):
+    """What a token may do: read; edit the registry and predict; also train; everything."""
+
+    READER = "reader"
+    EDITOR = "editor"
+    TRAINER = "trainer"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def includes(self, other: Role) -> bool:
+        return self.rank >= other.rank
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller of one request."""
+
+    name: str
+    role: Role
+    authenticated: bool = True
+
+
+# With no tokens configured the server only listens on loopback, and whoever reaches it is trusted.
+LOCAL_ADMIN = Principal(name="local", role=Role.ADMIN, authenticated=False)

@@ -1,0 +1,362 @@
+"""Tokens and roles: who may call, and what each role may do. A server of its own (tokens exist)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+from dataclasses import replace
+
+import pytest
+import websockets
+from starlette.testclient import TestClient
+
+from server.app import create_app, create_services
+from server.auth.roles import Role
+from server.config import load_settings
+from server.schema import build_schema
+from server.services.demo import load_demo_gold_layer
+from tests.conftest import customer_view_input
+from tests.support.server import ServerProcess, asgard_command
+
+ROLES = ("reader", "editor", "trainer", "admin")
+
+
+@pytest.fixture(scope="module")
+def secured(tmp_path_factory):
+    settings = load_settings(env={}, data_dir=tmp_path_factory.mktemp("secured"), registry_cache_seconds=0.5)
+    services = create_services(settings)
+    load_demo_gold_layer(services.gold)
+    tokens = {role: services.tokens.create(f"{role}-bot", Role(role)) for role in ROLES}
+    tokens["revoked"] = services.tokens.create("old-bot", Role.ADMIN)
+    services.tokens.revoke("old-bot")
+    with TestClient(create_app(settings, services)) as client:
+        yield client, tokens, services, settings
+
+
+def call(client, token: str | None, query: str, variables: dict | None = None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+
+
+def test_requests_without_a_valid_token_get_401(secured):
+    client, tokens, _, _ = secured
+    for token in (None, "asg_000000000000_" + "x" * 43, "not-even-a-token", tokens["revoked"]):
+        response = call(client, token, "{ entities { name } }")
+        assert response.status_code == 401, token
+        assert response.headers["www-authenticate"].startswith("Bearer")
+        assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert call(client, tokens["reader"], "{ entities { name } }").status_code == 200
+    basic = client.post("/graphql", json={"query": "{ entities { name } }"}, headers={"Authorization": "Basic abc"})
+    assert basic.status_code == 401
+
+
+def test_a_token_in_the_url_is_refused(secured):
+    client, tokens, _, _ = secured
+    response = client.post(
+        f"/graphql?token={tokens['admin']}",
+        json={"query": "{ entities { name } }"},
+        headers={"Authorization": f"Bearer {tokens['admin']}"},
+    )
+    assert response.status_code == 401
+    assert "never in the URL" in response.json()["errors"][0]["message"]
+    assert client.get(f"/graphql?access_token={tokens['admin']}&query={{entities{{name}}}}").status_code == 401
+
+
+def test_open_and_closed_endpoints(secured):
+    client, tokens, _, _ = secured
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/metrics").status_code == 401
+    assert client.get("/metrics", headers={"Authorization": f"Bearer {tokens['reader']}"}).status_code == 200
+    page = client.get("/graphql", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()  # the explorer itself holds no data
+    assert client.get("/graphql", params={"query": "{ entities { name } }"}).status_code == 401
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_viewer_tells_the_caller_who_they_are(secured, role):
+    client, tokens, _, _ = secured
+    viewer = call(client, tokens[role], "{ viewer { name role authenticated } }").json()["data"]["viewer"]
+    assert viewer == {"name": f"{role}-bot", "role": role.upper(), "authenticated": True}
+
+
+# One call per mutation; the test below fails when a mutation is added without a role test.
+MUTATIONS = {
+    "registerFeatureView": (
+        "mutation($i: RegisterFeatureViewInput!) { registerFeatureView(input: $i) { change } }",
+        {"i": customer_view_input("role_view")},
+        "editor",
+    ),
+    "registerEntity": (
+        'mutation { registerEntity(input: {name: "role_entity", joinKey: "customer_id"}) { change } }',
+        {},
+        "editor",
+    ),
+    "deleteFeatureView": ('mutation { deleteFeatureView(name: "x") { name } }', {}, "editor"),
+    "createFeatureService": (
+        'mutation { createFeatureService(input: {name: "s", featureViews: [{name: "x"}]}) { change } }',
+        {},
+        "editor",
+    ),
+    "deleteFeatureService": ('mutation { deleteFeatureService(name: "x") { name } }', {}, "editor"),
+    "createExperiment": (
+        'mutation { createExperiment(input: {name: "role-exp"}) { experiment { id } } }',
+        {},
+        "editor",
+    ),
+    "setExperimentTag": (
+        'mutation { setExperimentTag(input: {experimentId: "0", key: "k", value: "v"}) { experiment { id } } }',
+        {},
+        "editor",
+    ),
+    "setModelAlias": (
+        'mutation { setModelAlias(input: {model: "m", alias: "a", version: 1}) { userErrors { code } } }',
+        {},
+        "editor",
+    ),
+    "deleteModelAlias": ('mutation { deleteModelAlias(input: {model: "m", alias: "a"}) { name } }', {}, "editor"),
+    "setModelVersionTag": (
+        'mutation { setModelVersionTag(input: {model: "m", version: 1, key: "k", value: "v"}) { userErrors { code } } }',
+        {},
+        "editor",
+    ),
+    "updateRegisteredModel": (
+        'mutation { updateRegisteredModel(input: {name: "m", description: "d"}) { userErrors { code } } }',
+        {},
+        "editor",
+    ),
+    "materialize": (
+        'mutation { materialize(input: {featureViews: ["x"], incremental: true}) { userErrors { code } } }',
+        {},
+        "editor",
+    ),
+    "predict": ('mutation { predict(input: {model: "m", rows: [{a: 1}]}) { userErrors { code } } }', {}, "editor"),
+    "submitTrainingJob": (
+        'mutation { submitTrainingJob(input: {scriptName: "t.py", script: "print(1)", experimentName: "role-jobs"}) { job { id } } }',
+        {},
+        "trainer",
+    ),
+    "cancelTrainingJob": ('mutation { cancelTrainingJob(id: "x") { userErrors { code } } }', {}, "trainer"),
+}
+
+
+def test_every_mutation_has_a_role_test():
+    assert set(MUTATIONS) == set(build_schema()._schema.mutation_type.fields)
+
+
+@pytest.mark.parametrize("mutation", list(MUTATIONS))
+def test_each_mutation_needs_its_role(secured, mutation):
+    client, tokens, services, _ = secured
+    query, variables, needed = MUTATIONS[mutation]
+    before = services.registry.snapshot(max_age=0)
+    for role in ROLES:
+        body = call(client, tokens[role], query, variables).json()
+        allowed = Role(role).includes(Role(needed))
+        codes = [e.get("extensions", {}).get("code") for e in body.get("errors", [])]
+        if allowed:
+            assert "FORBIDDEN" not in codes, (role, body)
+        else:
+            assert codes == ["FORBIDDEN"], (role, body)
+            assert body["data"] is None
+            # a refused call changes nothing
+            assert services.registry.snapshot(max_age=0) == before
+
+
+def test_scripts_and_parameters_are_for_trainers(secured):
+    client, tokens, _, _ = secured
+    submitted = call(
+        client,
+        tokens["trainer"],
+        'mutation { submitTrainingJob(input: {scriptName: "t.py", script: "print(2)", experimentName: "vis", parameters: {secret: 1}}) { job { id } userErrors { code } } }',
+    ).json()["data"]["submitTrainingJob"]
+    job_id = submitted["job"]["id"]
+    query = "query($id: ID!) { trainingJob(id: $id) { id status script parameters } }"
+    as_reader = call(client, tokens["reader"], query, {"id": job_id}).json()
+    assert as_reader["data"]["trainingJob"]["id"] == job_id
+    assert as_reader["data"]["trainingJob"]["script"] is None
+    assert as_reader["data"]["trainingJob"]["parameters"] is None
+    assert sorted(e["path"][-1] for e in as_reader["errors"]) == ["parameters", "script"]
+    assert {e["extensions"]["code"] for e in as_reader["errors"]} == {"FORBIDDEN"}
+    as_trainer = call(client, tokens["trainer"], query, {"id": job_id}).json()
+    assert "errors" not in as_trainer
+    assert as_trainer["data"]["trainingJob"]["script"] == "print(2)"
+    assert as_trainer["data"]["trainingJob"]["parameters"] == {"secret": 1}
+    # nested access is checked too: a reader reaching jobs through a list sees no scripts either
+    listed = call(client, tokens["reader"], "{ trainingJobs { edges { node { script } } } }").json()
+    assert {e["extensions"]["code"] for e in listed["errors"]} == {"FORBIDDEN"}
+
+
+def test_websockets_authenticate_in_connection_init(secured):
+    client, tokens, _, _ = secured
+    query = 'subscription { trainingJob(id: "missing") { status } }'
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": {}})
+        closed = ws.receive()
+        assert closed["type"] == "websocket.close" and closed["code"] == 4403
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {tokens['reader']}"}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": query}})
+        message = ws.receive_json()
+        assert message["type"] == "next"
+        assert message["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_batches_and_root_fields_are_limited(secured):
+    client, tokens, _, _ = secured
+    headers = {"Authorization": f"Bearer {tokens['reader']}"}
+    ten = [{"query": "{ viewer { name } }"}] * 10
+    assert client.post("/graphql", json=ten, headers=headers).status_code == 200
+    eleven = client.post("/graphql", json=ten + ten[:1], headers=headers)
+    assert eleven.status_code == 400
+    assert eleven.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+    twenty = (
+        "{ "
+        + " ".join(f"v{i}: viewer {{ name }}" for i in range(15))
+        + " "
+        + " ".join(["entities { name }"] * 5)
+        + " }"
+    )
+    assert "errors" not in call(client, tokens["reader"], twenty).json()
+    over = (
+        "{ "
+        + " ".join(f"v{i}: viewer {{ name }}" for i in range(15))
+        + " "
+        + " ".join(["entities { name }"] * 6)
+        + " }"
+    )
+    assert call(client, tokens["reader"], over).json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+
+
+def test_only_json_posts(secured):
+    client, tokens, _, _ = secured
+    response = client.post(
+        "/graphql",
+        content="query=%7Bentities%7Bname%7D%7D",
+        headers={"Authorization": f"Bearer {tokens['reader']}", "content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code in (400, 415)
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+def test_a_50_mb_body_is_refused_before_it_is_read(secured):
+    client, tokens, _, _ = secured
+    response = client.post(
+        "/graphql",
+        content=b"x" * (50 * 1024 * 1024),
+        headers={"Authorization": f"Bearer {tokens['reader']}", "content-type": "application/json"},
+    )
+    assert response.status_code == 413
+
+
+def test_introspection_graphiql_cors_and_hosts_are_configurable(secured):
+    _, tokens, services, settings = secured
+    locked = replace(
+        settings,
+        introspection=False,
+        graphiql=False,
+        cors_origins=("https://ui.example.com",),
+        allowed_hosts=("asgard.example.com", "testserver"),
+    )
+    with TestClient(create_app(locked, services)) as client:
+        headers = {"Authorization": f"Bearer {tokens['reader']}"}
+        introspection = client.post("/graphql", json={"query": "{ __schema { types { name } } }"}, headers=headers)
+        assert introspection.json()["errors"]
+        assert (
+            client.get("/graphql", headers={"Accept": "text/html"}).status_code != 200
+            or "graphiql" not in client.get("/graphql", headers={"Accept": "text/html"}).text.lower()
+        )
+        allowed = client.post(
+            "/graphql", json={"query": "{ viewer { name } }"}, headers=headers | {"Origin": "https://ui.example.com"}
+        )
+        assert allowed.headers["access-control-allow-origin"] == "https://ui.example.com"
+        other = client.post(
+            "/graphql", json={"query": "{ viewer { name } }"}, headers=headers | {"Origin": "https://evil.example"}
+        )
+        assert "access-control-allow-origin" not in other.headers
+        wrong_host = client.get("/healthz", headers={"Host": "evil.example"})
+        assert wrong_host.status_code == 400
+
+
+def test_token_cli_and_a_public_bind_without_tokens(tmp_path):
+    data = tmp_path / "cli"
+    created = subprocess.run(
+        [*asgard_command(), "token", "create", "--name", "ci", "--role", "editor", "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    token = created.stdout.strip().splitlines()[-1]
+    assert token.startswith("asg_") and len(token) > 40
+    listed = subprocess.run(
+        [*asgard_command(), "token", "list", "--data-dir", str(data)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "ci\teditor" in listed and token not in listed
+    subprocess.run(
+        [*asgard_command(), "token", "revoke", "ci", "--data-dir", str(data)], check=True, capture_output=True
+    )
+    assert (
+        "revoked"
+        in subprocess.run(
+            [*asgard_command(), "token", "list", "--data-dir", str(data)], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    refused = subprocess.run(
+        [*asgard_command(), "serve", "--host", "0.0.0.0", "--port", "0", "--data-dir", str(tmp_path / "open")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert refused.returncode == 2
+    assert "asgard token create" in refused.stderr
+
+
+def test_tokens_are_stored_hashed(secured):
+    _, tokens, services, _ = secured
+    from sqlalchemy import select
+
+    from server.auth.tokens import api_tokens
+
+    with services.tokens.engine.connect() as conn:
+        stored = " ".join(str(v) for row in conn.execute(select(api_tokens)).all() for v in row)
+    for token in tokens.values():
+        assert token.split("_")[-1] not in stored
+
+
+def test_a_real_server_with_tokens_over_tcp_and_websockets(tmp_path):
+    data = tmp_path / "tcp"
+    made = subprocess.run(
+        [*asgard_command(), "token", "create", "--name", "ops", "--role", "reader", "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    token = made.stdout.strip().splitlines()[-1]
+    server = ServerProcess(data).start()
+    try:
+        import httpx
+
+        assert httpx.post(f"{server.url}/graphql", json={"query": "{ viewer { name } }"}).status_code == 401
+        ok = httpx.post(
+            f"{server.url}/graphql",
+            json={"query": "{ viewer { name role } }"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert ok.json()["data"]["viewer"] == {"name": "ops", "role": "READER"}
+
+        async def ws(payload: dict) -> dict:
+            async with websockets.connect(
+                server.url.replace("http", "ws") + "/graphql", subprotocols=["graphql-transport-ws"]
+            ) as conn:
+                await conn.send(json.dumps({"type": "connection_init", "payload": payload}))
+                try:
+                    return json.loads(await conn.recv())
+                except websockets.ConnectionClosed as closed:
+                    return {"closed": closed.rcvd.code if closed.rcvd else None}
+
+        assert asyncio.run(ws({})) == {"closed": 4403}
+        assert asyncio.run(ws({"Authorization": f"Bearer {token}"}))["type"] == "connection_ack"
+    finally:
+        server.stop()
+    assert sys.executable
