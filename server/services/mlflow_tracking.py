@@ -212,13 +212,14 @@ class MlflowTracking:
         return getattr(self.client(), method)(*args, **kwargs)
 
     def _get(self, method: str, *args: Any) -> Any:
-        """A lookup that answers None for an object MLflow does not have."""
+        """A lookup that answers None for an object MLflow does not have (an id or name MLflow
+        finds malformed names no object either)."""
         from mlflow.exceptions import MlflowException
 
         try:
             return self._call(method, *args)
         except MlflowException as error:
-            if _missing(error):
+            if _missing(error) or _code(error) == "INVALID_PARAMETER_VALUE":
                 return None
             raise
 
@@ -423,14 +424,7 @@ class MlflowTracking:
         return model_version_record(found) if found else None
 
     def model_version_by_alias(self, name: str, alias: str) -> ModelVersionRecord | None:
-        from mlflow.exceptions import MlflowException
-
-        try:
-            found = self._get("get_model_version_by_alias", name, alias)
-        except MlflowException as error:
-            if _code(error) == "INVALID_PARAMETER_VALUE":  # MLflow's answer for an alias it does not know
-                return None
-            raise
+        found = self._get("get_model_version_by_alias", name, alias)
         return model_version_record(found) if found else None
 
     def signature(self, version: ModelVersionRecord) -> SignatureRecord | None:
