@@ -10,7 +10,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 DATA_DIR ?= .asgard-data
 
-.PHONY: install serve test lint typecheck schema constraints clean
+.PHONY: install serve test lint typecheck schema bench constraints clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,9 @@ typecheck: install
 test: lint typecheck $(MLFLOW_SERVER_VENV)/.installed
 	eval "$$(bash scripts/test-services)" && \
 	  ASGARD_TEST_MLFLOW_SERVER=$(MLFLOW_SERVER_VENV)/bin/mlflow $(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python -m bench --out bench-results.json
 
 schema: install
 	$(BIN)/asgard export-schema -o schema.graphql

@@ -13,6 +13,7 @@ from starlette.websockets import WebSocket
 
 from server.auth.roles import Principal
 from server.config import Settings
+from server.services.errors import UserError, UserErrors
 
 if TYPE_CHECKING:  # services import Feast and MLflow: keep them out of schema-only imports
     from server.auth.tokens import TokenStore
@@ -66,3 +67,11 @@ class Context:
 async def run_blocking(fn: Callable[..., T], *args: Any) -> T:
     """Run a blocking SDK call (Feast, MLflow, pyiceberg) off the event loop."""
     return await asyncio.to_thread(fn, *args)
+
+
+async def run_write(fn: Callable[..., T], *args: Any) -> tuple[T | None, list[UserError]]:
+    """Run a blocking write off the loop; input the service refused comes back as user errors."""
+    try:
+        return await asyncio.to_thread(fn, *args), []
+    except UserErrors as refused:
+        return None, refused.errors

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from dataclasses import replace
 from pathlib import Path
 
-import httpx
 import pytest
 from starlette.testclient import TestClient
 
 from server.app import create_app
 from server.services.mlflow_tracking import MlflowTracking
 from tests.conftest import gql, unique
-from tests.support.server import free_port
+from tests.support.server import free_port, wait_until_up
 from tests.test_mlflow import train
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,17 +54,7 @@ def mlflow_server(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise AssertionError((data / "server.log").read_text()[-4000:])
-        time.sleep(0.5)
+    wait_until_up(f"{url}/health", proc, data / "server.log")
     yield url
     proc.terminate()
     proc.wait(timeout=30)

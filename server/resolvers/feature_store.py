@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, TypeVar
 
 import strawberry
 from strawberry.types import Info
 
-from server.context import Context, run_blocking
+from server.context import Context, run_blocking, run_write
 from server.resolvers.loaders import registry_snapshot
 from server.resolvers.pagination import keyset_page
 from server.schema.common import After, Connection, DeletePayload, First, tag_pairs, user_errors
@@ -25,7 +24,6 @@ from server.schema.feature_store import (
     RegisterFeatureViewInput,
     RegisterFeatureViewPayload,
 )
-from server.services.errors import UserError, UserErrors
 from server.services.registry_records import (
     EntitySpec,
     FeatureServiceSpec,
@@ -48,14 +46,6 @@ EntityInput = Annotated[RegisterEntityInput, strawberry.argument(description="Th
 ServiceInput = Annotated[
     CreateFeatureServiceInput, strawberry.argument(description="The feature service's definition.")
 ]
-
-
-async def _write(call: Callable[..., T], *args: object) -> tuple[T | None, list[UserError]]:
-    """Run a registry write off the loop; refused input comes back as user errors."""
-    try:
-        return await run_blocking(call, *args), []
-    except UserErrors as refused:
-        return None, refused.errors
 
 
 # ---- queries ------------------------------------------------------------------------------------
@@ -149,7 +139,7 @@ def _view_spec(i: RegisterFeatureViewInput) -> FeatureViewSpec:
 
 async def register_feature_view(info: Info[Context, None], input: ViewInput) -> RegisterFeatureViewPayload:
     registry = info.context.services.registry
-    result, errors = await _write(registry.register_feature_view, _view_spec(input))
+    result, errors = await run_write(registry.register_feature_view, _view_spec(input))
     if result is None:
         return RegisterFeatureViewPayload(feature_view=None, change=None, user_errors=user_errors(errors))
     record, change = result
@@ -165,7 +155,7 @@ async def register_entity(info: Info[Context, None], input: EntityInput) -> Regi
         tags=tag_pairs(input.tags),
         owner=input.owner,
     )
-    result, errors = await _write(info.context.services.registry.register_entity, spec)
+    result, errors = await run_write(info.context.services.registry.register_entity, spec)
     if result is None:
         return RegisterEntityPayload(entity=None, change=None, user_errors=user_errors(errors))
     record, change = result
@@ -183,7 +173,7 @@ async def create_feature_service(info: Info[Context, None], input: ServiceInput)
         tags=tag_pairs(input.tags),
         owner=input.owner,
     )
-    result, errors = await _write(info.context.services.registry.create_feature_service, spec)
+    result, errors = await run_write(info.context.services.registry.create_feature_service, spec)
     if result is None:
         return FeatureServicePayload(feature_service=None, change=None, user_errors=user_errors(errors))
     record, change = result
@@ -191,10 +181,10 @@ async def create_feature_service(info: Info[Context, None], input: ServiceInput)
 
 
 async def delete_feature_view(info: Info[Context, None], name: ViewName) -> DeletePayload:
-    record, errors = await _write(info.context.services.registry.delete_feature_view, name)
+    record, errors = await run_write(info.context.services.registry.delete_feature_view, name)
     return DeletePayload(name=record.name if record else None, user_errors=user_errors(errors))
 
 
 async def delete_feature_service(info: Info[Context, None], name: ServiceName) -> DeletePayload:
-    record, errors = await _write(info.context.services.registry.delete_feature_service, name)
+    record, errors = await run_write(info.context.services.registry.delete_feature_service, name)
     return DeletePayload(name=record.name if record else None, user_errors=user_errors(errors))

@@ -8,7 +8,7 @@ from typing import Annotated, TypeVar
 import strawberry
 from strawberry.types import Info
 
-from server.context import Context, run_blocking
+from server.context import Context, run_blocking, run_write
 from server.resolvers.pagination import token_page
 from server.schema.common import After, Connection, DeletePayload, First, tag_pairs, user_errors
 from server.schema.mlflow import (
@@ -31,17 +31,10 @@ from server.schema.mlflow import (
     View,
     runs_page,
 )
-from server.services.errors import ErrorCode, RequestError, UserError, UserErrors, user_error
+from server.services.errors import ErrorCode, RequestError, user_error
 from server.services.mlflow_records import ExperimentRecord, Page, RegisteredModelRecord
 
 T = TypeVar("T")
-
-
-async def _write(call: Callable[..., T], *args: object) -> tuple[T | None, list[UserError]]:
-    try:
-        return await run_blocking(call, *args), []
-    except UserErrors as refused:
-        return None, refused.errors
 
 
 # ---- queries ------------------------------------------------------------------------------------
@@ -164,7 +157,7 @@ async def create_experiment(
     info: Info[Context, None],
     input: Annotated[CreateExperimentInput, strawberry.argument(description="The experiment to create.")],
 ) -> ExperimentPayload:
-    found, errors = await _write(info.context.services.mlflow.create_experiment, input.name, tag_pairs(input.tags))
+    found, errors = await run_write(info.context.services.mlflow.create_experiment, input.name, tag_pairs(input.tags))
     return ExperimentPayload(
         experiment=Experiment.from_record(found) if found else None, user_errors=user_errors(errors)
     )
@@ -174,7 +167,7 @@ async def set_experiment_tag(
     info: Info[Context, None],
     input: Annotated[SetExperimentTagInput, strawberry.argument(description="The tag to set.")],
 ) -> ExperimentPayload:
-    found, errors = await _write(
+    found, errors = await run_write(
         info.context.services.mlflow.set_experiment_tag, str(input.experiment_id), input.key, input.value
     )
     return ExperimentPayload(
@@ -186,7 +179,9 @@ async def set_model_alias(
     info: Info[Context, None],
     input: Annotated[SetModelAliasInput, strawberry.argument(description="The alias and its version.")],
 ) -> ModelVersionPayload:
-    found, errors = await _write(info.context.services.mlflow.set_model_alias, input.model, input.alias, input.version)
+    found, errors = await run_write(
+        info.context.services.mlflow.set_model_alias, input.model, input.alias, input.version
+    )
     return ModelVersionPayload(
         model_version=ModelVersion.from_record(found) if found else None, user_errors=user_errors(errors)
     )
@@ -207,7 +202,7 @@ async def delete_model_alias(
     if model is None or alias is None:
         missing = user_error(ErrorCode.INVALID_VALUE, "give input { model alias } (or model and alias)", "model")
         return DeletePayload(name=None, user_errors=user_errors([missing]))
-    found, errors = await _write(info.context.services.mlflow.delete_model_alias, model, alias)
+    found, errors = await run_write(info.context.services.mlflow.delete_model_alias, model, alias)
     return DeletePayload(name=found, user_errors=user_errors(errors))
 
 
@@ -215,7 +210,7 @@ async def set_model_version_tag(
     info: Info[Context, None],
     input: Annotated[SetModelVersionTagInput, strawberry.argument(description="The tag to set.")],
 ) -> ModelVersionPayload:
-    found, errors = await _write(
+    found, errors = await run_write(
         info.context.services.mlflow.set_model_version_tag, input.model, input.version, input.key, input.value
     )
     return ModelVersionPayload(
@@ -227,7 +222,7 @@ async def update_registered_model(
     info: Info[Context, None],
     input: Annotated[UpdateRegisteredModelInput, strawberry.argument(description="The new attributes.")],
 ) -> RegisteredModelPayload:
-    found, errors = await _write(info.context.services.mlflow.update_registered_model, input.name, input.description)
+    found, errors = await run_write(info.context.services.mlflow.update_registered_model, input.name, input.description)
     return RegisteredModelPayload(
         registered_model=RegisteredModel.from_record(found) if found else None,
         user_errors=user_errors(errors),

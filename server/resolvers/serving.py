@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from server.context import Context, run_blocking
+from server.context import Context, run_blocking, run_write
 from server.resolvers.loaders import registry_snapshot
 from server.schema.common import user_errors
 from server.schema.mlflow import ModelVersion
@@ -23,7 +23,7 @@ from server.schema.serving import (
     PredictInput,
     PredictionPayload,
 )
-from server.services.errors import ErrorCode, UserError, UserErrors, user_error
+from server.services.errors import ErrorCode, UserError, user_error
 from server.services.feature_serving import resolve_features
 from server.services.inference import PredictRequest
 
@@ -90,10 +90,9 @@ async def materialize(
     errors, start, end = _materialize_errors(input, views, datetime.now(UTC))
     if errors:
         return MaterializePayload(operation=None, user_errors=user_errors(errors))
-    try:
-        operation = await run_blocking(services.materializations.start, list(input.feature_views), start, end)
-    except UserErrors as refused:
-        return MaterializePayload(operation=None, user_errors=user_errors(refused.errors))
+    operation, refused = await run_write(services.materializations.start, list(input.feature_views), start, end)
+    if operation is None:
+        return MaterializePayload(operation=None, user_errors=user_errors(refused))
     return MaterializePayload(operation=Materialization.from_record(operation), user_errors=[])
 
 
@@ -119,11 +118,10 @@ async def predict(
         feature_service=input.feature_service,
         rows=input.rows,
     )
-    try:
-        result = await run_blocking(info.context.services.predictor.predict, snap, request)
-    except UserErrors as refused:
+    result, refused = await run_write(info.context.services.predictor.predict, snap, request)
+    if result is None:
         return PredictionPayload(
-            predictions=None, model_version=None, missing_features=None, user_errors=user_errors(refused.errors)
+            predictions=None, model_version=None, missing_features=None, user_errors=user_errors(refused)
         )
     return PredictionPayload(
         predictions=cast(JSON, result.predictions),

@@ -26,6 +26,22 @@ def asgard_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "server.cli"]
 
 
+def wait_until_up(health_url: str, proc: subprocess.Popen[bytes], log_path: Path, timeout: float = 120) -> None:
+    """Poll a health URL until it answers 200; fail with the end of the log if the process dies."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(health_url, timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            if proc.poll() is None:
+                proc.kill()
+            raise AssertionError(f"{health_url} never answered:\n{log_path.read_text()[-5000:]}")
+        time.sleep(0.3)
+
+
 class ServerProcess:
     """One server process; `start` waits until /healthz answers."""
 
@@ -48,17 +64,8 @@ class ServerProcess:
             env=self.env,
         )
         log.close()
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.kill()
-                raise AssertionError(self.log_path.read_text()[-5000:])
-            time.sleep(0.3)
+        wait_until_up(f"{self.url}/healthz", self.proc, self.log_path, timeout)
+        return self
 
     def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, timeout=60)

@@ -1,0 +1,195 @@
+"""Online features: the Feast SDK in-process (the floor), `feast serve`, and Asgard's onlineFeatures,
+for 1 and 100 entity rows and 2 and 20 features. Sequential latency (p50, p99) and the
+throughput of concurrent clients."""
+
+from __future__ import annotations
+
+import statistics
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import numpy as np
+import pyarrow as pa
+
+from bench.servers import FeastServer
+from tests.support.server import ServerProcess
+
+WIDE_FEATURES = [f"f{i:02d}" for i in range(20)]
+VIEWS = {2: ("bench_narrow", ["total_orders", "total_spent"]), 20: ("bench_wide", WIDE_FEATURES)}
+ONLINE = "query Online($i: OnlineFeaturesInput!) { onlineFeatures(input: $i) { columns { name dtype } rows statuses } }"
+
+
+@dataclass
+class Result:
+    target: str
+    rows: int
+    features: int
+    p50_ms: float
+    p99_ms: float
+    rps: float
+    errors: int = 0
+
+
+def write_wide_table(data_dir: Any) -> None:
+    """gold.customer_wide: 20 double features for the demo's 3,000 customers."""
+    from server.config import load_settings
+    from server.services.gold_catalog import GoldCatalog
+
+    catalog = GoldCatalog(load_settings(env={}, data_dir=data_dir)).catalog()
+    catalog.create_namespace_if_not_exists("gold")
+    if catalog.table_exists(("gold", "customer_wide")):
+        return
+    rng = np.random.default_rng(3)
+    ids = np.arange(1001, 4001, dtype=np.int64)
+    columns = {"customer_id": pa.array(ids)}
+    columns |= {name: pa.array(rng.normal(size=len(ids))) for name in WIDE_FEATURES}
+    stamp = datetime(2026, 1, 7, tzinfo=UTC)
+    columns["updated_at"] = pa.array([stamp] * len(ids), type=pa.timestamp("us", tz="UTC"))
+    table = pa.table(columns)
+    catalog.create_table(("gold", "customer_wide"), schema=table.schema).append(table)
+
+
+def prepare(server: ServerProcess) -> None:
+    """Register both views online and materialize them, through Asgard's API."""
+    narrow, wide = VIEWS[2][0], VIEWS[20][0]
+    for name, table, features, dtype in (
+        (narrow, "gold.customer_aggregates", VIEWS[2][1], None),
+        (wide, "gold.customer_wide", WIDE_FEATURES, "FLOAT64"),
+    ):
+        spec = {
+            "name": name,
+            "entities": ["customer_id"],
+            "features": [
+                {"name": f, "dtype": dtype or ("INT64" if f == "total_orders" else "FLOAT64")} for f in features
+            ],
+            "source": {"table": table, "timestampField": "updated_at"},
+            "online": True,
+        }
+        server.post(
+            "mutation($i: RegisterFeatureViewInput!) { registerFeatureView(input: $i) { change } }", {"i": spec}
+        )
+    op = server.post(
+        "mutation($i: MaterializeInput!) { materialize(input: $i) { operation { id } userErrors { message } } }",
+        {"i": {"featureViews": [narrow, wide], "start": "2025-12-01T00:00:00Z", "end": "2026-02-01T00:00:00Z"}},
+    )["materialize"]["operation"]["id"]
+    while True:
+        state = server.post("query($id: ID!) { materialization(id: $id) { status error } }", {"id": op})
+        if state["materialization"]["status"] != "RUNNING":
+            assert state["materialization"]["status"] == "SUCCEEDED", state
+            return
+        time.sleep(0.2)
+
+
+def _latencies(call: Callable[[], Any], warmup: int, n: int) -> list[float]:
+    for _ in range(warmup):
+        call()
+    out = []
+    for _ in range(n):
+        started = time.perf_counter()
+        call()
+        out.append((time.perf_counter() - started) * 1000)
+    return sorted(out)
+
+
+def _throughput(make_call: Callable[[], Callable[[], Any]], clients: int, seconds: float) -> tuple[float, int]:
+    """Requests per second of `clients` callers together, and how many calls failed."""
+    done = [0] * clients
+    failed = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def worker(i: int) -> None:
+        call = make_call()
+        while time.monotonic() < stop:
+            try:
+                call()
+                done[i] += 1
+            except httpx.TransportError:  # a reset connection counts as a failure, not a crash
+                failed[i] += 1
+                call = make_call()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sum(done) / seconds, sum(failed)
+
+
+def _check(response: httpx.Response) -> Any:
+    response.raise_for_status()
+    body = response.json()
+    if "errors" in body:
+        raise RuntimeError(body["errors"])
+    return body
+
+
+def _http(url: str, body: dict[str, Any]) -> Callable[[], Callable[[], Any]]:
+    """A factory of callers, one HTTP client each (clients are not shared between threads)."""
+
+    def make() -> Callable[[], Any]:
+        client = httpx.Client(timeout=30)
+        return lambda: _check(client.post(url, json=body))
+
+    return make
+
+
+def _measure(
+    name: str, make: Callable[[], Callable[[], Any]], rows: int, width: int, requests: int, clients: int, seconds: float
+) -> Result:
+    lat = _latencies(make(), warmup=max(requests // 10, 5), n=requests)
+    rps, errors = _throughput(make, clients, seconds)
+    return Result(
+        target=name,
+        rows=rows,
+        features=width,
+        p50_ms=round(statistics.median(lat), 3),
+        p99_ms=round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 3),
+        rps=round(rps, 1),
+        errors=errors,
+    )
+
+
+def run(
+    asgard: ServerProcess,
+    feast: FeastServer,
+    repo: str,
+    requests: int,
+    clients: int,
+    seconds: float,
+    shapes: list[tuple[int, int]],
+) -> list[Result]:
+    from feast import FeatureStore
+
+    sdk = FeatureStore(repo_path=repo)
+    results = []
+    for rows, width in shapes:
+        view, features = VIEWS[width]
+        refs = [f"{view}:{f}" for f in features]
+        ids = list(range(1001, 1001 + rows))
+        entity_rows = [{"customer_id": i} for i in ids]
+
+        def sdk_caller(refs: list[str] = refs, entity_rows: list[dict[str, int]] = entity_rows) -> Callable[[], Any]:
+            return lambda: sdk.get_online_features(features=refs, entity_rows=entity_rows).to_dict()
+
+        targets = {
+            "sdk": sdk_caller,
+            "feast-serve": _http(
+                f"{feast.url}/get-online-features", {"features": refs, "entities": {"customer_id": ids}}
+            ),
+            "asgard": _http(
+                f"{asgard.url}/graphql",
+                {"query": ONLINE, "variables": {"i": {"features": refs, "entities": {"customer_id": ids}}}},
+            ),
+        }
+        for name, make in targets.items():
+            results.append(_measure(name, make, rows, width, requests, clients, seconds))
+    return results
+
+
+def as_dicts(results: list[Result]) -> list[dict[str, Any]]:
+    return [asdict(r) for r in results]

@@ -1,0 +1,27 @@
+"""Benchmarks are not tests; this only checks the harness still runs end to end (tiny smoke mode)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_benchmark_harness_runs(tmp_path):
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(out.read_text())
+    targets = {r["target"] for r in report["online_features"]}
+    assert targets == {"sdk", "feast-serve", "asgard"}
+    assert all(r["p50_ms"] > 0 and r["rps"] > 0 for r in report["online_features"])
+    assert "| asgard |" in done.stdout
