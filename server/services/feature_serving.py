@@ -264,6 +264,32 @@ class FeatureServing:
         )
 
 
+def _proto_value(value: Any) -> Any:
+    """A Feast Value proto as JSON-ready Python, without Feast's slower general converter."""
+    kind = value.WhichOneof("val")
+    if kind is None or kind == "null_val":
+        return None
+    raw = getattr(value, kind)
+    if kind.endswith("_list_val"):
+        items = list(raw.val)
+        if kind == "unix_timestamp_list_val":
+            return [_iso(v) for v in items]
+        return (
+            [json_value(v) for v in items] if kind in ("double_list_val", "float_list_val", "bytes_list_val") else items
+        )
+    if kind == "double_val" or kind == "float_val":
+        return raw if math.isfinite(raw) else None
+    if kind == "unix_timestamp_val":
+        return _iso(raw)
+    if kind == "bytes_val":
+        return base64.b64encode(raw).decode()
+    return raw
+
+
+def _iso(seconds: float) -> str | None:
+    return datetime.fromtimestamp(seconds, tz=UTC).isoformat() if seconds else None
+
+
 def _online_table(
     proto: Any,
     snap: RegistrySnapshot,
@@ -271,40 +297,42 @@ def _online_table(
     keys: list[tuple[str, FeatureDtype | None]],
     full_names: bool,
 ) -> FeatureTableRecord:
-    from feast.type_map import feast_value_type_to_python_type
-
     # Feast's Python read path reports only PRESENT and NOT_FOUND: the TTL is applied here, as
     # Feast's other servers do (the value stays, flagged OUTSIDE_MAX_AGE).
     now = time.time()
-    ttls = [None] * len(keys) + [snap.views[r.view].ttl_seconds for r in refs]
     by_name = {name: i for i, name in enumerate(proto.metadata.feature_names.val)}
-    order = [k for k, _ in keys] + [r.column(full_names) for r in refs]
-    vectors = [proto.results[by_name[name]] for name in order]
-    count = len(vectors[0].values) if vectors else 0
-    key_count = len(keys)
-    rows, statuses, stamps = [], [], []
-    for r in range(count):
-        row: list[Any] = []
-        status: list[str] = []
-        stamp: list[str | None] = []
-        for c, vector in enumerate(vectors):
-            row.append(json_value(feast_value_type_to_python_type(vector.values[r])))
-            if c < key_count:
-                status.append("PRESENT")
-                stamp.append(None)
-                continue
-            code = vector.statuses[r] if len(vector.statuses) > r else 0
-            ts = vector.event_timestamps[r] if len(vector.event_timestamps) > r else None
-            seconds = ts.seconds + ts.nanos / 1e9 if ts is not None else 0
-            ttl = ttls[c]
+    names = [k for k, _ in keys] + [r.column(full_names) for r in refs]
+    ttls: list[int | None] = [None for _ in keys]
+    ttls += [snap.views[r.view].ttl_seconds for r in refs]
+    stamps_seen: dict[float, str | None] = {}  # a view's features share their event times
+    value_columns: list[list[Any]] = []
+    status_columns: list[list[str]] = []
+    stamp_columns: list[list[str | None]] = []
+    for c, name in enumerate(names):
+        vector = proto.results[by_name[name]]
+        value_columns.append([_proto_value(v) for v in vector.values])
+        if c < len(keys):
+            status_columns.append(["PRESENT"] * len(vector.values))
+            stamp_columns.append([None] * len(vector.values))
+            continue
+        ttl = ttls[c]
+        statuses: list[str] = []
+        stamps: list[str | None] = []
+        for code, ts in zip(vector.statuses, vector.event_timestamps, strict=False):
+            seconds = ts.seconds + ts.nanos / 1e9
             if code == 1 and ttl and seconds and now - seconds > ttl:
                 code = 4
-            status.append(_STATUS.get(code, "INVALID"))
-            stamp.append(datetime.fromtimestamp(seconds, tz=UTC).isoformat() if seconds else None)
-        rows.append(row)
-        statuses.append(status)
-        stamps.append(stamp)
-    columns = [ColumnRecord(k, d) for k, d in keys] + [
-        ColumnRecord(r.column(full_names), _dtype(snap, r)) for r in refs
-    ]
-    return FeatureTableRecord(columns=columns, rows=rows, statuses=statuses, event_timestamps=stamps)
+            statuses.append(_STATUS.get(code, "INVALID"))
+            if seconds not in stamps_seen:
+                stamps_seen[seconds] = _iso(seconds)
+            stamps.append(stamps_seen[seconds])
+        status_columns.append(statuses)
+        stamp_columns.append(stamps)
+    columns = [ColumnRecord(k, d) for k, d in keys]
+    columns += [ColumnRecord(r.column(full_names), _dtype(snap, r)) for r in refs]
+    return FeatureTableRecord(
+        columns=columns,
+        rows=[list(row) for row in zip(*value_columns, strict=True)],
+        statuses=[list(row) for row in zip(*status_columns, strict=True)],
+        event_timestamps=[list(row) for row in zip(*stamp_columns, strict=True)],
+    )
