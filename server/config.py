@@ -73,6 +73,12 @@ class Settings:
     def feast_repo_path(self) -> Path:
         return self.data_dir / "feast"
 
+    def public(self, location: str) -> str:
+        """A location fit to show clients: the server's own data dir is not theirs to know."""
+        for prefix in (self.data_dir.as_uri(), str(self.data_dir)):
+            location = location.replace(prefix, "<data-dir>")
+        return location
+
     @property
     def serves_loopback(self) -> bool:
         return self.host in {"127.0.0.1", "localhost", "::1"} or self.host.startswith("127.")

@@ -43,7 +43,7 @@ def test_feature_store_status(client, settings):
     ).data
     store = data["featureStore"]
     assert store["registryType"] == "SQL_SQLITE"
-    assert store["registryLocation"].endswith("registry.db")
+    assert store["registryLocation"] == "sqlite:///<data-dir>/registry.db"
     assert store["offlineStoreType"] == "DUCKDB"
     assert store["onlineStoreType"] == "SQLITE"
     assert store["project"] == settings.feast_project

@@ -115,7 +115,7 @@ class FeatureRegistry:
         online = online_store_config(self._settings.online_store)
         return StoreStatus(
             registry_type=registry_kind(self._settings.registry_url),
-            registry_location=_redact(self._settings.registry_url),
+            registry_location=self._settings.public(_redact(self._settings.registry_url)),
             offline_store_type="DUCKDB",
             online_store_type=str(online["type"]).upper() if online else "DISABLED",
             feature_views=len(snap.views),

@@ -90,12 +90,12 @@ def safe_artifact_path(path: str | None) -> str | None:
 # ---- MLflow entities -> records -----------------------------------------------------------------
 
 
-def experiment_record(e: Any) -> ExperimentRecord:
+def experiment_record(e: Any, public: Callable[[str], str] = str) -> ExperimentRecord:
     return ExperimentRecord(
         id=str(e.experiment_id),
         name=e.name,
         lifecycle_stage=e.lifecycle_stage,
-        artifact_location=e.artifact_location or "",
+        artifact_location=public(e.artifact_location or ""),
         tags=tags_of(e.tags),
         creation_time=e.creation_time,
         last_update_time=e.last_update_time,
@@ -188,6 +188,7 @@ class MlflowTracking:
     def __init__(self, settings: Settings) -> None:
         self.tracking_uri = settings.mlflow_tracking_uri
         self.artifact_root = settings.mlflow_artifact_root
+        self._public = settings.public
         self._lock = threading.Lock()
         self._client: Any = None
         self.calls: Counter[str] = Counter()
@@ -206,6 +207,9 @@ class MlflowTracking:
                     SqlAlchemyStore(self.tracking_uri, self.artifact_root)
                 self._client = MlflowClient(tracking_uri=self.tracking_uri, registry_uri=self.tracking_uri)
             return self._client
+
+    def _experiment(self, e: Any) -> ExperimentRecord:
+        return experiment_record(e, self._public)
 
     def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
         self.calls[method] += 1
@@ -267,15 +271,15 @@ class MlflowTracking:
             order_by=order_by,
             page_token=token,
         )
-        return Page([experiment_record(e) for e in page], _token(page.token))
+        return Page([self._experiment(e) for e in page], _token(page.token))
 
     def experiment(self, experiment_id: str) -> ExperimentRecord | None:
         found = self._get("get_experiment", experiment_id)
-        return experiment_record(found) if found else None
+        return self._experiment(found) if found else None
 
     def experiment_by_name(self, name: str) -> ExperimentRecord | None:
         found = self._get("get_experiment_by_name", name)
-        return experiment_record(found) if found else None
+        return self._experiment(found) if found else None
 
     def experiments_by_ids(self, ids: list[str]) -> dict[str, ExperimentRecord]:
         if len(ids) == 1:
@@ -283,7 +287,7 @@ class MlflowTracking:
             return {found.id: found} if found else {}
         everything = self._all("search_experiments", view_type=VIEW_TYPES["ALL"], max_results=_PAGE)
         wanted = set(ids)
-        return {r.id: r for r in map(experiment_record, everything) if r.id in wanted}
+        return {r.id: r for r in map(self._experiment, everything) if r.id in wanted}
 
     def active_experiment_ids(self) -> list[str]:
         return [str(e.experiment_id) for e in self._all("search_experiments", max_results=_PAGE)]
