@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -45,8 +46,6 @@ def _change(existing: object | None, new: object) -> Change:
 
 def _definition(record: Any) -> Any:
     """A record without its registry timestamps, for comparing definitions."""
-    from dataclasses import replace
-
     return replace(record, created_at=None, updated_at=None)
 
 
