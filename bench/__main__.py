@@ -12,8 +12,10 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import online
+from bench import online, registry
 from bench.servers import FeastServer, start_asgard
+from server.config import load_settings
+from server.services.feast_repo import write_feast_repo
 
 
 def _table(results: list[online.Result]) -> str:
@@ -32,6 +34,21 @@ def _table(results: list[online.Result]) -> str:
     return "\n".join(lines)
 
 
+def _online(data: Path, args: argparse.Namespace, shapes: list[tuple[int, int]]) -> list[online.Result]:
+    data.mkdir()
+    online.write_wide_table(data)
+    asgard = start_asgard(data)
+    feast = None
+    try:
+        online.prepare(asgard)
+        feast = FeastServer(data / "feast")
+        return online.run(asgard, feast, str(data / "feast"), args.requests, args.clients, args.seconds, shapes)
+    finally:
+        if feast is not None:
+            feast.stop()
+        asgard.stop()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="a tiny run that only checks the harness works")
@@ -39,25 +56,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients for throughput")
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of each throughput run")
     parser.add_argument("--out", default="bench-results.json", help="where to write the JSON results")
+    parser.add_argument("--only", default="online,registry", help="comma-separated: online, registry")
+    parser.add_argument("--walks", type=int, default=20, help="walks over all registry pages")
     args = parser.parse_args(argv)
     if args.smoke:
-        args.requests, args.clients, args.seconds = 20, 2, 0.5
+        args.requests, args.clients, args.seconds, args.walks = 20, 2, 0.5, 1
+    only = set(args.only.split(","))
     shapes = [(1, 2)] if args.smoke else [(1, 2), (1, 20), (100, 2), (100, 20)]
     started = time.time()
+    results: list[online.Result] = []
+    registry_results: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="asgard-bench-") as tmp:
-        data = Path(tmp) / "data"
-        data.mkdir()
-        online.write_wide_table(data)
-        asgard = start_asgard(data)
-        feast = None
-        try:
-            online.prepare(asgard)
-            feast = FeastServer(data / "feast")
-            results = online.run(asgard, feast, str(data / "feast"), args.requests, args.clients, args.seconds, shapes)
-        finally:
-            if feast is not None:
-                feast.stop()
-            asgard.stop()
+        if "online" in only:
+            results = _online(Path(tmp) / "online", args, shapes)
+        if "registry" in only:
+            data = Path(tmp) / "registry"
+            data.mkdir()
+            write_feast_repo(load_settings(env={}, data_dir=data))
+            registry_results = registry.run(data, args.walks)
     report = {
         "machine": {
             "python": sys.version.split()[0],
@@ -72,10 +88,14 @@ def main(argv: list[str] | None = None) -> int:
             "online_store": "sqlite",
         },
         "online_features": online.as_dicts(results),
+        "registry_browsing": registry_results,
         "wall_seconds": round(time.time() - started, 1),
     }
     Path(args.out).write_text(json.dumps(report, indent=2))
-    print(_table(results))
+    if results:
+        print(_table(results))
+    for row in registry_results:
+        print(json.dumps(row))
     print(f"\nwritten to {args.out} in {report['wall_seconds']} s")
     return 0
 

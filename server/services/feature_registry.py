@@ -62,6 +62,8 @@ class FeatureRegistry:
         self._read_lock = threading.Lock()
         self._snapshot: RegistrySnapshot | None = None
         self._loaded_at = 0.0
+        self._marker: datetime | None = None
+        self._loaded_wall = 0.0
         # Feast creates the registry (and its tables) lazily: do it now, before threads race to.
         self._reload()
 
@@ -82,10 +84,33 @@ class FeatureRegistry:
         with self._read_lock:
             if self._snapshot is not None and time.monotonic() - self._loaded_at <= max_age:
                 return self._snapshot
+            if self._snapshot is not None and max_age > 0 and not self._changed_since_load():
+                self._loaded_at = time.monotonic()
+                return self._snapshot
             return self._reload()
+
+    def _changed_since_load(self) -> bool:
+        """Whether another writer touched the registry since our last load: one small query, instead
+        of re-reading every view (a 500-view registry takes over a second to load)."""
+        marker = self._registry_marker()
+        if marker is None or marker != self._marker:
+            return True
+        # The marker has whole seconds: a write in the second of our last load may not move it.
+        return marker.timestamp() >= self._loaded_wall - 1
+
+    def _registry_marker(self) -> datetime | None:
+        read = getattr(self.store.registry, "_get_last_updated_metadata", None)  # Feast's SQL registry
+        if read is None:
+            return None
+        try:
+            return read(self._project)
+        except Exception:
+            log.debug("could not read the registry's last-updated marker", exc_info=True)
+            return None
 
     def _reload(self) -> RegistrySnapshot:
         started = time.monotonic()
+        marker, wall = self._registry_marker(), time.time()
         registry = self.store.registry
         entities = {
             e.name: fo.entity_record(e)
@@ -102,7 +127,7 @@ class FeatureRegistry:
             for s in registry.list_feature_services(self._project, allow_cache=False)
         }
         snap = RegistrySnapshot(entities=entities, views=views, services=services)
-        self._snapshot, self._loaded_at = snap, started
+        self._snapshot, self._loaded_at, self._marker, self._loaded_wall = snap, started, marker, wall
         return snap
 
     def ping(self) -> bool:
