@@ -12,7 +12,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import online, registry
+from bench import jobs, online, registry
 from bench.servers import FeastServer, start_asgard
 from server.config import load_settings
 from server.services.feast_repo import write_feast_repo
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients for throughput")
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of each throughput run")
     parser.add_argument("--out", default="bench-results.json", help="where to write the JSON results")
-    parser.add_argument("--only", default="online,registry", help="comma-separated: online, registry")
+    parser.add_argument("--only", default="online,registry,jobs", help="comma-separated: online, registry, jobs")
     parser.add_argument("--walks", type=int, default=20, help="walks over all registry pages")
     args = parser.parse_args(argv)
     if args.smoke:
@@ -66,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.time()
     results: list[online.Result] = []
     registry_results: list[dict[str, object]] = []
+    job_results: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="asgard-bench-") as tmp:
         if "online" in only:
             results = _online(Path(tmp) / "online", args, shapes)
@@ -74,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
             data.mkdir()
             write_feast_repo(load_settings(env={}, data_dir=data))
             registry_results = registry.run(data, args.walks)
+        if "jobs" in only:
+            data = Path(tmp) / "jobs"
+            data.mkdir()
+            job_results = jobs.run(data, jobs=3 if args.smoke else 20, requests=args.requests)
     report = {
         "machine": {
             "python": sys.version.split()[0],
@@ -89,6 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "online_features": online.as_dicts(results),
         "registry_browsing": registry_results,
+        "jobs": job_results,
         "wall_seconds": round(time.time() - started, 1),
     }
     Path(args.out).write_text(json.dumps(report, indent=2))
@@ -96,6 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         print(_table(results))
     for row in registry_results:
         print(json.dumps(row))
+    if job_results:
+        print(json.dumps(job_results))
     print(f"\nwritten to {args.out} in {report['wall_seconds']} s")
     return 0
 

@@ -25,3 +25,5 @@ def test_the_benchmark_harness_runs(tmp_path):
     assert targets == {"sdk", "feast-serve", "asgard"}
     assert all(r["p50_ms"] > 0 and r["rps"] > 0 for r in report["online_features"])
     assert "| asgard |" in done.stdout
+    assert {r["target"].split(":")[0] for r in report["registry_browsing"]} >= {"asgard"}
+    assert report["jobs"]["submit_to_running_ms"]["p50"] > 0
