@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, select, update
 
 from server.auth.roles import Principal, Role
-from server.jobs.store import _utc, utcnow
+from server.timeutil import as_utc, utcnow
 
 metadata = MetaData()
 api_tokens = Table(
@@ -96,9 +96,9 @@ class TokenStore:
             TokenInfo(
                 name=r.name,
                 role=Role(r.role),
-                created_at=_utc(r.created_at) or utcnow(),
-                last_used_at=_utc(r.last_used_at),
-                revoked_at=_utc(r.revoked_at),
+                created_at=as_utc(r.created_at) or utcnow(),
+                last_used_at=as_utc(r.last_used_at),
+                revoked_at=as_utc(r.revoked_at),
             )
             for r in rows
         ]

@@ -17,9 +17,10 @@ from typing import Any
 from sqlalchemy import select, update
 
 from server.jobs.processes import alive, pid_of
-from server.jobs.store import JobStore, _utc, utcnow
+from server.jobs.store import JobStore
 from server.jobs.tables import materializations
 from server.services.errors import ErrorCode, UserErrors, user_error
+from server.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -52,13 +53,13 @@ def _record(row: Any) -> MaterializationRecord:
         id=m["id"],
         status=MaterializationStatus(m["status"]),
         feature_views=tuple(m["feature_views"]),
-        start=_utc(m["start"]),
-        end=_utc(m["end"]) or utcnow(),
+        start=as_utc(m["start"]),
+        end=as_utc(m["end"]) or utcnow(),
         incremental=bool(m["incremental"]),
         rows_written=m["rows_written"],
         error=m["error"],
-        started_at=_utc(m["started_at"]) or utcnow(),
-        finished_at=_utc(m["finished_at"]),
+        started_at=as_utc(m["started_at"]) or utcnow(),
+        finished_at=as_utc(m["finished_at"]),
     )
 
 

@@ -28,8 +28,9 @@ from server.jobs.environments import Environments, InstallError
 from server.jobs.events import JobEvents
 from server.jobs.processes import alive, host_prefix, kill_group, pid_of
 from server.jobs.records import JobRecord, JobStatus, LogStream
-from server.jobs.store import JobStore, utcnow
+from server.jobs.store import JobStore
 from server.services.mlflow_tracking import JobTracking
+from server.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 

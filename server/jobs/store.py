@@ -10,7 +10,7 @@ import hashlib
 import time
 import uuid
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, and_, create_engine, event, func, select, update
@@ -18,16 +18,7 @@ from sqlalchemy.engine import Row
 
 from server.jobs.records import ACTIVE, JobRecord, JobSpec, JobStatus, LogRecord, LogStream
 from server.jobs.tables import create_tables, job_logs, jobs
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+from server.timeutil import as_utc, utcnow
 
 
 def make_engine(url: str) -> Engine:
@@ -71,10 +62,10 @@ def _record(row: Row[Any]) -> JobRecord:
         worker_id=m["worker_id"],
         pid=m["pid"],
         cancel_requested=bool(m["cancel_requested"]),
-        submitted_at=_utc(m["submitted_at"]) or utcnow(),
-        started_at=_utc(m["started_at"]),
-        finished_at=_utc(m["finished_at"]),
-        lease_expires_at=_utc(m["lease_expires_at"]),
+        submitted_at=as_utc(m["submitted_at"]) or utcnow(),
+        started_at=as_utc(m["started_at"]),
+        finished_at=as_utc(m["finished_at"]),
+        lease_expires_at=as_utc(m["lease_expires_at"]),
     )
 
 
@@ -295,7 +286,7 @@ class JobStore:
         with self.engine.connect() as conn:
             rows = conn.execute(query).all()
         return [
-            LogRecord(number=r.number, stream=LogStream(r.stream), text=r.text, time=_utc(r.time) or utcnow())
+            LogRecord(number=r.number, stream=LogStream(r.stream), text=r.text, time=as_utc(r.time) or utcnow())
             for r in rows
         ]
 

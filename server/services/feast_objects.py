@@ -6,7 +6,7 @@ records tells whether a registration changes anything.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from feast import Entity, FeatureService, FeatureView, Field, ValueType
@@ -24,6 +24,7 @@ from server.services.registry_records import (
     SourceRecord,
     tags_of,
 )
+from server.timeutil import as_utc
 
 _SCALARS: dict[FeatureDtype, tuple[Any, ValueType]] = {
     FeatureDtype.INT32: (ft.Int32, ValueType.INT32),
@@ -53,12 +54,6 @@ def dtype_of(feast_dtype: Any) -> FeatureDtype | None:
         scalar = dtype_of(feast_dtype.base_type)
         return FeatureDtype(f"{scalar.value}_LIST") if scalar else None
     return next((d for d, (t, _) in _SCALARS.items() if t == feast_dtype), None)
-
-
-def _utc(ts: datetime | None) -> datetime | None:
-    if ts is None:
-        return None
-    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
 
 
 def source_name(view: str) -> str:
@@ -144,8 +139,8 @@ def entity_record(entity: Entity) -> EntityRecord:
         description=entity.description or "",
         tags=tags_of(entity.tags),
         owner=entity.owner or "",
-        created_at=_utc(entity.created_timestamp),
-        updated_at=_utc(entity.last_updated_timestamp),
+        created_at=as_utc(entity.created_timestamp),
+        updated_at=as_utc(entity.last_updated_timestamp),
     )
 
 
@@ -180,11 +175,11 @@ def feature_view_record(view: FeatureView, join_keys: set[str]) -> FeatureViewRe
         description=view.description or "",
         tags=tags_of(view.tags),
         owner=view.owner or "",
-        created_at=_utc(view.created_timestamp),
-        updated_at=_utc(view.last_updated_timestamp),
+        created_at=as_utc(view.created_timestamp),
+        updated_at=as_utc(view.last_updated_timestamp),
         materialized=tuple(
             (start, end)
-            for start, end in ((_utc(s), _utc(e)) for s, e in view.materialization_intervals)
+            for start, end in ((as_utc(s), as_utc(e)) for s, e in view.materialization_intervals)
             if start is not None and end is not None
         ),
     )
@@ -200,6 +195,6 @@ def feature_service_record(service: FeatureService) -> FeatureServiceRecord:
         description=service.description or "",
         tags=tags_of(service.tags),
         owner=service.owner or "",
-        created_at=_utc(service.created_timestamp),
-        updated_at=_utc(service.last_updated_timestamp),
+        created_at=as_utc(service.created_timestamp),
+        updated_at=as_utc(service.last_updated_timestamp),
     )

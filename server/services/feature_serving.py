@@ -186,7 +186,6 @@ class FeatureServing:
     """Online and historical retrieval over the Feast store the registry service owns."""
 
     def __init__(self, registry: Any) -> None:
-        self.registry = registry
         self.store = registry.store
 
     def _entities(

@@ -101,7 +101,7 @@ class Predictor:
 
         target = self.cache_dir / _safe(version.name) / str(version.version)
         if not (target / "MLmodel").exists():
-            uri = self.mlflow._call("get_model_version_download_uri", version.name, str(version.version))
+            uri = self.mlflow.download_uri(version)
             staging = target.with_name(f"{target.name}.tmp")
             shutil.rmtree(staging, ignore_errors=True)
             staging.mkdir(parents=True)

@@ -431,6 +431,10 @@ class MlflowTracking:
         found = self._get("get_model_version_by_alias", name, alias)
         return model_version_record(found) if found else None
 
+    def download_uri(self, version: ModelVersionRecord) -> str:
+        """Where the version's model files are (an artifact URI MLflow can download from)."""
+        return str(self._call("get_model_version_download_uri", version.name, str(version.version)))
+
     def signature(self, version: ModelVersionRecord) -> SignatureRecord | None:
         """Input and output columns from the version's MLmodel file (cached: versions are immutable)."""
         key = (version.name, version.version)
@@ -442,7 +446,7 @@ class MlflowTracking:
         from mlflow.artifacts import download_artifacts
         from mlflow.models import Model
 
-        uri = self._call("get_model_version_download_uri", version.name, str(version.version))
+        uri = self.download_uri(version)
         with tempfile.TemporaryDirectory() as tmp:
             try:
                 local = download_artifacts(
