@@ -26,6 +26,7 @@ from server.auth.middleware import Authentication, principal_for
 from server.body_limit import BodySizeLimit
 from server.config import Settings
 from server.context import Context, Services, run_blocking
+from server.explorer import explorer_response, static_routes
 from server.observability import Metrics, RequestContext
 from server.schema import build_schema
 
@@ -96,6 +97,10 @@ class GraphQLApp(GraphQL[Context, None]):
         return Context(
             services=self.services, settings=self.settings, principal=principal, request=request, response=response
         )
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """Our GraphiQL page, with its scripts served by this server instead of a CDN."""
+        return explorer_response(request, auth_required=await run_blocking(self.services.tokens.any_active))
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Websockets authenticate in connection_init: {"Authorization": "Bearer <token>"}."""
@@ -211,6 +216,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
+            *(static_routes() if settings.graphiql else []),
         ],
         lifespan=lifespan,
     )

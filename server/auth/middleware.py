@@ -2,8 +2,8 @@
 
 When no token exists the server listens on loopback only and every caller is the local admin.
 Once a token exists, every protected request must bring a valid one (else HTTP 401); the
-GraphiQL page itself carries no data and loads without one, so a person can paste a token into
-its headers editor. Websockets authenticate in the connection_init payload (see the app).
+GraphiQL page itself and its static files carry no data and load without one, so a person can paste
+a token into its headers editor. Websockets authenticate in the connection_init payload (see the app).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from server.auth.roles import LOCAL_ADMIN, Principal
 from server.auth.tokens import TokenStore
 
 PROTECTED = ("/graphql", "/metrics", "/feast", "/mlops")
+PUBLIC = ("/graphql/static/",)  # GraphiQL's own scripts and styles, the same for everyone
 URL_TOKEN_KEYS = {"token", "access_token", "api_key", "apikey", "auth", "authorization"}
 
 
@@ -69,7 +70,7 @@ class Authentication:
             await _deny(send, 401, "send the token in the Authorization header, never in the URL")
             return
         path = scope.get("path", "")
-        if not path.startswith(PROTECTED):
+        if not path.startswith(PROTECTED) or path.startswith(PUBLIC):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
