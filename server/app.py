@@ -28,6 +28,7 @@ from server.config import Settings
 from server.context import Context, Services, run_blocking
 from server.explorer import explorer_response, static_routes
 from server.observability import Metrics, RequestContext
+from server.rest.routes import rest_routes
 from server.schema import build_schema
 
 log = logging.getLogger(__name__)
@@ -216,6 +217,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
+            *rest_routes(schema, settings, lambda: holder["services"]),  # the deprecated REST API, over GraphQL
             *(static_routes() if settings.graphiql else []),
         ],
         lifespan=lifespan,

@@ -74,7 +74,10 @@ class Settings:
         return self.data_dir / "feast"
 
     def public(self, location: str) -> str:
-        """A location fit to show clients: the server's own data dir is not theirs to know."""
+        """A location fit to show clients: no credentials, and the server's own data dir is not theirs to know."""
+        scheme, sep, rest = location.partition("://")
+        if sep and "@" in rest:
+            location = f"{scheme}{sep}{rest.split('@', 1)[1]}"
         for prefix in (self.data_dir.as_uri(), str(self.data_dir)):
             location = location.replace(prefix, "<data-dir>")
         return location

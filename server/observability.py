@@ -128,7 +128,11 @@ class RequestContext:
 
 
 def _route(path: str) -> str:
-    return path if path in {"/graphql", "/healthz", "/readyz", "/metrics"} else "other"
+    """A bounded label: the route's own path, or the REST bridge's prefix, or "other"."""
+    if path in {"/graphql", "/healthz", "/readyz", "/metrics"}:
+        return path
+    prefix = "/" + path.split("/", 2)[1] if path.count("/") >= 2 else ""
+    return prefix if prefix in {"/feast", "/mlops"} else "other"
 
 
 def _is_expected(error: GraphQLError) -> bool:

@@ -139,7 +139,7 @@ class FeatureRegistry:
         online = online_store_config(self._settings.online_store)
         return StoreStatus(
             registry_type=registry_kind(self._settings.registry_url),
-            registry_location=self._settings.public(_redact(self._settings.registry_url)),
+            registry_location=self._settings.public(self._settings.registry_url),
             offline_store_type="DUCKDB",
             online_store_type=str(online["type"]).upper() if online else "DISABLED",
             feature_views=len(snap.views),
@@ -307,11 +307,3 @@ def _ignore_missing(delete: Any, name: str, project: str) -> None:
         delete(name, project, commit=True)
     except Exception:  # already gone is what we want
         log.debug("nothing to delete for %s", name)
-
-
-def _redact(url: str) -> str:
-    """A location without credentials, fit to show to clients."""
-    scheme, sep, rest = url.partition("://")
-    if sep and "@" in rest:
-        rest = rest.split("@", 1)[1]
-    return f"{scheme}{sep}{rest}"
