@@ -6,11 +6,14 @@ BIN := $(VENV)/bin
 # Full MLflow (for a real `mlflow server` in the remote-tracking tests) pins graphql-core < 3.3,
 # which Strawberry cannot use: it lives in a venv of its own, used only by the tests.
 MLFLOW_SERVER_VENV ?= .venv-mlflow-server
+# ariadne-codegen, which generates the typed Python client, pins graphql-core < 3.3 as well: a venv of its
+# own, used by `make client` and by the test that fails when the committed client drifts from its inputs.
+CODEGEN_VENV ?= .venv-codegen
 PORT ?= 8000
 HOST ?= 127.0.0.1
 DATA_DIR ?= .asgard-data
 
-.PHONY: install serve test lint typecheck schema bench constraints clean
+.PHONY: install serve test lint typecheck schema client bench constraints clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +29,12 @@ $(MLFLOW_SERVER_VENV)/.installed: tests/support/mlflow-server-constraints.txt
 	$(MLFLOW_SERVER_VENV)/bin/python -m pip install --quiet -r tests/support/mlflow-server-constraints.txt
 	touch $@
 
+$(CODEGEN_VENV)/.installed: clients/codegen-constraints.txt
+	test -x $(CODEGEN_VENV)/bin/python || $(PYTHON) -m venv $(CODEGEN_VENV)
+	$(CODEGEN_VENV)/bin/python -m pip install --quiet --upgrade "pip>=24"
+	$(CODEGEN_VENV)/bin/python -m pip install --quiet -r clients/codegen-constraints.txt
+	touch $@
+
 serve: install
 	$(BIN)/asgard serve --demo --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
 
@@ -36,15 +45,21 @@ lint: install
 typecheck: install
 	$(BIN)/mypy server
 
-test: lint typecheck $(MLFLOW_SERVER_VENV)/.installed
+test: lint typecheck $(MLFLOW_SERVER_VENV)/.installed $(CODEGEN_VENV)/.installed
 	eval "$$(bash scripts/test-services)" && \
-	  ASGARD_TEST_MLFLOW_SERVER=$(MLFLOW_SERVER_VENV)/bin/mlflow $(BIN)/pytest -q
+	  ASGARD_TEST_MLFLOW_SERVER=$(MLFLOW_SERVER_VENV)/bin/mlflow ASGARD_TEST_CODEGEN=$(CODEGEN_VENV)/bin/ariadne-codegen \
+	  $(BIN)/pytest -q
 
 bench: install
 	$(BIN)/python -m bench --out bench-results.json
 
 schema: install
 	$(BIN)/asgard export-schema -o schema.graphql
+
+# Regenerate the typed Python client from schema.graphql and clients/operations (after `make schema`).
+client: $(CODEGEN_VENV)/.installed
+	rm -rf clients/python/asgard_client
+	$(CODEGEN_VENV)/bin/ariadne-codegen --config clients/python/ariadne-codegen.toml
 
 # Upgrade the pinned set on purpose: resolve the ranges in pyproject.toml afresh.
 constraints:
@@ -53,4 +68,4 @@ constraints:
 	.venv-lock/bin/pip freeze --exclude-editable > constraints.txt && rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) $(MLFLOW_SERVER_VENV) $(DATA_DIR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MLFLOW_SERVER_VENV) $(CODEGEN_VENV) $(DATA_DIR) .pytest_cache .mypy_cache .ruff_cache
