@@ -19,7 +19,9 @@ from starlette.types import Message, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLRequestData
 from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from server.auth.middleware import Authentication, principal_for
@@ -28,6 +30,7 @@ from server.config import Settings
 from server.context import Context, Services, run_blocking
 from server.explorer import explorer_response, static_routes
 from server.observability import Metrics, RequestContext
+from server.online_fast_path import OnlineFastPath
 from server.rest.routes import rest_routes
 from server.schema import build_schema
 
@@ -88,10 +91,32 @@ class GraphQLApp(GraphQL[Context, None]):
 
     websocket_adapter_class = TextWebSocketAdapter
 
-    def __init__(self, services: Services, settings: Settings, **kwargs: Any) -> None:
+    def __init__(self, services: Services, settings: Settings, fast_path: OnlineFastPath | None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.services = services
         self.settings = settings
+        self.fast_path = fast_path
+
+    async def execute_single(
+        self,
+        request: Any,
+        request_adapter: Any,
+        sub_response: Any,
+        context: Context,
+        root_value: Any,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """A plain onlineFeatures query that has run once without errors takes its compiled plan after."""
+        fast = self.fast_path
+        plan = fast.plan(request_data.query, request_data.operation_name) if fast else None
+        if fast is not None and plan is not None:
+            data = await fast.run(plan, context, request_data.variables)
+            if data is not None:
+                return ExecutionResult(data=data, errors=None)
+        result = await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
+        if fast is not None and plan is None and not result.errors:
+            fast.learn(request_data.query, request_data.operation_name)
+        return result
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         principal = request.scope.get("state", {}).get("principal")
@@ -201,6 +226,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         graphql_endpoint.app = GraphQLApp(
             holder["services"],
             settings,
+            OnlineFastPath(schema._schema, metrics) if settings.online_fast_path else None,
             schema=schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,

@@ -64,6 +64,8 @@ class Settings:
     registry_cache_seconds: float = 5.0
     graphiql: bool = True
     introspection: bool = True
+    # Compiled execution of plain onlineFeatures queries (server/online_fast_path.py); off = the generic path.
+    online_fast_path: bool = True
     cors_origins: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
@@ -163,6 +165,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         "registry_cache_seconds": float(env.get("ASGARD_REGISTRY_CACHE_SECONDS") or 5.0),
         "graphiql": _flag(env, "ASGARD_GRAPHIQL", True),
         "introspection": _flag(env, "ASGARD_INTROSPECTION", True),
+        "online_fast_path": _flag(env, "ASGARD_ONLINE_FAST_PATH", True),
         "cors_origins": _list(env, "ASGARD_CORS_ORIGINS"),
         "allowed_hosts": _list(env, "ASGARD_ALLOWED_HOSTS"),
         "limits": limits,
