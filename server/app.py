@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
+import graphql
 import orjson
+from cross_web import HTTPException
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -107,6 +110,8 @@ class GraphQLApp(GraphQL[Context, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         """A plain onlineFeatures query that has run once without errors takes its compiled plan after."""
+        if _is_subscription(request_data.query, request_data.operation_name):
+            raise HTTPException(400, "subscriptions are served over a websocket at /graphql (graphql-transport-ws)")
         fast = self.fast_path
         plan = fast.plan(request_data.query, request_data.operation_name) if fast else None
         if fast is not None and plan is not None:
@@ -159,6 +164,27 @@ async def _check(name: str, call: Any) -> tuple[str, str]:
     except Exception as error:  # the kind of failure helps operators; details go to the log
         log.warning("readiness check %s failed", name, exc_info=True)
         return name, f"unavailable: {type(error).__name__}"
+
+
+def _is_subscription(query: str | None, operation_name: str | None) -> bool:
+    """Over plain HTTP a subscription would run as a query and fail inside; it is refused instead."""
+    if not query or "subscription" not in query:
+        return False
+    return _operation_type(query, operation_name) == "subscription"
+
+
+@functools.lru_cache(maxsize=64)
+def _operation_type(query: str, operation_name: str | None) -> str | None:
+    try:
+        document = graphql.parse(query, no_location=True)
+    except graphql.GraphQLError:
+        return None  # the full pipeline words the syntax error
+    for node in document.definitions:
+        if not isinstance(node, graphql.OperationDefinitionNode):
+            continue
+        if operation_name is None or (node.name is not None and node.name.value == operation_name):
+            return node.operation.value
+    return None
 
 
 def _json_refusals(send: Send) -> Send:

@@ -69,3 +69,22 @@ def test_syntax_and_validation_errors_are_shown_as_they_are(client):
 def test_malformed_json_body_is_a_400(client):
     response = client.post("/graphql", content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("method", ["POST", "GET"])
+def test_a_subscription_over_plain_http_is_refused_with_a_pointer_to_the_websocket(client, method):
+    query = 'subscription Follow { trainingJob(id: "no-such-job") { status } } query Other { viewer { name } }'
+    params = {"query": query, "operationName": "Follow"}
+    if method == "POST":
+        response = client.post("/graphql", json=params)
+    else:
+        response = client.get("/graphql", params=params)
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_REQUEST"
+    assert "websocket" in error["message"]
+    # the other operation of the same document, and the word in a string, are not refused
+    other = client.post("/graphql", json={"query": query, "operationName": "Other"})
+    assert other.status_code == 200 and other.json()["data"]["viewer"]["name"]
+    text = client.post("/graphql", json={"query": '{ goldTable(name: "subscription") { name } }'})
+    assert text.status_code == 200 and text.json()["data"] == {"goldTable": None}
