@@ -75,10 +75,7 @@ def test_malformed_json_body_is_a_400(client):
 def test_a_subscription_over_plain_http_is_refused_with_a_pointer_to_the_websocket(client, method):
     query = 'subscription Follow { trainingJob(id: "no-such-job") { status } } query Other { viewer { name } }'
     params = {"query": query, "operationName": "Follow"}
-    if method == "POST":
-        response = client.post("/graphql", json=params)
-    else:
-        response = client.get("/graphql", params=params)
+    response = client.post("/graphql", json=params) if method == "POST" else client.get("/graphql", params=params)
     assert response.status_code == 400
     (error,) = response.json()["errors"]
     assert error["extensions"]["code"] == "BAD_REQUEST"
