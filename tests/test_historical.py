@@ -157,6 +157,7 @@ def test_historical_input_errors(client, services):
     cases = [
         ({"entities": {"driver_id": [1], "event_timestamp": ["2026-03-05T00:00:00"]}}, "entities.event_timestamp"),
         ({"entities": {"driver_id": [1], "event_timestamp": ["yesterday"]}}, "entities.event_timestamp"),
+        ({"entities": {"driver_id": [1], "event_timestamp": ["2500-01-01T00:00:00Z"]}}, "entities.event_timestamp"),
         ({"entities": {"driver_id": [1]}}, "entities.event_timestamp"),
         ({"entities": {"event_timestamp": ["2026-03-05T00:00:00Z"]}}, "entities.driver_id"),
         ({"limit": 100_001}, "limit"),

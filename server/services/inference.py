@@ -55,26 +55,23 @@ class Predictor:
     # ---- model versions and models ----------------------------------------------------------
 
     def resolve(self, model: str, version: int | None, alias: str | None) -> ModelVersionRecord:
+        """One registry read when the version is found; saying what is missing costs a second."""
         if version is not None and alias is not None:
             raise UserErrors([user_error(ErrorCode.INVALID_VALUE, "give version or alias, not both", "version")])
-        if self.mlflow.registered_model(model) is None:
-            raise UserErrors([user_error(ErrorCode.NOT_FOUND, f"model {model!r} does not exist", "model")])
         if version is not None:
             found = self.mlflow.model_version(model, version)
-            if found is None:
-                raise UserErrors(
-                    [user_error(ErrorCode.NOT_FOUND, f"model {model!r} has no version {version}", "version")]
-                )
-            return found
-        if alias is not None:
+            missing = user_error(ErrorCode.NOT_FOUND, f"model {model!r} has no version {version}", "version")
+        elif alias is not None:
             found = self.mlflow.model_version_by_alias(model, alias)
-            if found is None:
-                raise UserErrors([user_error(ErrorCode.NOT_FOUND, f"model {model!r} has no alias {alias!r}", "alias")])
+            missing = user_error(ErrorCode.NOT_FOUND, f"model {model!r} has no alias {alias!r}", "alias")
+        else:
+            found = next(iter(self.mlflow.model_versions(model, 1, None).items), None)  # newest first
+            missing = user_error(ErrorCode.NOT_FOUND, f"model {model!r} has no versions", "model")
+        if found is not None:
             return found
-        latest = self.mlflow.latest_versions([model]).get(model)
-        if latest is None:
-            raise UserErrors([user_error(ErrorCode.NOT_FOUND, f"model {model!r} has no versions", "model")])
-        return latest
+        if self.mlflow.registered_model(model) is None:
+            raise UserErrors([user_error(ErrorCode.NOT_FOUND, f"model {model!r} does not exist", "model")])
+        raise UserErrors([missing])
 
     def load(self, version: ModelVersionRecord) -> Any:
         key = (version.name, version.version)
