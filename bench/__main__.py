@@ -6,47 +6,54 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import shutil
 import sys
 import tempfile
 import time
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import jobs, online, registry
-from bench.servers import FeastServer, start_asgard
+from bench import historical, jobs, online, predict, registry
+from bench.servers import FeastServer, RedisServer, start_asgard
 from server.config import load_settings
 from server.services.feast_repo import write_feast_repo
 
 
 def _table(results: list[online.Result]) -> str:
     lines = [
-        "| rows | features | target | p50 ms | p99 ms | req/s | failed | p50 vs feast serve | p50 vs SDK |",
-        "|---:|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| store | rows | features | target | p50 ms | p99 ms | req/s | failed | p50 vs feast serve "
+        "| p99 vs feast serve | req/s vs feast serve | p50 vs SDK |",
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    by_key = {(r.rows, r.features, r.target): r for r in results}
+    by_key = {(r.store, r.rows, r.features, r.target): r for r in results}
     for r in results:
-        serve = by_key[(r.rows, r.features, "feast-serve")]
-        sdk = by_key[(r.rows, r.features, "sdk")]
+        serve = by_key[(r.store, r.rows, r.features, "feast-serve")]
+        sdk = by_key[(r.store, r.rows, r.features, "sdk")]
         lines.append(
-            f"| {r.rows} | {r.features} | {r.target} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.rps:.0f} | {r.errors} "
-            f"| {r.p50_ms / serve.p50_ms:.2f}x | {r.p50_ms / sdk.p50_ms:.2f}x |"
+            f"| {r.store} | {r.rows} | {r.features} | {r.target} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.rps:.0f} "
+            f"| {r.errors} | {r.p50_ms / serve.p50_ms:.2f}x | {r.p99_ms / serve.p99_ms:.2f}x "
+            f"| {r.rps / serve.rps:.2f}x | {r.p50_ms / sdk.p50_ms:.2f}x |"
         )
     return "\n".join(lines)
 
 
-def _online(data: Path, args: argparse.Namespace, shapes: list[tuple[int, int]]) -> list[online.Result]:
+def _online(data: Path, args: argparse.Namespace, shapes: list[tuple[int, int]], store: str) -> list[online.Result]:
+    """One online run: Asgard and `feast serve` on the same repo, with the SQLite or a Redis online store."""
     data.mkdir()
     online.write_wide_table(data)
-    asgard = start_asgard(data)
-    feast = None
+    redis = RedisServer(data) if store == "redis" else None
+    asgard = feast = None
     try:
+        asgard = start_asgard(data, {"ASGARD_ONLINE_STORE": redis.url} if redis else None)
         online.prepare(asgard)
         feast = FeastServer(data / "feast")
-        return online.run(asgard, feast, str(data / "feast"), args.requests, args.clients, args.seconds, shapes)
+        return online.run(
+            asgard, feast, str(data / "feast"), args.requests, args.clients, args.seconds, shapes, store=store
+        )
     finally:
-        if feast is not None:
-            feast.stop()
-        asgard.stop()
+        for server in (feast, asgard, redis):
+            if server is not None:
+                server.stop()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,20 +63,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients for throughput")
     parser.add_argument("--seconds", type=float, default=5.0, help="duration of each throughput run")
     parser.add_argument("--out", default="bench-results.json", help="where to write the JSON results")
-    parser.add_argument("--only", default="online,registry,jobs", help="comma-separated: online, registry, jobs")
+    parser.add_argument(
+        "--only",
+        default="online,registry,jobs,historical,predict",
+        help="comma-separated: online, registry, jobs, historical, predict",
+    )
     parser.add_argument("--walks", type=int, default=20, help="walks over all registry pages")
+    parser.add_argument(
+        "--historical-runs", type=int, default=3, help="fresh server and SDK runs to take the median of"
+    )
+    parser.add_argument("--predict-requests", type=int, default=500, help="sequential predictions per case")
     args = parser.parse_args(argv)
     if args.smoke:
         args.requests, args.clients, args.seconds, args.walks = 20, 2, 0.5, 1
+        args.historical_runs, args.predict_requests = 1, 10
     only = set(args.only.split(","))
     shapes = [(1, 2)] if args.smoke else [(1, 2), (1, 20), (100, 2), (100, 20)]
     started = time.time()
     results: list[online.Result] = []
     registry_results: list[dict[str, object]] = []
     job_results: dict[str, object] = {}
+    historical_result: dict[str, object] = {}
+    predict_results: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="asgard-bench-") as tmp:
         if "online" in only:
-            results = _online(Path(tmp) / "online", args, shapes)
+            results = _online(Path(tmp) / "online", args, shapes, "sqlite")
+            if shutil.which("redis-server"):
+                results += _online(Path(tmp) / "online-redis", args, shapes, "redis")
+            else:
+                print("redis-server is not installed: the Redis online store runs are skipped", file=sys.stderr)
         if "registry" in only:
             data = Path(tmp) / "registry"
             data.mkdir()
@@ -79,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
             data = Path(tmp) / "jobs"
             data.mkdir()
             job_results = jobs.run(data, jobs=3 if args.smoke else 20, requests=args.requests)
+        if "historical" in only:
+            sizes = historical.SMOKE if args.smoke else historical.FULL
+            historical_result = historical.run(Path(tmp) / "historical", sizes, args.historical_runs)
+        if "predict" in only:
+            predict_results = predict.run(Path(tmp) / "predict", args.predict_requests, rounds=1 if args.smoke else 5)
     report = {
         "machine": {
             "python": sys.version.split()[0],
@@ -90,11 +117,13 @@ def main(argv: list[str] | None = None) -> int:
             "requests": args.requests,
             "clients": args.clients,
             "seconds": args.seconds,
-            "online_store": "sqlite",
+            "online_stores": sorted({r.store for r in results}),
         },
         "online_features": online.as_dicts(results),
         "registry_browsing": registry_results,
         "jobs": job_results,
+        "historical": historical_result,
+        "predict": predict_results,
         "wall_seconds": round(time.time() - started, 1),
     }
     Path(args.out).write_text(json.dumps(report, indent=2))
@@ -104,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(row))
     if job_results:
         print(json.dumps(job_results))
+    if historical_result:
+        print("\n" + historical.table(historical_result))
+    if predict_results:
+        print("\n" + predict.table(predict_results))
     print(f"\nwritten to {args.out} in {report['wall_seconds']} s")
     return 0
 

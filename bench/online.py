@@ -33,6 +33,7 @@ class Result:
     p99_ms: float
     rps: float
     errors: int = 0
+    store: str = "sqlite"
 
 
 def write_wide_table(data_dir: Any) -> None:
@@ -139,19 +140,43 @@ def _http(url: str, body: dict[str, Any]) -> Callable[[], Callable[[], Any]]:
 
 
 def _measure(
-    name: str, make: Callable[[], Callable[[], Any]], rows: int, width: int, requests: int, clients: int, seconds: float
-) -> Result:
-    lat = _latencies(make(), warmup=max(requests // 10, 5), n=requests)
-    rps, errors = _throughput(make, clients, seconds)
-    return Result(
-        target=name,
-        rows=rows,
-        features=width,
-        p50_ms=round(statistics.median(lat), 3),
-        p99_ms=round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 3),
-        rps=round(rps, 1),
-        errors=errors,
-    )
+    targets: dict[str, Callable[[], Callable[[], Any]]],
+    rows: int,
+    width: int,
+    requests: int,
+    clients: int,
+    seconds: float,
+    rounds: int,
+) -> list[Result]:
+    """Every target in turn, `rounds` times, pooling the samples: a machine that gets busier or
+    quieter during the run then weighs on all targets alike instead of on whichever ran last."""
+    callers = {name: make() for name, make in targets.items()}
+    for call in callers.values():
+        _latencies(call, warmup=max(requests // 10, 5), n=0)
+    latencies: dict[str, list[float]] = {name: [] for name in targets}
+    served: dict[str, list[float]] = {name: [] for name in targets}
+    failed = dict.fromkeys(targets, 0)
+    for _ in range(rounds):
+        for name, make in targets.items():
+            latencies[name] += _latencies(callers[name], warmup=0, n=max(requests // rounds, 1))
+            rps, errors = _throughput(make, clients, seconds / rounds)
+            served[name].append(rps)
+            failed[name] += errors
+    results = []
+    for name in targets:
+        lat = sorted(latencies[name])
+        results.append(
+            Result(
+                target=name,
+                rows=rows,
+                features=width,
+                p50_ms=round(statistics.median(lat), 3),
+                p99_ms=round(lat[min(len(lat) - 1, int(len(lat) * 0.99))], 3),
+                rps=round(statistics.mean(served[name]), 1),
+                errors=failed[name],
+            )
+        )
+    return results
 
 
 def run(
@@ -162,6 +187,8 @@ def run(
     clients: int,
     seconds: float,
     shapes: list[tuple[int, int]],
+    rounds: int = 5,
+    store: str = "sqlite",
 ) -> list[Result]:
     from feast import FeatureStore
 
@@ -186,8 +213,9 @@ def run(
                 {"query": ONLINE, "variables": {"i": {"features": refs, "entities": {"customer_id": ids}}}},
             ),
         }
-        for name, make in targets.items():
-            results.append(_measure(name, make, rows, width, requests, clients, seconds))
+        results += _measure(targets, rows, width, requests, clients, seconds, rounds)
+    for r in results:
+        r.store = store
     return results
 
 

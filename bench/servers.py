@@ -1,19 +1,50 @@
-"""The servers a benchmark run starts and stops itself: Asgard and Feast's feature server."""
+"""The servers a benchmark run starts and stops itself: Asgard, Feast's feature server, Redis."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.support.server import ServerProcess, free_port, wait_until_up
 
 
-def start_asgard(data_dir: Path) -> ServerProcess:
+def start_asgard(data_dir: Path, env: dict[str, str] | None = None) -> ServerProcess:
     return ServerProcess(
-        data_dir, "--demo", "--log-level", "WARNING", env={"ASGARD_REGISTRY_CACHE_SECONDS": "30"}
+        data_dir, "--demo", "--log-level", "WARNING", env={"ASGARD_REGISTRY_CACHE_SECONDS": "30", **(env or {})}
     ).start()
+
+
+class RedisServer:
+    """A throwaway redis-server on loopback (Debian's package), for the Redis online store runs."""
+
+    def __init__(self, workdir: Path) -> None:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise FileNotFoundError("redis-server is not installed (Debian package redis-server)")
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}"
+        args = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        self.proc = subprocess.Popen([binary, *args, "--dir", str(workdir)], stdout=subprocess.DEVNULL)
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+                return
+            except OSError:
+                if time.monotonic() > deadline or self.proc.poll() is not None:
+                    self.stop()
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
 
 
 class FeastServer:

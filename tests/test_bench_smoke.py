@@ -23,7 +23,16 @@ def test_the_benchmark_harness_runs(tmp_path):
     report = json.loads(out.read_text())
     targets = {r["target"] for r in report["online_features"]}
     assert targets == {"sdk", "feast-serve", "asgard"}
+    assert {r["store"] for r in report["online_features"]} == {"sqlite", "redis"}  # CI installs redis-server
     assert all(r["p50_ms"] > 0 and r["rps"] > 0 for r in report["online_features"])
     assert "| asgard |" in done.stdout
     assert {r["target"].split(":")[0] for r in report["registry_browsing"]} >= {"asgard"}
     assert report["jobs"]["submit_to_running_ms"]["p50"] > 0
+    historical = report["historical"]
+    assert historical["agreement"]["mismatches"] == 0 and historical["agreement"]["asgard_rows"] == 1000
+    assert historical["asgard"]["seconds"] > 0 and historical["sdk"]["peak_rss_mb"] > 0
+    assert {(r["target"], r["customers"]) for r in report["predict"]} == {
+        (t, n) for t in ("asgard", "in-process") for n in (1, 100)
+    }
+    assert all(r["p50_ms"] > 0 for r in report["predict"])
+    assert "| Feast SDK to_df() |" in done.stdout and "| 100 | asgard |" in done.stdout
