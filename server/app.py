@@ -74,7 +74,9 @@ def create_services(settings: Settings) -> Services:
         runner=runner,
         serving=serving,
         materializations=Materializations(jobs, registry.materialize_views),
-        predictor=Predictor(mlflow, serving, settings.data_dir / "model-cache"),
+        predictor=Predictor(
+            mlflow, serving, settings.data_dir / "model-cache", resolve_ttl=settings.registry_cache_seconds
+        ),
         tokens=TokenStore(jobs.engine),
     )
 

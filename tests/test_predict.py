@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import pytest
 
@@ -106,6 +108,20 @@ def test_an_alias_that_moves_is_picked_up(client, trained):
     assert moved["modelVersion"]["version"] == newer
     pinned = predict(client, model=trained["model"], version=trained["version"], entities={"customer_id": [1001]})
     assert pinned["modelVersion"]["version"] == trained["version"]
+
+
+def test_an_alias_moved_outside_asgard_is_picked_up_within_the_registry_cache_time(client, services, settings, trained):
+    from mlflow.tracking import MlflowClient
+
+    outside = MlflowClient(tracking_uri=settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
+    outside.set_registered_model_alias(trained["model"], "shadow", str(trained["version"]))
+    first = predict(client, model=trained["model"], alias="shadow", entities={"customer_id": [1001]})
+    assert first["modelVersion"]["version"] == trained["version"]
+    newer = train(client, trained["model"], trained["service"])
+    outside.set_registered_model_alias(trained["model"], "shadow", str(newer))
+    time.sleep(settings.registry_cache_seconds + 0.1)
+    moved = predict(client, model=trained["model"], alias="shadow", entities={"customer_id": [1001]})
+    assert moved["modelVersion"]["version"] == newer
 
 
 def test_models_are_cached_by_resolved_version(client, services, trained, monkeypatch):

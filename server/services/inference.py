@@ -1,11 +1,12 @@
 """Predictions: resolve the model version, fetch online features, order them by the model's
-signature, predict. Loaded models are cached by resolved version (an alias that moves is picked up
-on the next call, since only the version it points at is cached)."""
+signature, predict. Loaded models are cached by resolved version; what a name or alias resolves to is
+cached until this process writes to MLflow, or for the registry cache time (writes from elsewhere)."""
 
 from __future__ import annotations
 
 import shutil
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,25 +37,56 @@ class PredictRequest:
     rows: Any = None
 
 
+RESOLVED_CACHE_SIZE = 256
+
+
 def _refused(error: RequestError) -> UserErrors:
     """A retrieval problem, as the mutation's user error on the same field."""
     code = ErrorCode.NOT_FOUND if error.code == "NOT_FOUND" else ErrorCode.INVALID_VALUE
     return UserErrors([user_error(code, str(error), *(error.field or "entities").split("."))])
 
 
+ResolveKey = tuple[str, int | None, str | None]
+
+
 class Predictor:
-    def __init__(self, mlflow: MlflowTracking, serving: FeatureServing, cache_dir: Path, cache_size: int = 8):
+    def __init__(
+        self,
+        mlflow: MlflowTracking,
+        serving: FeatureServing,
+        cache_dir: Path,
+        cache_size: int = 8,
+        resolve_ttl: float = 0.0,
+    ):
         self.mlflow = mlflow
         self.serving = serving
         self.cache_dir = cache_dir
         self.cache_size = cache_size
+        self.resolve_ttl = resolve_ttl
         self._models: OrderedDict[tuple[str, int], Any] = OrderedDict()
         self._lock = threading.Lock()
         self._loading: dict[tuple[str, int], threading.Lock] = {}
+        self._resolved: dict[ResolveKey, tuple[ModelVersionRecord, float, int]] = {}
 
     # ---- model versions and models ----------------------------------------------------------
 
     def resolve(self, model: str, version: int | None, alias: str | None) -> ModelVersionRecord:
+        """The version a request means. A registry read costs milliseconds, more than the prediction:
+        an answer is reused until this process writes to MLflow (an alias set through the API, a job
+        that registered a model) or, for writes from elsewhere, for `resolve_ttl` seconds."""
+        key = (model, version, alias)
+        now = time.monotonic()
+        cached = self._resolved.get(key)
+        if cached is not None and cached[2] == self.mlflow.generation and now - cached[1] <= self.resolve_ttl:
+            return cached[0]
+        generation = self.mlflow.generation
+        found = self._resolve(model, version, alias)
+        if len(self._resolved) >= RESOLVED_CACHE_SIZE:
+            self._resolved.clear()
+        self._resolved[key] = (found, now, generation)
+        return found
+
+    def _resolve(self, model: str, version: int | None, alias: str | None) -> ModelVersionRecord:
         """One registry read when the version is found; saying what is missing costs a second."""
         if version is not None and alias is not None:
             raise UserErrors([user_error(ErrorCode.INVALID_VALUE, "give version or alias, not both", "version")])

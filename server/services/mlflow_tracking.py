@@ -193,6 +193,11 @@ class MlflowTracking:
         self._client: Any = None
         self.calls: Counter[str] = Counter()
         self._signatures: dict[tuple[str, int], SignatureRecord | None] = {}
+        # Moves on every write made through this process, so caches of registry reads see their own writes.
+        self.generation = 0
+
+    def changed(self) -> None:
+        self.generation += 1
 
     def client(self) -> Any:
         with self._lock:
@@ -471,6 +476,8 @@ class MlflowTracking:
             if mapped:
                 raise UserErrors(mapped) from error
             raise
+        finally:
+            self.changed()
 
     def create_experiment(self, name: str, tags: tuple[tuple[str, str], ...]) -> ExperimentRecord:
         if not name.strip():
@@ -591,6 +598,7 @@ class JobTracking:
         the run logged, or a warning when the run logged none."""
         t = self.tracking
         version, warning = self._register(run_id, model_name)
+        t.changed()  # the script may have registered versions and moved aliases itself
         if version is not None and feature_service:
             # Lineage, and what predict fetches when a caller gives entity ids alone.
             t._call("set_model_version_tag", model_name, str(version), FEATURE_SERVICE_TAG, feature_service)
