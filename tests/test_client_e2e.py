@@ -36,29 +36,10 @@ from asgard_client import (
 )
 from asgard_client.exceptions import GraphQLClientGraphQLMultiError, GraphQLClientHttpError
 
+from tests.support import TRAIN_ON_SERVICE
 from tests.support.server import ServerProcess, asgard_command
 
-# Trains on the feature service it is given (historical features from Feast), and says how much it read.
-TRAIN = """
-import json, os
-import mlflow
-import pandas as pd
-from feast import FeatureStore
-from mlflow.models import infer_signature
-from sklearn.linear_model import LogisticRegression
-
-service = json.loads(os.environ["ASGARD_PARAMS"])["service"]
-store = FeatureStore(repo_path=os.environ["FEAST_REPO_PATH"])
-entities = pd.DataFrame({"customer_id": list(range(1001, 1401)), "event_timestamp": pd.Timestamp("2026-01-07T12:00:00Z")})
-frame = store.get_historical_features(entity_df=entities, features=store.get_feature_service(service)).to_df()
-X = frame[["total_orders", "total_spent"]].astype("float64")
-y = (X["total_orders"] > X["total_orders"].median()).astype(int)
-print(f"training on {len(X)} rows")
-with mlflow.start_run():
-    model = LogisticRegression(max_iter=1000).fit(X, y)
-    mlflow.log_metric("accuracy", float(model.score(X, y)))
-    mlflow.sklearn.log_model(model, name="model", signature=infer_signature(X, model.predict(X)))
-"""
+TRAIN = TRAIN_ON_SERVICE.read_text()
 START, END = datetime(2025, 12, 31, tzinfo=UTC), datetime(2026, 1, 8, tzinfo=UTC)
 T = TypeVar("T")
 ENDED = {JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.TIMED_OUT}
@@ -207,7 +188,7 @@ async def train(client: AsgardClient, model: str, service: str) -> str:
             experiment_name="client_churn_exp",
             model_name=model,
             feature_service=service,
-            parameters={"service": service},
+            parameters={"service": service, "customers": 400},
         )
     )
     assert submitted.user_errors == [] and submitted.job is not None

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import create_service, customer_view_input, gql, register_view, unique
+from tests.support import TRAIN_ON_SERVICE
 from tests.test_jobs import submit, wait_for
 from tests.test_serving import END, START, latest_rows, materialize
 
@@ -21,24 +22,7 @@ mutation($input: PredictInput!) {
 }
 """
 
-TRAIN = """
-import json, os
-import mlflow
-import pandas as pd
-from feast import FeatureStore
-from mlflow.models import infer_signature
-from sklearn.linear_model import LogisticRegression
-
-service = json.loads(os.environ["ASGARD_PARAMS"])["service"]
-store = FeatureStore(repo_path=os.environ["FEAST_REPO_PATH"])
-entities = pd.DataFrame({"customer_id": list(range(1001, 1601)), "event_timestamp": pd.Timestamp("2026-01-07T12:00:00Z")})
-frame = store.get_historical_features(entity_df=entities, features=store.get_feature_service(service)).to_df()
-X = frame[["total_orders", "total_spent"]].astype("float64")
-y = (frame["total_orders"] > frame["total_orders"].median()).astype(int)
-with mlflow.start_run():
-    model = LogisticRegression(max_iter=1000).fit(X, y)
-    mlflow.sklearn.log_model(model, name="model", signature=infer_signature(X, model.predict(X)))
-"""
+TRAIN = TRAIN_ON_SERVICE.read_text()
 
 
 def train(client, model: str, service: str) -> int:
