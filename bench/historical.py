@@ -1,6 +1,8 @@
 """Historical retrieval: one point-in-time join of 100,000 entity rows against a 1,000,000-row gold
-table, through Asgard's `historicalFeatures` (JSON over HTTP, parsed by the client) and through the
-Feast SDK's `get_historical_features(...).to_df()` in a process of its own.
+table, through Asgard's `historicalFeatures` (JSON over HTTP, parsed by the client), through Asgard's
+`exportHistoricalFeatures` (the mutation, the Parquet download, and the client's
+`pyarrow.parquet.read_table(...).to_pandas()`), and through the Feast SDK's
+`get_historical_features(...).to_df()` in a process of its own.
 
 Each run gets a fresh process on both sides and the same 100-row warm-up first. Wall time is the
 one big call; memory is VmHWM (peak resident set) of the process doing the work: the `asgard serve`
@@ -33,6 +35,10 @@ BASE = datetime(2025, 6, 1, tzinfo=UTC)
 FIRST_ID = 10_000_001  # apart from the demo's customers
 WARMUP_ROWS = 100
 HISTORICAL = "query H($i: HistoricalFeaturesInput!) { historicalFeatures(input: $i) { columns { name } rows } }"
+EXPORT = (
+    "mutation E($i: HistoricalFeaturesInput!) "
+    "{ exportHistoricalFeatures(input: $i) { export { url rowCount } userErrors { field message } } }"
+)
 SCHEMA = pa.schema(
     [
         pa.field("customer_id", pa.int64(), nullable=False),
@@ -157,9 +163,9 @@ def cpu_seconds(pid: int) -> float:
 # ---- Asgard -----------------------------------------------------------------------------------
 
 
-def _body(entities: dict[str, list[Any]]) -> bytes:
+def _body(entities: dict[str, list[Any]], query: str = HISTORICAL) -> bytes:
     refs = [f"{VIEW}:{f}" for f in FEATURES]
-    return orjson.dumps({"query": HISTORICAL, "variables": {"i": {"features": refs, "entities": entities}}})
+    return orjson.dumps({"query": query, "variables": {"i": {"features": refs, "entities": entities}}})
 
 
 def _fetch(client: httpx.Client, url: str, body: bytes) -> tuple[list[list[Any]], float]:
@@ -206,6 +212,53 @@ def asgard_run(server: ServerProcess, entities: dict[str, list[Any]]) -> tuple[d
     return measured, rows
 
 
+def _export(client: httpx.Client, base: str, body: bytes) -> tuple[Any, dict[str, float]]:
+    """The export as a DataFrame, as a client gets it: the mutation, the download, then read_table().to_pandas()."""
+    import pyarrow.parquet as pq
+
+    started = time.perf_counter()
+    response = client.post(f"{base}/graphql", content=body, headers={"content-type": "application/json"})
+    response.raise_for_status()
+    result = orjson.loads(response.content)
+    if "errors" in result or result["data"]["exportHistoricalFeatures"]["userErrors"]:
+        raise RuntimeError(result)
+    exported = time.perf_counter()
+    download = client.get(base + result["data"]["exportHistoricalFeatures"]["export"]["url"])
+    download.raise_for_status()
+    downloaded = time.perf_counter()
+    frame = pq.read_table(pa.BufferReader(download.content)).to_pandas()
+    done = time.perf_counter()
+    steps = {
+        "mutation_seconds": exported - started,
+        "download_seconds": downloaded - exported,
+        "client_read_seconds": done - downloaded,
+        "file_mb": len(download.content) / 1024 / 1024,
+    }
+    return frame, steps
+
+
+def export_run(server: ServerProcess, entities: dict[str, list[Any]]) -> tuple[dict[str, Any], Any]:
+    """Like asgard_run, through the export path: the same warm-up (through it too), the same clock."""
+    assert server.proc is not None
+    pid = server.proc.pid
+    client = httpx.Client(timeout=600)
+    _export(client, server.url, _body({k: v[:WARMUP_ROWS] for k, v in entities.items()}, EXPORT))
+    body = _body(entities, EXPORT)
+    idle, peak_before, cpu = status_kb(pid, "VmRSS"), status_kb(pid, "VmHWM"), cpu_seconds(pid)
+    started = time.perf_counter()
+    frame, steps = _export(client, server.url, body)
+    seconds = time.perf_counter() - started
+    measured = {
+        "seconds": seconds,
+        "cpu_seconds": cpu_seconds(pid) - cpu,
+        **steps,
+        "idle_kb": idle,
+        "peak_before_kb": peak_before,
+        "peak_kb": status_kb(pid, "VmHWM"),
+    }
+    return measured, frame
+
+
 # ---- the SDK ----------------------------------------------------------------------------------
 
 
@@ -231,12 +284,8 @@ def sdk_run(data_dir: Path, entities_path: Path) -> tuple[dict[str, Any], Path]:
 # ---- like with like ---------------------------------------------------------------------------
 
 
-def compare(entities: dict[str, list[Any]], rows: list[list[Any]], sdk_path: Path) -> dict[str, Any]:
-    """Row counts, entity order, and every feature value of every row, customer by customer."""
-    import pandas as pd
-
-    sdk = pd.read_parquet(sdk_path).set_index("customer_id")
-    ours = pd.DataFrame(rows, columns=["customer_id", "event_timestamp", *FEATURES])
+def _agreement(entities: dict[str, list[Any]], ours: Any, sdk: Any) -> dict[str, Any]:
+    """One side against the SDK: row count, entity order, and every feature value, customer by customer."""
     in_order = list(ours["customer_id"]) == entities["customer_id"]
     ours = ours.set_index("customer_id")
     mismatches = 0
@@ -244,16 +293,34 @@ def compare(entities: dict[str, list[Any]], rows: list[list[Any]], sdk_path: Pat
         mine = ours[feature].astype("float64").to_numpy()
         theirs = sdk.loc[ours.index, feature].astype("float64").to_numpy()
         mismatches += int((~np.isclose(mine, theirs, rtol=0, atol=1e-9, equal_nan=True)).sum())
-    report = {
-        "asgard_rows": len(rows),
-        "sdk_rows": len(sdk),
+    return {
+        "rows": len(ours),
         "in_entity_order": in_order,
         "values_compared": len(ours) * len(FEATURES),
         "mismatches": mismatches,
         "rows_without_features": int(ours[FEATURES[0]].isna().sum()),
     }
-    if mismatches or not in_order or len(rows) != len(sdk):
-        raise AssertionError(f"Asgard and the SDK disagree, so their numbers would not compare: {report}")
+
+
+def compare(entities: dict[str, list[Any]], rows: list[list[Any]], exported: Any, sdk_path: Path) -> dict[str, Any]:
+    """Both Asgard paths against the SDK; the export's columns must be the JSON path's, in order."""
+    import pandas as pd
+
+    sdk = pd.read_parquet(sdk_path).set_index("customer_id")
+    columns = ["customer_id", "event_timestamp", *FEATURES]
+    as_json = _agreement(entities, pd.DataFrame(rows, columns=columns), sdk)
+    as_file = _agreement(entities, exported, sdk)
+    report = {
+        "asgard_rows": as_json["rows"],
+        "sdk_rows": len(sdk),
+        **{k: v for k, v in as_json.items() if k != "rows"},
+        "export": as_file | {"columns": list(exported.columns)},
+    }
+    for side in (as_json, as_file):
+        if side["mismatches"] or not side["in_entity_order"] or side["rows"] != len(sdk):
+            raise AssertionError(f"Asgard and the SDK disagree, so their numbers would not compare: {report}")
+    if list(exported.columns) != columns:
+        raise AssertionError(f"the export's columns are not historicalFeatures': {list(exported.columns)}")
     return report
 
 
@@ -272,46 +339,64 @@ def _summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "idle_rss_mb": round(_median(runs, "idle_kb") / mb, 1),
         "peak_minus_idle_mb": round(statistics.median(r["peak_kb"] - r["idle_kb"] for r in runs) / mb, 1),
     }
-    if "client_parse_seconds" in runs[0]:
-        summary["client_parse_seconds"] = round(_median(runs, "client_parse_seconds"), 3)
+    for step in ("client_parse_seconds", "mutation_seconds", "download_seconds", "client_read_seconds", "file_mb"):
+        if step in runs[0]:
+            summary[step] = round(_median(runs, step), 3)
     return summary
 
 
+def _ratios(side: dict[str, Any], sdk: dict[str, Any]) -> dict[str, float]:
+    return {
+        "seconds": round(side["seconds"] / sdk["seconds"], 2),
+        "cpu_seconds": round(side["cpu_seconds"] / sdk["cpu_seconds"], 2),
+        "peak_rss": round(side["peak_rss_mb"] / sdk["peak_rss_mb"], 2),
+        "peak_minus_idle": round(side["peak_minus_idle_mb"] / max(sdk["peak_minus_idle_mb"], 0.1), 2),
+    }
+
+
+def _fresh_server(data_dir: Path, entities: dict[str, list[Any]], measure: Any, first: bool) -> tuple[Any, Any]:
+    """One measurement in a server process of its own (its peak RSS is that call's alone)."""
+    server = start_server(data_dir, entities)
+    try:
+        if first:
+            register(server)
+        return measure(server, entities)
+    finally:
+        server.stop()
+
+
 def run(data_dir: Path, sizes: Sizes, runs: int) -> dict[str, Any]:
-    """Write the table, then alternate fresh Asgard servers and fresh SDK processes, `runs` of each."""
+    """Write the table, then alternate fresh Asgard servers (JSON, then export) and fresh SDK processes,
+    `runs` of each."""
     data_dir.mkdir(parents=True, exist_ok=True)
     write_gold_table(data_dir, sizes)
     entities = entity_rows(sizes)
     entities_path = data_dir / "entities.parquet"
     write_entities(entities, entities_path)
-    asgard_runs, sdk_runs = [], []
+    asgard_runs, export_runs, sdk_runs = [], [], []
     agreement: dict[str, Any] = {}
     for i in range(runs):
-        server = start_server(data_dir, entities)
-        try:
-            if i == 0:
-                register(server)
-            measured, rows = asgard_run(server, entities)
-        finally:
-            server.stop()
+        measured, rows = _fresh_server(data_dir, entities, asgard_run, first=i == 0)
         asgard_runs.append(measured)
+        measured, exported = _fresh_server(data_dir, entities, export_run, first=False)
+        export_runs.append(measured)
         sdk_measured, sdk_path = sdk_run(data_dir, entities_path)
         sdk_runs.append(sdk_measured)
         if i == 0:
-            agreement = compare(entities, rows, sdk_path)
-        del rows
-    asgard, sdk = _summary(asgard_runs), _summary(sdk_runs)
+            agreement = compare(entities, rows, exported, sdk_path)
+        del rows, exported
+    asgard, export, sdk = _summary(asgard_runs), _summary(export_runs), _summary(sdk_runs)
+    ratios, export_ratios = _ratios(asgard, sdk), _ratios(export, sdk)
     return {
         "gold_rows": sizes.gold_rows,
         "entity_rows": sizes.entity_rows,
         "features": len(FEATURES),
         "runs": runs,
         "asgard": asgard,
+        "asgard_export": export,
         "sdk": sdk,
-        "ratio_seconds": round(asgard["seconds"] / sdk["seconds"], 2),
-        "ratio_cpu_seconds": round(asgard["cpu_seconds"] / sdk["cpu_seconds"], 2),
-        "ratio_peak_rss": round(asgard["peak_rss_mb"] / sdk["peak_rss_mb"], 2),
-        "ratio_peak_minus_idle": round(asgard["peak_minus_idle_mb"] / max(sdk["peak_minus_idle_mb"], 0.1), 2),
+        **{f"ratio_{k}": v for k, v in ratios.items()},
+        **{f"ratio_export_{k}": v for k, v in export_ratios.items()},
         "targets": {"ratio_seconds": 1.2, "ratio_peak_rss": 1.5},
         "agreement": agreement,
     }
@@ -326,19 +411,29 @@ def table(result: dict[str, Any]) -> str:
         "| target | wall s | CPU s | peak RSS MB | idle RSS MB | peak - idle MB |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for name, label in (("asgard", "asgard historicalFeatures (HTTP + JSON)"), ("sdk", "Feast SDK to_df()")):
+    sides = (
+        ("asgard", "asgard historicalFeatures (HTTP + JSON)"),
+        ("asgard_export", "asgard exportHistoricalFeatures (Parquet file)"),
+        ("sdk", "Feast SDK to_df()"),
+    )
+    for name, label in sides:
         s = result[name]
         lines.append(
             f"| {label} | {s['seconds']:.2f} | {s['cpu_seconds']:.2f} | {s['peak_rss_mb']:.0f} "
             f"| {s['idle_rss_mb']:.0f} | {s['peak_minus_idle_mb']:.0f} |"
         )
-    lines.append(
-        f"| **asgard / SDK** | **{result['ratio_seconds']:.2f}x** (target 1.2x) | {result['ratio_cpu_seconds']:.2f}x "
-        f"| **{result['ratio_peak_rss']:.2f}x** (target 1.5x) | | {result['ratio_peak_minus_idle']:.2f}x |"
-    )
-    if "client_parse_seconds" in result["asgard"]:
+    for label, prefix in (("asgard / SDK", "ratio_"), ("asgard export / SDK", "ratio_export_")):
         lines.append(
-            f"\nAsgard's wall time includes the client's orjson parse of the rows "
-            f"({result['asgard']['client_parse_seconds']:.2f} s); CPU s is the server process's."
+            f"| **{label}** | **{result[prefix + 'seconds']:.2f}x** (target 1.2x) "
+            f"| {result[prefix + 'cpu_seconds']:.2f}x | **{result[prefix + 'peak_rss']:.2f}x** (target 1.5x) "
+            f"| | {result[prefix + 'peak_minus_idle']:.2f}x |"
         )
+    json_side, file_side = result["asgard"], result["asgard_export"]
+    lines.append(
+        f"\nAsgard's JSON wall time includes the client's orjson parse of the rows "
+        f"({json_side['client_parse_seconds']:.2f} s); the export's is the mutation "
+        f"({file_side['mutation_seconds']:.2f} s), the download of {file_side['file_mb']:.1f} MB "
+        f"({file_side['download_seconds']:.2f} s) and read_table().to_pandas() "
+        f"({file_side['client_read_seconds']:.2f} s). CPU s is the server process's."
+    )
     return "\n".join(lines)

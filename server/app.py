@@ -32,6 +32,7 @@ from server.body_limit import BodySizeLimit
 from server.config import Settings
 from server.context import Context, Services, run_blocking
 from server.explorer import explorer_response, static_routes
+from server.exports_route import export_routes
 from server.observability import Metrics, RequestContext
 from server.online_fast_path import OnlineFastPath
 from server.rest.routes import rest_routes
@@ -48,6 +49,7 @@ def create_services(settings: Settings) -> Services:
     from server.jobs.materializations import Materializations
     from server.jobs.runner import JobRunner
     from server.jobs.store import JobStore
+    from server.services.exports import ExportStore
     from server.services.feature_registry import FeatureRegistry
     from server.services.feature_serving import FeatureServing
     from server.services.gold_catalog import GoldCatalog
@@ -64,6 +66,8 @@ def create_services(settings: Settings) -> Services:
     events = JobEvents()
     runner = JobRunner(settings, jobs, JobTracking(mlflow), events)
     serving = FeatureServing(registry)
+    exports = ExportStore(settings.data_dir / "exports", settings.export_max_bytes)
+    exports.sweep()  # what expired while the server was down
     return Services(
         settings=settings,
         gold=gold,
@@ -78,6 +82,7 @@ def create_services(settings: Settings) -> Services:
             mlflow, serving, settings.data_dir / "model-cache", resolve_ttl=settings.registry_cache_seconds
         ),
         tokens=TokenStore(jobs.engine),
+        exports=exports,
     )
 
 
@@ -272,6 +277,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
             *rest_routes(schema, settings, lambda: holder["services"]),  # the deprecated REST API, over GraphQL
+            *export_routes(lambda: holder["services"].exports),
             *(static_routes() if settings.graphiql else []),
         ],
         lifespan=lifespan,

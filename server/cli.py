@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from server.config import Settings, load_settings
+from server.config import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
     from server.auth.tokens import TokenStore
@@ -139,7 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     level = getattr(args, "log_level", "WARNING").upper()
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-    return int(args.run(args))
+    try:
+        return int(args.run(args))
+    except ConfigError as error:
+        print(f"asgard: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

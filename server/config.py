@@ -68,6 +68,9 @@ class Settings:
     online_fast_path: bool = True
     cors_origins: tuple[str, ...] = ()
     allowed_hosts: tuple[str, ...] = ()
+    # exportHistoricalFeatures' files under <data_dir>/exports: how long each lives, and how much is kept in all
+    export_ttl_seconds: int = 3600
+    export_max_bytes: int = 2 * 1024**3
     limits: Limits = field(default_factory=Limits)
     jobs: JobSettings = field(default_factory=JobSettings)
 
@@ -104,9 +107,19 @@ class Settings:
         )
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+class ConfigError(ValueError):
+    """A setting the server cannot run with; the message names the variable."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int | None = None) -> int:
     raw = env.get(name)
-    return int(raw) if raw not in (None, "") else default
+    try:
+        value = int(raw) if raw not in (None, "") else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}")
+    return value
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -168,6 +181,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         "online_fast_path": _flag(env, "ASGARD_ONLINE_FAST_PATH", True),
         "cors_origins": _list(env, "ASGARD_CORS_ORIGINS"),
         "allowed_hosts": _list(env, "ASGARD_ALLOWED_HOSTS"),
+        "export_ttl_seconds": _int(env, "ASGARD_EXPORT_TTL_SECONDS", 3600, minimum=1),
+        "export_max_bytes": _int(env, "ASGARD_EXPORT_MAX_BYTES", 2 * 1024**3, minimum=1),
         "limits": limits,
         "jobs": jobs,
     }

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # services import Feast and MLflow: keep them out of schema-o
     from server.jobs.materializations import Materializations
     from server.jobs.runner import JobRunner
     from server.jobs.store import JobStore
+    from server.services.exports import ExportStore
     from server.services.feature_registry import FeatureRegistry
     from server.services.feature_serving import FeatureServing
     from server.services.gold_catalog import GoldCatalog
@@ -45,6 +46,7 @@ class Services:
     materializations: Materializations
     predictor: Predictor
     tokens: TokenStore
+    exports: ExportStore
 
 
 @dataclass

@@ -132,7 +132,7 @@ def _route(path: str) -> str:
     if path in {"/graphql", "/healthz", "/readyz", "/metrics"}:
         return path
     prefix = "/" + path.split("/", 2)[1] if path.count("/") >= 2 else ""
-    return prefix if prefix in {"/feast", "/mlops"} else "other"
+    return prefix if prefix in {"/feast", "/mlops", "/exports"} else "other"
 
 
 def _is_expected(error: GraphQLError) -> bool:

@@ -132,6 +132,11 @@ MUTATIONS = {
         "editor",
     ),
     "predict": ('mutation { predict(input: {model: "m", rows: [{a: 1}]}) { userErrors { code } } }', {}, "editor"),
+    "exportHistoricalFeatures": (
+        'mutation { exportHistoricalFeatures(input: {features: ["x:y"], entities: {customer_id: [1]}}) { userErrors { code } } }',
+        {},
+        "reader",
+    ),
     "submitTrainingJob": (
         'mutation { submitTrainingJob(input: {scriptName: "t.py", script: "print(1)", experimentName: "role-jobs"}) { job { id } } }',
         {},

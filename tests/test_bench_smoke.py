@@ -31,6 +31,9 @@ def test_the_benchmark_harness_runs(tmp_path):
     historical = report["historical"]
     assert historical["agreement"]["mismatches"] == 0 and historical["agreement"]["asgard_rows"] == 1000
     assert historical["asgard"]["seconds"] > 0 and historical["sdk"]["peak_rss_mb"] > 0
+    exported = historical["agreement"]["export"]
+    assert exported["mismatches"] == 0 and exported["rows"] == 1000 and exported["in_entity_order"]
+    assert historical["asgard_export"]["seconds"] > 0 and historical["ratio_export_seconds"] > 0
     assert {(r["target"], r["customers"]) for r in report["predict"]} == {
         (t, n) for t in ("asgard", "in-process") for n in (1, 100)
     }

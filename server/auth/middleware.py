@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from server.auth.roles import LOCAL_ADMIN, Principal
 from server.auth.tokens import TokenStore
 
-PROTECTED = ("/graphql", "/metrics", "/feast", "/mlops")
+PROTECTED = ("/graphql", "/metrics", "/feast", "/mlops", "/exports")
 PUBLIC = ("/graphql/static/",)  # GraphiQL's own scripts and styles, the same for everyone
 URL_TOKEN_KEYS = {"token", "access_token", "api_key", "apikey", "auth", "authorization"}
 

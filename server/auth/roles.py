@@ -29,6 +29,12 @@ class Principal:
     name: str
     role: Role
     authenticated: bool = True
+    token_id: str | None = None
+
+    @property
+    def owner_key(self) -> str:
+        """Who owns what this caller makes: the token itself, since a name can be reused after a revoke."""
+        return f"token:{self.token_id}" if self.token_id else self.name
 
 
 # With no tokens configured the server only listens on loopback, and whoever reaches it is trusted.

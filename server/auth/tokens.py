@@ -72,7 +72,7 @@ class TokenStore:
             raise TokenError("a token name is 1-100 letters, digits or _ . @ -")
         with self.engine.begin() as conn:
             if conn.execute(select(api_tokens.c.id).where(api_tokens.c.name == name)).first():
-                raise TokenError(f"a token named {name!r} exists; revoke it first or choose another name")
+                raise TokenError(f"a token named {name!r} exists or existed (names are not reused): choose another")
             token_id = secrets.token_hex(6)
             secret = secrets.token_urlsafe(32)
             salt = secrets.token_hex(16)
@@ -156,7 +156,7 @@ class TokenStore:
         if not hmac.compare_digest(row.hash, _digest(row.salt, secret)):
             return None
         self._touch(token_id)
-        return Principal(name=row.name, role=Role(row.role))
+        return Principal(name=row.name, role=Role(row.role), token_id=token_id)
 
     def _touch(self, token_id: str) -> None:
         """Record the last use, at most once a minute per token."""

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import strawberry
 
+from server.resolvers import exports as exporting
 from server.resolvers import feature_store as features
 from server.resolvers import jobs as training
 from server.resolvers import mlflow as tracking
 from server.resolvers import serving
-from server.schema.permissions import EDITOR, TRAINER
+from server.schema.permissions import EDITOR, READER, TRAINER
 
 
 @strawberry.type(description="Change the platform: register features, manage experiments and models.")
@@ -79,4 +80,10 @@ class Mutation:
         permission_classes=EDITOR,
         resolver=serving.predict,
         description="Predict with a registered model, fetching the entities' online features for it.",
+    )
+    export_historical_features = strawberry.field(
+        permission_classes=READER,
+        resolver=exporting.export_historical_features,
+        description="historicalFeatures' result written to a Parquet file to download, for results too large "
+        "for JSON: the same input, checks and row cap; the file expires after ASGARD_EXPORT_TTL_SECONDS.",
     )

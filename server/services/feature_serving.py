@@ -43,6 +43,15 @@ class FeatureTableRecord:
 
 
 @dataclass(frozen=True)
+class HistoricalTable:
+    """Point-in-time correct values in Arrow's own types: join keys, event_timestamp (the UTC times
+    asked for), then the features; one row per entity row, in the order given."""
+
+    table: Any  # a pyarrow.Table, its columns named and ordered as `columns`
+    columns: list[ColumnRecord]
+
+
+@dataclass(frozen=True)
 class FeatureRef:
     view: str
     feature: str
@@ -100,6 +109,18 @@ def coerce_key(values: list[Any], dtype: FeatureDtype | None, field: str) -> lis
     if not ok:
         raise RequestError(f"entity key values must be {expected}", field=field)
     return values
+
+
+def _key_column(values: list[Any], dtype: FeatureDtype | None, field: str) -> Any:
+    """Integer keys (checked by coerce_key) as one int64 array: pandas would inspect each Python int again."""
+    import numpy as np
+
+    if dtype not in (FeatureDtype.INT64, FeatureDtype.INT32):
+        return values
+    try:
+        return np.array(values, dtype=np.int64)
+    except OverflowError:
+        raise RequestError("entity key values must fit in 64 bits", field=field) from None
 
 
 def parse_timestamps(values: list[Any], field: str) -> Any:
@@ -248,7 +269,7 @@ class FeatureServing:
         )
         return _online_table(response.proto, snap, refs, keys, full_names)
 
-    def historical(
+    def historical_table(
         self,
         snap: RegistrySnapshot,
         refs: list[FeatureRef],
@@ -256,9 +277,10 @@ class FeatureServing:
         full_names: bool,
         limit: int | None,
         cap: int,
-    ) -> FeatureTableRecord:
-        """At most `cap` entity rows in, and at most `limit` rows out."""
+    ) -> HistoricalTable:
+        """At most `cap` entity rows in, and at most `limit` rows out, in the order they came in."""
         import pandas as pd
+        import pyarrow as pa
         import pyarrow.compute as pc
 
         if limit is not None and not 0 < limit <= cap:
@@ -270,7 +292,7 @@ class FeatureServing:
         if EVENT_TIMESTAMP not in columns:
             raise RequestError("the entities need an event_timestamp column", field=f"entities.{EVENT_TIMESTAMP}")
         stamps = parse_timestamps(columns[EVENT_TIMESTAMP], f"entities.{EVENT_TIMESTAMP}")
-        frame = pd.DataFrame({k: columns[k] for k, _ in keys})
+        frame = pd.DataFrame({k: _key_column(columns[k], d, f"entities.{k}") for k, d in keys})
         frame[EVENT_TIMESTAMP] = pd.to_datetime(stamps, utc=True)
         frame[_ROW_ID] = range(rows)
         # Arrow, not to_df(): Feast's DataFrame would only be converted again, value by value.
@@ -280,25 +302,40 @@ class FeatureServing:
         result = result.take(pc.sort_indices(result[_ROW_ID]))
         if limit is not None:
             result = result.slice(0, limit)
-        # Each row's event time is the one asked for: format those instead of Feast's copies.
-        row_times = iso_utc(stamps[result[_ROW_ID].to_numpy()])
-        names = [k for k, _ in keys] + [r.column(full_names) for r in refs]
-        values = [json_column(result[name]) for name in names]
-        values.insert(len(keys), row_times)
+        # Each row's event time is the one asked for: those, not Feast's copies of them.
+        row_times = pa.array(stamps[result[_ROW_ID].to_numpy()], pa.timestamp("us", tz="UTC"))
         table_columns = (
             [ColumnRecord(k, d) for k, d in keys]
             + [ColumnRecord(EVENT_TIMESTAMP, FeatureDtype.UNIX_TIMESTAMP)]
             + [ColumnRecord(r.column(full_names), _dtype(snap, r)) for r in refs]
         )
-        return FeatureTableRecord(columns=table_columns, rows=list(map(list, zip(*values, strict=True))))
+        arrays = [result[k] for k, _ in keys] + [row_times] + [result[r.column(full_names)] for r in refs]
+        # from_arrays: no pandas metadata from Feast's frame (its index) comes along
+        table = pa.Table.from_arrays(arrays, names=[c.name for c in table_columns])
+        return HistoricalTable(table=table, columns=table_columns)
+
+    def historical(
+        self,
+        snap: RegistrySnapshot,
+        refs: list[FeatureRef],
+        raw_entities: Any,
+        full_names: bool,
+        limit: int | None,
+        cap: int,
+    ) -> FeatureTableRecord:
+        """historical_table's rows as JSON-ready values."""
+        result = self.historical_table(snap, refs, raw_entities, full_names, limit, cap)
+        at = [c.name for c in result.columns].index(EVENT_TIMESTAMP)
+        values = [iso_utc(column) if i == at else json_column(column) for i, column in enumerate(result.table.columns)]
+        return FeatureTableRecord(columns=result.columns, rows=list(map(list, zip(*values, strict=True))))
 
 
 def iso_utc(stamps: Any) -> list[str]:
-    """UTC datetime64[us] values as datetime.isoformat() writes them, formatted by Arrow in bulk."""
+    """An Arrow column of UTC times as datetime.isoformat() writes them, formatted by Arrow in bulk."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = pc.replace_substring(pc.cast(pa.array(stamps, pa.timestamp("us")), pa.string()), " ", "T")
+    text = pc.replace_substring(pc.cast(stamps.cast(pa.timestamp("us")), pa.string()), " ", "T")
     whole = pc.equal(pc.utf8_slice_codeunits(text, 19), ".000000")
     text = pc.if_else(whole, pc.utf8_slice_codeunits(text, 0, 19), text)
     return list(pc.binary_join_element_wise(text, "+00:00", "").to_pylist())

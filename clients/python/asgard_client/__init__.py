@@ -20,6 +20,7 @@ from .create_feature_service import (
 )
 from .enums import (
     ErrorCode,
+    ExportFormat,
     FeatureDtype,
     JobStatus,
     LifecycleView,
@@ -34,6 +35,13 @@ from .exceptions import (
     GraphQLClientGraphQLMultiError,
     GraphQLClientHttpError,
     GraphQLClientInvalidResponseError,
+)
+from .export_historical_features import (
+    ExportHistoricalFeatures,
+    ExportHistoricalFeaturesExportHistoricalFeatures,
+    ExportHistoricalFeaturesExportHistoricalFeaturesExport,
+    ExportHistoricalFeaturesExportHistoricalFeaturesExportColumns,
+    ExportHistoricalFeaturesExportHistoricalFeaturesUserErrors,
 )
 from .feature_views import (
     FeatureViews,
@@ -166,6 +174,12 @@ __all__ = [
     "CreateFeatureServiceInput",
     "DeleteModelAliasInput",
     "ErrorCode",
+    "ExportFormat",
+    "ExportHistoricalFeatures",
+    "ExportHistoricalFeaturesExportHistoricalFeatures",
+    "ExportHistoricalFeaturesExportHistoricalFeaturesExport",
+    "ExportHistoricalFeaturesExportHistoricalFeaturesExportColumns",
+    "ExportHistoricalFeaturesExportHistoricalFeaturesUserErrors",
     "FeatureDtype",
     "FeatureInput",
     "FeatureViewFields",

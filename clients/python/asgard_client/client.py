@@ -11,6 +11,10 @@ from .create_feature_service import (
     CreateFeatureService,
     CreateFeatureServiceCreateFeatureService,
 )
+from .export_historical_features import (
+    ExportHistoricalFeatures,
+    ExportHistoricalFeaturesExportHistoricalFeatures,
+)
 from .feature_views import FeatureViews, FeatureViewsFeatureViews
 from .follow_training_job import FollowTrainingJob, FollowTrainingJobTrainingJob
 from .follow_training_job_logs import (
@@ -22,6 +26,7 @@ from .gold_tables import GoldTables, GoldTablesGoldTables
 from .input_types import (
     CreateFeatureServiceInput,
     FeatureViewFilter,
+    HistoricalFeaturesInput,
     MaterializeInput,
     OnlineFeaturesInput,
     PredictInput,
@@ -825,3 +830,44 @@ class AsgardClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return OnlineFeatures.model_validate(data).online_features
+
+    async def export_historical_features(
+        self, input: HistoricalFeaturesInput, **kwargs: Any
+    ) -> ExportHistoricalFeaturesExportHistoricalFeatures:
+        query = gql("""
+            mutation ExportHistoricalFeatures($input: HistoricalFeaturesInput!) {
+              exportHistoricalFeatures(input: $input) {
+                export {
+                  id
+                  format
+                  url
+                  rowCount
+                  bytes
+                  columns {
+                    name
+                    dtype
+                  }
+                  createdAt
+                  expiresAt
+                }
+                userErrors {
+                  ...UserErrorFields
+                }
+              }
+            }
+
+            fragment UserErrorFields on UserError {
+              field
+              message
+              code
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query,
+            operation_name="ExportHistoricalFeatures",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return ExportHistoricalFeatures.model_validate(data).export_historical_features

@@ -22,6 +22,10 @@ class ErrorCode(str, Enum):
     FORBIDDEN = "FORBIDDEN"
 
 
+class ExportFormat(str, Enum):
+    PARQUET = "PARQUET"
+
+
 class FeatureDtype(str, Enum):
     INT32 = "INT32"
     INT64 = "INT64"

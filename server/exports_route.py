@@ -1,0 +1,50 @@
+"""GET /exports/<id>.parquet: an export's file, for the principal who made it (or an admin).
+
+Authentication is the middleware's (/exports is protected like /graphql). Anyone else, a malformed
+id, an unknown one and an expired one all get the same 404: whether an export exists is not theirs to know.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from server.auth.roles import Principal, Role
+from server.context import run_blocking
+
+if TYPE_CHECKING:
+    from server.services.exports import ExportRecord, ExportStore
+
+PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
+
+
+def _not_found() -> Response:
+    body = orjson.dumps({"errors": [{"message": "no such export", "extensions": {"code": "NOT_FOUND"}}]})
+    return Response(body, status_code=404, media_type="application/json", headers={"Cache-Control": "no-store"})
+
+
+def may_read(principal: Principal | None, record: ExportRecord) -> bool:
+    return principal is not None and (principal.role is Role.ADMIN or principal.owner_key == record.owner)
+
+
+def export_routes(store: Callable[[], ExportStore]) -> list[Route]:
+    """The download route; `store` is a callable because the services exist only once the app has started."""
+
+    async def download(request: Request) -> Response:
+        exports = store()
+        record = await run_blocking(exports.get, request.path_params["export_id"])
+        if record is None or not may_read(request.scope.get("state", {}).get("principal"), record):
+            return _not_found()
+        return FileResponse(
+            exports.path(record),
+            media_type=PARQUET_MEDIA_TYPE,
+            filename=record.filename,
+            headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"},
+        )
+
+    return [Route("/exports/{export_id}.parquet", download, methods=["GET"])]
