@@ -9,6 +9,9 @@ MLFLOW_SERVER_VENV ?= .venv-mlflow-server
 # ariadne-codegen, which generates the typed Python client, pins graphql-core < 3.3 as well: a venv of its
 # own, used by `make client` and by the test that fails when the committed client drifts from its inputs.
 CODEGEN_VENV ?= .venv-codegen
+# Feast 0.67's REST registry server (a peer in the registry benchmark) cannot start with the server's FastAPI:
+# a venv of its own pinned to a FastAPI that still accepts it, used only by `make bench`.
+FEAST_REGISTRY_VENV ?= .venv-feast-registry
 PORT ?= 8000
 HOST ?= 127.0.0.1
 DATA_DIR ?= .asgard-data
@@ -35,6 +38,12 @@ $(CODEGEN_VENV)/.installed: clients/codegen-constraints.txt
 	$(CODEGEN_VENV)/bin/python -m pip install --quiet -r clients/codegen-constraints.txt
 	touch $@
 
+$(FEAST_REGISTRY_VENV)/.installed: bench/feast-registry-constraints.txt
+	test -x $(FEAST_REGISTRY_VENV)/bin/python || $(PYTHON) -m venv $(FEAST_REGISTRY_VENV)
+	$(FEAST_REGISTRY_VENV)/bin/python -m pip install --quiet --upgrade "pip>=24"
+	$(FEAST_REGISTRY_VENV)/bin/python -m pip install --quiet -r bench/feast-registry-constraints.txt
+	touch $@
+
 serve: install
 	$(BIN)/asgard serve --demo --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
 
@@ -50,8 +59,8 @@ test: lint typecheck $(MLFLOW_SERVER_VENV)/.installed $(CODEGEN_VENV)/.installed
 	  ASGARD_TEST_MLFLOW_SERVER=$(MLFLOW_SERVER_VENV)/bin/mlflow ASGARD_TEST_CODEGEN=$(CODEGEN_VENV)/bin/ariadne-codegen \
 	  $(BIN)/pytest -q
 
-bench: install
-	$(BIN)/python -m bench --out bench-results.json
+bench: install $(FEAST_REGISTRY_VENV)/.installed
+	ASGARD_BENCH_FEAST_REGISTRY=$(FEAST_REGISTRY_VENV)/bin/feast $(BIN)/python -m bench --out bench-results.json
 
 schema: install
 	$(BIN)/asgard export-schema -o schema.graphql
@@ -68,4 +77,4 @@ constraints:
 	.venv-lock/bin/pip freeze --exclude-editable > constraints.txt && rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) $(MLFLOW_SERVER_VENV) $(CODEGEN_VENV) $(DATA_DIR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MLFLOW_SERVER_VENV) $(CODEGEN_VENV) $(FEAST_REGISTRY_VENV) $(DATA_DIR) .pytest_cache .mypy_cache .ruff_cache

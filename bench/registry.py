@@ -1,12 +1,12 @@
 """Registry browsing at scale: 500 feature views of 20 features over 50 entities, paged 100 at a
 time with nested features and entities. Asgard (`featureViews`), Feast's REST registry server
-(`feast serve_registry --rest-api`) and the SDK's `list_feature_views`."""
+(`feast serve_registry --rest-api`, `GET /api/v1/feature_views?project=&page=&limit=100`, from the
+bench-only venv) and the SDK's `list_feature_views`. Asgard and Feast's server run side by side and
+are walked in alternation, so load from elsewhere on the machine falls on both alike."""
 
 from __future__ import annotations
 
 import statistics
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,9 +15,16 @@ from typing import Any
 import httpx
 import pyarrow as pa
 
-from tests.support.server import ServerProcess, free_port, wait_until_up
+from bench.servers import FeastRegistryServer, feast_registry_command
+from tests.support.server import ServerProcess
 
 VIEWS, FEATURES, ENTITIES, PAGE = 500, 20, 50, 100  # the issue's scale; the smoke run uses the same
+NAMES = {f"scale_{i:03d}" for i in range(VIEWS)}
+ASGARD_RETURNS = "name, ttlSeconds, online, features {name dtype}, entities {name joinKey valueType}"
+FEAST_RETURNS = (
+    "each view's whole FeatureView proto as JSON: spec (features name+valueType, entity names, entityColumns "
+    "name+valueType, ttl, batch source with its options) and meta; entities as names, not Entity objects"
+)
 PAGE_QUERY = """
 query Page($after: String) {
   featureViews(first: 100, after: $after) {
@@ -77,69 +84,89 @@ def populate(repo: Path, data_dir: Path) -> None:
     FeatureStore(repo_path=str(repo)).apply([*entities, *views])
 
 
-class RegistryServer:
-    def __init__(self, repo: Path) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        feast = Path(sys.executable).with_name("feast")
-        self.log_path = repo / f"registry-server-{self.port}.log"
-        log = open(self.log_path, "wb")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [str(feast), "serve_registry", "--rest-api", "--no-grpc", "--rest-port", str(self.port), "-h", "127.0.0.1"],
-            cwd=repo,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-        wait_until_up(f"{self.url}/api/v1/projects", self.proc, self.log_path)
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
+Page = tuple[float, int]  # (ms, response bytes)
 
 
-def _walk_asgard(client: httpx.Client, url: str, headers: dict[str, str]) -> list[float]:
-    """Per-page latencies of one walk over all pages; checks every view and its nesting came back."""
-    after, times, seen = None, [], 0
+def _walk_asgard(client: httpx.Client, url: str) -> list[Page]:
+    """One walk over all pages; checks every view and its nesting came back."""
+    after, pages, names = None, [], set()
     while True:
         started = time.perf_counter()
-        response = client.post(url, json={"query": PAGE_QUERY, "variables": {"after": after}}, headers=headers)
-        times.append((time.perf_counter() - started) * 1000)
+        response = client.post(url, json={"query": PAGE_QUERY, "variables": {"after": after}})
+        pages.append(((time.perf_counter() - started) * 1000, len(response.content)))
         page = response.json()["data"]["featureViews"]
-        edges = page["edges"]
-        assert all(len(e["node"]["features"]) == FEATURES and e["node"]["entities"] for e in edges)
-        seen += len(edges)
+        nodes = [e["node"] for e in page["edges"]]
+        assert all(len(n["features"]) == FEATURES and n["entities"] for n in nodes)
+        names |= {n["name"] for n in nodes}
         if not page["pageInfo"]["hasNextPage"]:
-            assert seen >= VIEWS
-            return times
+            assert names >= NAMES
+            return pages
         after = page["pageInfo"]["endCursor"]
 
 
-def _walk_feast(client: httpx.Client, url: str, project: str) -> list[float]:
-    times, seen, page = [], 0, 1
-    while seen < VIEWS:
+def _walk_feast(client: httpx.Client, url: str, project: str, allow_cache: bool) -> list[Page]:
+    """The same walk on Feast's REST registry server, following its `pagination.hasNext`."""
+    params: dict[str, Any] = {"project": project, "limit": PAGE, "allow_cache": str(allow_cache).lower()}
+    number, pages, names = 1, [], set()
+    while True:
         started = time.perf_counter()
-        response = client.get(f"{url}/api/v1/feature_views", params={"project": project, "limit": PAGE, "page": page})
-        times.append((time.perf_counter() - started) * 1000)
+        response = client.get(f"{url}/api/v1/feature_views", params=params | {"page": number})
+        pages.append(((time.perf_counter() - started) * 1000, len(response.content)))
         body = response.json()
-        views = body.get("featureViews") or body.get("feature_views") or []
-        assert views, body
-        seen += len(views)
-        page += 1
-    return times
+        specs = [v["spec"] for v in body["featureViews"]]
+        assert all(len(s["features"]) == FEATURES and s["entities"] and s["entityColumns"] for s in specs), body
+        names |= {s["name"] for s in specs}
+        if not body["pagination"].get("hasNext"):
+            assert names >= NAMES, len(names)
+            return pages
+        number += 1
 
 
-def _summary(target: str, samples: list[float]) -> dict[str, Any]:
-    samples = sorted(samples)
-    return {
+def _summary(target: str, pages: list[Page], returns: str | None = None) -> dict[str, Any]:
+    samples = sorted(ms for ms, _ in pages)
+    row = {
         "target": target,
         "p50_ms": round(statistics.median(samples), 2),
         "p99_ms": round(samples[min(len(samples) - 1, int(len(samples) * 0.99))], 2),
         "samples": len(samples),
     }
+    if returns:
+        row |= {"kb_per_page": round(statistics.median(b for _, b in pages) / 1024, 1), "returns": returns}
+    return row
+
+
+def _start_peer(repo: Path) -> tuple[FeastRegistryServer | None, dict[str, Any] | None]:
+    """Feast's REST registry server, or the row that says why it is not measured."""
+    target = "feast serve_registry --rest-api"
+    feast = feast_registry_command()
+    if not feast.exists():
+        why = f"{feast} is missing; `make bench` builds it from bench/feast-registry-constraints.txt"
+        return None, {"target": target, "skipped": why}
+    try:
+        return FeastRegistryServer(repo, feast), None
+    except AssertionError as error:  # it did not start: say why instead of a number
+        return None, {"target": target, "unavailable": str(error).strip().splitlines()[-1][:300]}
+
+
+def _rounds(
+    data_dir: Path, cache: str, peer: FeastRegistryServer | None, project: str, walks: int
+) -> tuple[list[Page], list[Page]]:
+    """Asgard with this registry cache setting and Feast's server (re-reading when Asgard's cache is 0),
+    one walk each in turn after a warm-up walk each."""
+    server = ServerProcess(data_dir, "--log-level", "WARNING", env={"ASGARD_REGISTRY_CACHE_SECONDS": cache}).start()
+    asgard: list[Page] = []
+    feast: list[Page] = []
+    try:
+        with httpx.Client(timeout=120) as client:
+            for round_ in range(walks + 1):
+                pages = _walk_asgard(client, f"{server.url}/graphql")
+                asgard += pages if round_ else []
+                if peer is not None:
+                    pages = _walk_feast(client, peer.url, project, allow_cache=cache != "0")
+                    feast += pages if round_ else []
+    finally:
+        server.stop()
+    return asgard, feast
 
 
 def run(data_dir: Path, walks: int) -> list[dict[str, Any]]:
@@ -147,35 +174,33 @@ def run(data_dir: Path, walks: int) -> list[dict[str, Any]]:
 
     repo = data_dir / "feast"
     populate(repo, data_dir)
+    project = FeatureStore(repo_path=str(repo)).project
+    peer, why_not = _start_peer(repo)
     results = []
-    for label, cache in (("asgard", "5"), ("asgard, re-reading the registry on every request", "0")):
-        server = ServerProcess(data_dir, "--log-level", "WARNING", env={"ASGARD_REGISTRY_CACHE_SECONDS": cache}).start()
-        try:
-            client = httpx.Client(timeout=120)
-            _walk_asgard(client, f"{server.url}/graphql", {})
-            samples = [t for _ in range(walks) for t in _walk_asgard(client, f"{server.url}/graphql", {})]
-            results.append(_summary(f"{label}: page of 100, nested", samples))
-        finally:
-            server.stop()
+    cases = (
+        ("asgard", "feast serve_registry --rest-api (allow_cache=true, its default)", "5"),
+        (
+            "asgard, re-reading the registry on every request",
+            "feast serve_registry --rest-api, re-reading the registry on every request (allow_cache=false)",
+            "0",
+        ),
+    )
     try:
-        registry = RegistryServer(repo)
-    except AssertionError as error:  # it did not start: say why instead of a number
-        reason = str(error).strip().splitlines()[-1][:300]
-        results.append({"target": "feast serve_registry --rest-api", "unavailable": reason})
-    else:
-        try:
-            client = httpx.Client(timeout=120)
-            project = FeatureStore(repo_path=str(repo)).project
-            _walk_feast(client, registry.url, project)
-            samples = [t for _ in range(walks) for t in _walk_feast(client, registry.url, project)]
-            results.append(_summary("feast serve_registry --rest-api: page of 100", samples))
-        finally:
-            registry.stop()
+        for asgard_label, feast_label, cache in cases:
+            asgard, feast = _rounds(data_dir, cache, peer, project, walks)
+            results.append(_summary(f"{asgard_label}: page of 100, nested", asgard, ASGARD_RETURNS))
+            if peer is not None:
+                results.append(_summary(f"{feast_label}: page of 100", feast, FEAST_RETURNS))
+    finally:
+        if peer is not None:
+            peer.stop()
+    if why_not is not None:
+        results.append(why_not)
     sdk = FeatureStore(repo_path=str(repo))
     samples = []
     for _ in range(max(walks, 3)):
         started = time.perf_counter()
         assert len(sdk.list_feature_views(allow_cache=False)) >= VIEWS
-        samples.append((time.perf_counter() - started) * 1000)
+        samples.append(((time.perf_counter() - started) * 1000, 0))
     results.append(_summary("SDK list_feature_views (all 500, uncached)", samples))
     return results

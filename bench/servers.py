@@ -72,3 +72,33 @@ class FeastServer:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
         self.log.close()
+
+
+FEAST_REGISTRY_VENV = Path(__file__).resolve().parent.parent / ".venv-feast-registry"
+
+
+def feast_registry_command() -> Path:
+    """The `feast` that can run the REST registry server: Feast 0.67 passes FastAPI keywords that FastAPI 0.145
+    stopped accepting, so it lives in a bench-only venv with FastAPI 0.144 (`make bench` builds it)."""
+    return Path(os.environ.get("ASGARD_BENCH_FEAST_REGISTRY") or FEAST_REGISTRY_VENV / "bin" / "feast")
+
+
+class FeastRegistryServer:
+    """`feast serve_registry --rest-api --no-grpc` on the same repo (same SQL registry), REST only."""
+
+    def __init__(self, repo: Path, feast: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = repo / f"feast-registry-{self.port}.log"
+        args = ["serve_registry", "--rest-api", "--no-grpc", "--rest-port", str(self.port), "--host", "127.0.0.1"]
+        with open(self.log_path, "wb") as log:
+            self.proc = subprocess.Popen([str(feast), *args], cwd=repo, stdout=log, stderr=subprocess.STDOUT)
+        wait_until_up(f"{self.url}/api/v1/projects", self.proc, self.log_path)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
