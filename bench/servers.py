@@ -80,7 +80,8 @@ FEAST_REGISTRY_VENV = Path(__file__).resolve().parent.parent / ".venv-feast-regi
 def feast_registry_command() -> Path:
     """The `feast` that can run the REST registry server: Feast 0.67 passes FastAPI keywords that FastAPI 0.145
     stopped accepting, so it lives in a bench-only venv with FastAPI 0.144 (`make bench` builds it)."""
-    return Path(os.environ.get("ASGARD_BENCH_FEAST_REGISTRY") or FEAST_REGISTRY_VENV / "bin" / "feast")
+    # absolute: the server runs with the repo as its working directory
+    return Path(os.environ.get("ASGARD_BENCH_FEAST_REGISTRY") or FEAST_REGISTRY_VENV / "bin" / "feast").absolute()
 
 
 class FeastRegistryServer:
