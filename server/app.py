@@ -27,7 +27,7 @@ from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
-from server.auth.middleware import Authentication, principal_for
+from server.auth.middleware import Authentication, principal_for, principal_of
 from server.body_limit import BodySizeLimit
 from server.config import Settings
 from server.context import Context, Services, run_blocking
@@ -131,7 +131,7 @@ class GraphQLApp(GraphQL[Context, None]):
         return result
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        principal = request.scope.get("state", {}).get("principal")
+        principal = principal_of(request.scope)
         return Context(
             services=self.services, settings=self.settings, principal=principal, request=request, response=response
         )

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from server.auth.middleware import principal_of
 from server.auth.roles import Principal, Role
 from server.context import run_blocking
 
@@ -38,7 +39,7 @@ def export_routes(store: Callable[[], ExportStore]) -> list[Route]:
     async def download(request: Request) -> Response:
         exports = store()
         record = await run_blocking(exports.get, request.path_params["export_id"])
-        if record is None or not may_read(request.scope.get("state", {}).get("principal"), record):
+        if record is None or not may_read(principal_of(request.scope), record):
             return _not_found()
         return FileResponse(
             exports.path(record),

@@ -20,6 +20,7 @@ from server.auth.tokens import TokenStore
 
 PROTECTED = ("/graphql", "/metrics", "/feast", "/mlops", "/exports")
 PUBLIC = ("/graphql/static/",)  # GraphiQL's own scripts and styles, the same for everyone
+PRINCIPAL = "principal"  # where the caller is kept in the request's scope state
 URL_TOKEN_KEYS = {"token", "access_token", "api_key", "apikey", "auth", "authorization"}
 
 
@@ -85,5 +86,11 @@ class Authentication:
                 message = "unknown or revoked token" if auth else "this server needs a bearer token"
                 await _deny(send, 401, message)
                 return
-        scope.setdefault("state", {})["principal"] = principal
+        scope.setdefault("state", {})[PRINCIPAL] = principal
         await self.app(scope, receive, send)
+
+
+def principal_of(scope: Scope) -> Principal | None:
+    """The caller of a request or websocket, as this middleware found them (None on public paths)."""
+    principal: Principal | None = scope.get("state", {}).get(PRINCIPAL)
+    return principal

@@ -17,7 +17,7 @@ from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.auth.roles import Principal
+from server.auth.middleware import principal_of
 from server.config import Settings
 from server.context import Context, Services
 from server.observability import request_id as current_request_id
@@ -101,12 +101,6 @@ def _graphql_refusal(errors: Sequence[GraphQLError], renames: Mapping[Path, str]
     return Refusal(_status(codes, default), problems, rid)
 
 
-def principal_of(request: Request) -> Principal | None:
-    """The caller, as the authentication middleware found them."""
-    principal: Principal | None = request.scope.get("state", {}).get("principal")
-    return principal
-
-
 @dataclass(frozen=True)
 class Bridge:
     """Runs GraphQL operations as the caller of a REST request."""
@@ -123,7 +117,7 @@ class Bridge:
         renames: Mapping[Path, str] = NO_RENAMES,
     ) -> dict[str, Any]:
         context = Context(
-            services=self.services(), settings=self.settings, principal=principal_of(request), request=request
+            services=self.services(), settings=self.settings, principal=principal_of(request.scope), request=request
         )
         result = await self.schema.execute(
             operation.document, variable_values=variables, context_value=context, operation_name=operation.name
