@@ -78,6 +78,15 @@ class Metrics:
             self._operation_names.add(name)
         return name
 
+    def record_operation(self, name: str | None, op_type: str, outcome: str, seconds: float) -> None:
+        """Count and time one operation, and name it in the request's access log line."""
+        operation = self.operation_label(name)
+        self.operations.labels(operation=operation, type=op_type, outcome=outcome).inc()
+        self.latency.labels(operation=operation, outcome=outcome).observe(seconds)
+        info = current_request.get()
+        if info is not None:
+            info.operation, info.outcome = operation, outcome
+
     def render(self) -> bytes:
         return generate_latest(self.registry)
 
@@ -157,16 +166,11 @@ class OperationObserver(SchemaExtension):
         if result is not None and errors:
             result.errors = [self._mask(e) for e in errors]
         outcome = "error" if errors else "ok"
-        operation = self.metrics.operation_label(ctx.operation_name)
         try:
             op_type = ctx.operation_type.value
         except Exception:
             op_type = "unknown"
-        self.metrics.operations.labels(operation=operation, type=op_type, outcome=outcome).inc()
-        self.metrics.latency.labels(operation=operation, outcome=outcome).observe(time.perf_counter() - started)
-        info = current_request.get()
-        if info is not None:
-            info.operation, info.outcome = operation, outcome
+        self.metrics.record_operation(ctx.operation_name, op_type, outcome, time.perf_counter() - started)
 
     def _mask(self, error: GraphQLError) -> GraphQLError:
         if _is_expected(error):

@@ -29,7 +29,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 
 from server.auth.roles import Role
 from server.context import Context, run_blocking
-from server.observability import Metrics, current_request
+from server.observability import Metrics
 from server.resolvers.loaders import registry_snapshot
 from server.services.feature_serving import FeatureTableRecord, resolve_features
 
@@ -101,12 +101,7 @@ class OnlineFastPath:
 
     def _observe(self, plan: OnlinePlan, started: float) -> None:
         name = plan.operation.name.value if plan.operation.name else None
-        operation = self.metrics.operation_label(name)
-        self.metrics.operations.labels(operation=operation, type="query", outcome="ok").inc()
-        self.metrics.latency.labels(operation=operation, outcome="ok").observe(time.perf_counter() - started)
-        info = current_request.get()
-        if info is not None:
-            info.operation, info.outcome = operation, "ok"
+        self.metrics.record_operation(name, "query", "ok", time.perf_counter() - started)
 
 
 def compile_plan(query: str, operation_name: str | None) -> OnlinePlan | None:
