@@ -60,6 +60,9 @@ class FeatureRegistry:
         self._project = settings.feast_project
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()
+        # Feast's DuckDB offline store runs every query on one shared DuckDB connection, which refuses
+        # a second caller while it is busy ("connection is busy with another call"): one at a time.
+        self.offline_lock = threading.Lock()
         self._snapshot: RegistrySnapshot | None = None
         self._loaded_at = 0.0
         self._marker: datetime | None = None
@@ -201,7 +204,7 @@ class FeatureRegistry:
         Feast's materialize rewrites the views in the registry (state, intervals), so it holds the
         write lock: a registration waits rather than overwrite the intervals, or be overwritten.
         """
-        with self._write_lock:
+        with self._write_lock, self.offline_lock:
             try:
                 self.store.materialize(start_date=start, end_date=end, feature_views=views)
             finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import math
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -236,6 +237,7 @@ class FeatureServing:
 
     def __init__(self, registry: Any) -> None:
         self.store = registry.store
+        self.offline_lock: threading.Lock = registry.offline_lock
 
     def _entities(
         self, snap: RegistrySnapshot, refs: list[FeatureRef], raw: Any, extra: Sequence[str] = ()
@@ -296,9 +298,10 @@ class FeatureServing:
         frame[EVENT_TIMESTAMP] = pd.to_datetime(stamps, utc=True)
         frame[_ROW_ID] = range(rows)
         # Arrow, not to_df(): Feast's DataFrame would only be converted again, value by value.
-        result = self.store.get_historical_features(
-            entity_df=frame, features=[r.ref for r in refs], full_feature_names=full_names
-        ).to_arrow()
+        with self.offline_lock:
+            result = self.store.get_historical_features(
+                entity_df=frame, features=[r.ref for r in refs], full_feature_names=full_names
+            ).to_arrow()
         result = result.take(pc.sort_indices(result[_ROW_ID]))
         if limit is not None:
             result = result.slice(0, limit)
