@@ -4,39 +4,42 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from typing import Any
 
-import graphql
 import orjson
 from cross_web import HTTPException
+from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.types import Message, Send
-from starlette.websockets import WebSocket, WebSocketDisconnect
-from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
-from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
-from server.auth.middleware import Authentication, principal_for, principal_of
+from server.auth.middleware import Authentication, Authenticator, principal_of
 from server.body_limit import BodySizeLimit
 from server.config import Settings
 from server.context import Context, Services, run_blocking
 from server.explorer import explorer_response, static_routes
 from server.exports_route import export_routes
+from server.graphql_ws import CheckedTransportWSHandler, TextWebSocketAdapter
+from server.guards import RequestGuards
+from server.lru import text_key
 from server.observability import Metrics, RequestContext
 from server.online_fast_path import OnlineFastPath
 from server.rest.routes import rest_routes
-from server.schema import build_schema
+from server.schema import Schema, build_schema
+from server.schema.row_budget import refusal as rows_refusal
+from server.schema.row_budget import row_fields
 
 log = logging.getLogger(__name__)
 READY_TIMEOUT_SECONDS = 5.0
@@ -81,31 +84,64 @@ def create_services(settings: Settings) -> Services:
         predictor=Predictor(
             mlflow, serving, settings.data_dir / "model-cache", resolve_ttl=settings.registry_cache_seconds
         ),
-        tokens=TokenStore(jobs.engine),
+        tokens=TokenStore(jobs.engine, settings.token_cache_seconds),
         exports=exports,
     )
 
 
-class TextWebSocketAdapter(ASGIWebSocketAdapter):
-    """graphql-transport-ws messages are text frames; orjson's bytes would go out as binary ones."""
-
-    async def send_json(self, message: Mapping[str, object]) -> None:
-        try:
-            await self.ws.send_text(orjson.dumps(message).decode())
-        except WebSocketDisconnect as exc:
-            raise WebSocketDisconnected from exc
-
-
 class GraphQLApp(GraphQL[Context, None]):
-    """Strawberry's ASGI view with our context and a faster JSON encoder."""
+    """Strawberry's ASGI view with our context, our parser and limits, and a faster JSON encoder."""
 
     websocket_adapter_class = TextWebSocketAdapter
+    graphql_transport_ws_handler_class = CheckedTransportWSHandler
 
-    def __init__(self, services: Services, settings: Settings, fast_path: OnlineFastPath | None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+    def __init__(
+        self,
+        services: Services,
+        settings: Settings,
+        authenticator: Authenticator,
+        fast_path: OnlineFastPath | None,
+        schema: Schema,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            schema=schema,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            allowed_origins=settings.cors_origins,
+            **kwargs,
+        )
         self.services = services
         self.settings = settings
+        self.authenticator = authenticator
         self.fast_path = fast_path
+        self.documents = schema.documents
+
+    async def execute_operation(
+        self,
+        request: Any,
+        request_adapter: Any,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: Any,
+        sub_response: Any,
+    ) -> Any:
+        """A batch is refused whole, before any of it runs, when its operations together ask for too many rows."""
+        if isinstance(request_data, list) and len(request_data) > 1:
+            error = self._batch_refusal(request_data)
+            if error is not None:
+                return [ExecutionResult(data=None, errors=[error]) for _ in request_data]
+        return await super().execute_operation(
+            request, request_adapter, request_data, context, root_value, sub_response
+        )
+
+    def _batch_refusal(self, batch: list[GraphQLRequestData]) -> GraphQLError | None:
+        graphql_schema = self.schema._schema  # type: ignore[attr-defined]
+        fields = []
+        for data in batch:
+            document = self.documents.try_parse(data.query)
+            if document is not None:
+                fields += row_fields(graphql_schema, document, data.operation_name, data.variables)
+        return rows_refusal(fields, self.settings.limits)
 
     async def execute_single(
         self,
@@ -117,17 +153,24 @@ class GraphQLApp(GraphQL[Context, None]):
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
         """A plain onlineFeatures query that has run once without errors takes its compiled plan after."""
-        if _is_subscription(request_data.query, request_data.operation_name):
-            raise HTTPException(400, "subscriptions are served over a websocket at /graphql (graphql-transport-ws)")
+        query, name = request_data.query, request_data.operation_name
+        if query:
+            try:
+                document = self.documents.parse(query)
+            except GraphQLError as error:  # over a limit, or a syntax error: nothing more to do
+                return ExecutionResult(data=None, errors=[error])
+            if _operation_type(document, name) == "subscription":
+                raise HTTPException(400, "subscriptions are served over a websocket at /graphql (graphql-transport-ws)")
         fast = self.fast_path
-        plan = fast.plan(request_data.query, request_data.operation_name) if fast else None
+        key = text_key(query, name) if fast is not None and query else None
+        plan = fast.plan(key) if fast is not None and key is not None else None
         if fast is not None and plan is not None:
             data = await fast.run(plan, context, request_data.variables)
             if data is not None:
                 return ExecutionResult(data=data, errors=None)
         result = await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
-        if fast is not None and plan is None and not result.errors:
-            fast.learn(request_data.query, request_data.operation_name)
+        if fast is not None and key is not None and plan is None and not result.errors:
+            fast.learn(key, self.documents.parse(query or ""), name)
         return result
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
@@ -138,7 +181,7 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """Our GraphiQL page, with its scripts served by this server instead of a CDN."""
-        return explorer_response(request, auth_required=await run_blocking(self.services.tokens.any_active))
+        return explorer_response(request, auth_required=await self.authenticator.required())
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Websockets authenticate in connection_init: {"Authorization": "Bearer <token>"}."""
@@ -146,17 +189,19 @@ class GraphQLApp(GraphQL[Context, None]):
         raw = params.get("Authorization") or params.get("authorization")
         if raw is None and params.get("token"):
             raw = f"Bearer {params['token']}"
-        principal = await principal_for(self.services.tokens, raw if isinstance(raw, str) else None)
+        credential = raw if isinstance(raw, str) else None
+        principal = await self.authenticator.principal(credential)
         if principal is None:
             raise ConnectionRejectionError({"message": "unknown, revoked or missing token", "code": "UNAUTHENTICATED"})
         context.principal = principal
+        context.credential = credential
         return UNSET
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        await super().__call__(scope, receive, _json_refusals(send))
+        await super().__call__(scope, receive, _json_answers(send, _media_type(scope)))
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -173,41 +218,46 @@ async def _check(name: str, call: Any) -> tuple[str, str]:
         return name, f"unavailable: {type(error).__name__}"
 
 
-def _is_subscription(query: str | None, operation_name: str | None) -> bool:
-    """Over plain HTTP a subscription would run as a query and fail inside; it is refused instead."""
-    if not query or "subscription" not in query:
-        return False
-    return _operation_type(query, operation_name) == "subscription"
-
-
-@functools.lru_cache(maxsize=64)
-def _operation_type(query: str, operation_name: str | None) -> str | None:
-    try:
-        document = graphql.parse(query, no_location=True)
-    except graphql.GraphQLError:
-        return None  # the full pipeline words the syntax error
+def _operation_type(document: DocumentNode, operation_name: str | None) -> str | None:
     for node in document.definitions:
-        if not isinstance(node, graphql.OperationDefinitionNode):
+        if not isinstance(node, OperationDefinitionNode):
             continue
         if operation_name is None or (node.name is not None and node.name.value == operation_name):
             return node.operation.value
     return None
 
 
-def _json_refusals(send: Send) -> Send:
-    """Strawberry answers refused requests (too many batched operations, a body that is not JSON)
-    in plain text; clients get the same JSON error shape as everywhere else."""
+GRAPHQL_RESPONSE_JSON = b"application/graphql-response+json"
+
+
+def _media_type(scope: Any) -> bytes:
+    """The GraphQL-over-HTTP media type for clients that accept it, else plain JSON."""
+    accept = dict(scope["headers"]).get(b"accept", b"")
+    return GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in accept.lower() else b"application/json"
+
+
+def _is_json_type(name: bytes, value: bytes) -> bool:
+    return name.lower() == b"content-type" and value.startswith(b"application/json")
+
+
+def _json_answers(send: Send, media_type: bytes) -> Send:
+    """Strawberry answers refused requests (too many batched operations, a body it cannot read) in plain
+    text; clients get the same JSON error shape as everywhere else. Answers carry the media type the
+    client asked for (`application/graphql-response+json`, or plain JSON)."""
     refused: dict[str, Any] = {}
 
     async def wrapped(message: Message) -> None:
         if message["type"] == "http.response.start" and message["status"] in (400, 405, 415):
             refused["status"] = message["status"]
             return
+        if message["type"] == "http.response.start":
+            headers = message.get("headers", [])
+            message["headers"] = [(k, media_type if _is_json_type(k, v) else v) for k, v in headers]
         if message["type"] == "http.response.body" and refused:
             text = message.get("body", b"").decode("utf-8", "replace") or "bad request"
             code = "LIMIT_EXCEEDED" if "Too many operations" in text else "BAD_REQUEST"
             body = orjson.dumps({"errors": [{"message": text, "extensions": {"code": code}}]})
-            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+            headers = [(b"content-type", media_type), (b"content-length", str(len(body)).encode())]
             await send({"type": "http.response.start", "status": refused["status"], "headers": headers})
             await send({"type": "http.response.body", "body": body})
             return
@@ -231,6 +281,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     schema = build_schema(settings.limits, metrics, introspection=settings.introspection)
     holder: dict[str, Services] = {}
     graphql_endpoint = _Deferred()
+    authenticator = Authenticator()  # requires tokens until start-up has decided
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -254,12 +305,16 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         holder["services"] = services if services is not None else await run_blocking(create_services, settings)
+        await run_blocking(authenticator.start, holder["services"].tokens)
+        if not await authenticator.required():
+            log.warning("no tokens exist: every caller is admin, until a token is created")
         runner = holder["services"].runner
         await run_blocking(runner.start)
         graphql_endpoint.app = GraphQLApp(
             holder["services"],
             settings,
-            OnlineFastPath(schema._schema, metrics) if settings.online_fast_path else None,
+            authenticator,
+            OnlineFastPath(schema._schema, metrics, settings.limits) if settings.online_fast_path else None,
             schema=schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
@@ -282,7 +337,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         ],
         lifespan=lifespan,
     )
-    app.add_middleware(Authentication, tokens=lambda: holder["services"].tokens)
+    # Outermost last: request id and access log, then the browser guards (host, cross-site writes, JSON
+    # bodies), CORS, the body cap, authentication, the routes.
+    app.add_middleware(Authentication, authenticator=authenticator)
     app.add_middleware(BodySizeLimit, max_bytes=settings.limits.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
@@ -291,7 +348,6 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             allow_methods=["GET", "POST"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
         )
-    if settings.allowed_hosts:
-        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(settings.allowed_hosts))
+    app.add_middleware(RequestGuards, host_patterns=settings.host_patterns, cors_origins=settings.cors_origins)
     app.add_middleware(RequestContext, metrics=metrics)
     return app

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from server.refusals import send_error
+from server.route_path import route_path
+
 
 class _TooLarge(Exception):
     pass
 
 
-async def _send_413(send: Send, limit: int) -> None:
-    body = f"request body exceeds {limit} bytes".encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [(b"content-type", b"text/plain"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+async def _send_413(send: Send, limit: int, scope: Scope) -> None:
+    message = f"request body exceeds {limit} bytes (ASGARD_MAX_BODY_BYTES)"
+    await send_error(send, 413, "TOO_LARGE", message, route_path(scope))
 
 
 class BodySizeLimit:
@@ -35,7 +31,7 @@ class BodySizeLimit:
             return
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _send_413(send, self.max_bytes)
+            await _send_413(send, self.max_bytes, scope)
             return
         received = 0
         started = False
@@ -59,4 +55,4 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge:
             if not started:
-                await _send_413(send, self.max_bytes)
+                await _send_413(send, self.max_bytes, scope)

@@ -24,7 +24,7 @@ def _tokens(settings: Settings) -> TokenStore:
     from server.jobs.store import make_engine
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return TokenStore(make_engine(settings.jobs.db_url))
+    return TokenStore(make_engine(settings.jobs.db_url), settings.token_cache_seconds)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -32,7 +32,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     from server.app import create_app, create_services
 
-    settings = _settings(args, host=args.host, port=args.port)
+    settings = _settings(args, host=args.host, port=args.port, root_path=args.root_path)
     log = logging.getLogger("asgard")
     log.info("data dir %s", settings.data_dir)
     if not _tokens(settings).any_active():
@@ -65,6 +65,7 @@ def _serve(args: argparse.Namespace) -> int:
         port=settings.port,
         log_level=args.log_level.lower(),
         access_log=False,
+        root_path=settings.root_path,
         ws="websockets-sansio",
     )
     return 0
@@ -113,6 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to bind (default 127.0.0.1, env ASGARD_HOST)")
     serve.add_argument("--port", type=int, help="port (default 8000, env ASGARD_PORT)")
     serve.add_argument("--data-dir", help="embedded backends' directory (env ASGARD_DATA_DIR)")
+    serve.add_argument(
+        "--root-path",
+        help="path prefix a reverse proxy serves the API under, e.g. /asgard (env ASGARD_ROOT_PATH)",
+    )
     serve.add_argument("--demo", action="store_true", help="load the demo gold layer first")
     serve.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
     serve.set_defaults(run=_serve)

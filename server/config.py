@@ -6,6 +6,7 @@ chosen by setting a URL, never by code changes.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -28,6 +29,9 @@ class Limits:
     max_root_fields: int = 20
     max_batch: int = 10
     max_historical_rows: int = 100_000
+    max_query_bytes: int = 64 * 1024  # the query text itself: comments and whitespace count
+    max_online_rows: int = 10_000  # entity rows of one onlineFeatures (or predict) field
+    max_request_rows: int = 100_000  # entity rows of one HTTP request: every field, every batched operation
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,12 @@ class Settings:
     # Compiled execution of plain onlineFeatures queries (server/online_fast_path.py); off = the generic path.
     online_fast_path: bool = True
     cors_origins: tuple[str, ...] = ()
+    # Host headers served besides the loopback names (served whenever the server binds a loopback address)
     allowed_hosts: tuple[str, ...] = ()
+    # The path prefix a reverse proxy serves the app under (uvicorn's root_path); rules apply after it.
+    root_path: str = ""
+    # How long a verified (or revoked) token is believed; a revoke takes effect everywhere within it.
+    token_cache_seconds: float = 5.0
     # exportHistoricalFeatures' files under <data_dir>/exports: how long each lives, and how much is kept in all
     export_ttl_seconds: int = 3600
     export_max_bytes: int = 2 * 1024**3
@@ -89,7 +98,16 @@ class Settings:
 
     @property
     def serves_loopback(self) -> bool:
-        return self.host in {"127.0.0.1", "localhost", "::1"} or self.host.startswith("127.")
+        """Bound to a loopback address only: `localhost`, or an IP address that is loopback."""
+        return is_loopback(self.host)
+
+    @property
+    def host_patterns(self) -> tuple[str, ...]:
+        """Host headers to serve (empty: any). On loopback the loopback names are always among them,
+        so a page on a foreign name that resolves to 127.0.0.1 (DNS rebinding) is turned away."""
+        if self.serves_loopback:
+            return (*LOOPBACK_HOSTS, *self.allowed_hosts)
+        return self.allowed_hosts
 
     def resolved(self) -> Settings:
         """Fill every empty backend URL with its embedded default under the data dir."""
@@ -107,6 +125,20 @@ class Settings:
         )
 
 
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether a bind address is loopback: an IP address that says so, or the name `localhost`."""
+    host = host.strip().strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # any other name may resolve anywhere
+
+
 class ConfigError(ValueError):
     """A setting the server cannot run with; the message names the variable."""
 
@@ -122,6 +154,17 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int | None = 
     return value
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float, maximum: float) -> float:
+    raw = env.get(name)
+    try:
+        value = float(raw) if raw not in (None, "") else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not 0 < value <= maximum:
+        raise ConfigError(f"{name} must be more than 0 and at most {maximum:g} seconds, not {value:g}")
+    return value
+
+
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw in (None, ""):
@@ -131,6 +174,16 @@ def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
 
 def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in (env.get(name) or "").split(",") if part.strip())
+
+
+def _root_path(raw: str) -> str:
+    """`/prefix` (leading slash, no trailing one); empty for none."""
+    path = raw.strip().rstrip("/")
+    if not path:
+        return ""
+    if not path.startswith("/") or "//" in path or any(c in path for c in "?#% \t"):
+        raise ConfigError(f"ASGARD_ROOT_PATH (--root-path) must be a path such as /asgard, not {raw!r}")
+    return path
 
 
 def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -148,6 +201,12 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         max_historical_rows=_int(env, "ASGARD_MAX_HISTORICAL_ROWS", defaults.max_historical_rows),
         max_root_fields=_int(env, "ASGARD_MAX_ROOT_FIELDS", defaults.max_root_fields),
         max_batch=_int(env, "ASGARD_MAX_BATCH", defaults.max_batch),
+        max_query_bytes=_int(env, "ASGARD_MAX_QUERY_BYTES", defaults.max_query_bytes, minimum=1),
+        max_online_rows=_int(env, "ASGARD_MAX_ONLINE_ROWS", defaults.max_online_rows, minimum=1),
+    )
+    # One budget of entity rows per HTTP request; by default as large as one historical read may be.
+    limits = replace(
+        limits, max_request_rows=_int(env, "ASGARD_MAX_REQUEST_ROWS", limits.max_historical_rows, minimum=1)
     )
     job_defaults = JobSettings()
     allow = env.get("ASGARD_ALLOW_TRAINING")
@@ -181,6 +240,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         "online_fast_path": _flag(env, "ASGARD_ONLINE_FAST_PATH", True),
         "cors_origins": _list(env, "ASGARD_CORS_ORIGINS"),
         "allowed_hosts": _list(env, "ASGARD_ALLOWED_HOSTS"),
+        "root_path": env.get("ASGARD_ROOT_PATH", ""),
+        "token_cache_seconds": _seconds(env, "ASGARD_TOKEN_CACHE_SECONDS", 5.0, maximum=10.0),
         "export_ttl_seconds": _int(env, "ASGARD_EXPORT_TTL_SECONDS", 3600, minimum=1),
         "export_max_bytes": _int(env, "ASGARD_EXPORT_MAX_BYTES", 2 * 1024**3, minimum=1),
         "limits": limits,
@@ -189,4 +250,5 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
     values.update({k: v for k, v in overrides.items() if v is not None})
     if not isinstance(values["data_dir"], Path):
         values["data_dir"] = Path(str(values["data_dir"]))
+    values["root_path"] = _root_path(str(values["root_path"]))
     return Settings(**values).resolved()  # type: ignore[arg-type]

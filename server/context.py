@@ -55,6 +55,7 @@ class Context:
     settings: Settings  # the app's: it may set other limits than the process's services were made with
     principal: Principal | None = None
     connection_params: dict[str, Any] | None = None  # a websocket's connection_init payload
+    credential: str | None = None  # a websocket's Authorization value, checked again while it is open
     request: Request | WebSocket | None = None
     response: Response | None = None
     loaders: dict[str, Any] = field(default_factory=dict)

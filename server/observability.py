@@ -15,6 +15,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
+from server.route_path import route_path
 from server.services.errors import RequestError
 
 log = logging.getLogger("asgard.access")
@@ -120,7 +121,7 @@ class RequestContext:
             await self.app(scope, receive, send_with_id)
         finally:
             elapsed_ms = (time.perf_counter() - started) * 1000
-            path = scope.get("path", "")
+            path = route_path(scope)
             if scope["type"] == "http":
                 self.metrics.http_requests.labels(route=_route(path), status=str(status)).inc()
             log.info(

@@ -17,20 +17,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
-    GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    parse,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
 from server.auth.roles import Role
+from server.config import Limits
 from server.context import Context, run_blocking
+from server.lru import LRU
 from server.observability import Metrics
 from server.resolvers.loaders import registry_snapshot
+from server.schema.row_budget import ONLINE, RowField, refusal, row_count
 from server.services.feature_serving import FeatureTableRecord, resolve_features
 
 ROOT_FIELD = "onlineFeatures"
@@ -55,26 +57,25 @@ class OnlinePlan:
 
 
 class OnlineFastPath:
-    """Plans by (document, operation name); a document that cannot be compiled is remembered as such."""
+    """Plans by a digest of (document, operation name), in an LRU cache; a document that cannot be
+    compiled is remembered as such."""
 
-    def __init__(self, schema: GraphQLSchema, metrics: Metrics) -> None:
+    def __init__(self, schema: GraphQLSchema, metrics: Metrics, limits: Limits) -> None:
         self.schema = schema
         self.metrics = metrics
+        self.limits = limits
         self.field_def = schema.query_type.fields[ROOT_FIELD] if schema.query_type else None
-        self._plans: dict[tuple[str, str | None], OnlinePlan | None] = {}
+        self._plans: LRU[bytes, OnlinePlan | bool] = LRU(MAX_DOCUMENTS)
 
-    def plan(self, query: str | None, operation_name: str | None) -> OnlinePlan | None:
-        if not query:
-            return None
-        return self._plans.get((query, operation_name))
+    def plan(self, key: bytes) -> OnlinePlan | None:
+        found = self._plans.get(key)
+        return found if isinstance(found, OnlinePlan) else None
 
-    def learn(self, query: str | None, operation_name: str | None) -> None:
+    def learn(self, key: bytes, document: DocumentNode, operation_name: str | None) -> None:
         """Compile a document that just ran without errors (so it is valid and within the limits)."""
-        if not query or (query, operation_name) in self._plans or self.field_def is None:
+        if self.field_def is None or key in self._plans:
             return
-        if len(self._plans) >= MAX_DOCUMENTS:
-            self._plans.clear()
-        self._plans[(query, operation_name)] = compile_plan(query, operation_name)
+        self._plans.put(key, compile_plan(document, operation_name) or False)
 
     async def run(self, plan: OnlinePlan, context: Context, variables: dict[str, Any] | None) -> dict[str, Any] | None:
         """The `data` of the response, or None to take the full pipeline."""
@@ -88,6 +89,8 @@ class OnlineFastPath:
         assert self.field_def is not None
         try:
             arg = get_argument_values(self.field_def, plan.field, coerced)["input"]
+            if refusal([RowField(plan.key, ONLINE, row_count(arg["entities"]))], self.limits) is not None:
+                return None  # over a row cap: the full pipeline refuses it
             snap = await registry_snapshot(context)
             refs = resolve_features(snap, arg.get("features"), arg.get("featureService"))
             table = await run_blocking(
@@ -104,11 +107,7 @@ class OnlineFastPath:
         self.metrics.record_operation(name, "query", "ok", time.perf_counter() - started)
 
 
-def compile_plan(query: str, operation_name: str | None) -> OnlinePlan | None:
-    try:
-        document = parse(query, no_location=True)
-    except GraphQLError:
-        return None
+def compile_plan(document: DocumentNode, operation_name: str | None) -> OnlinePlan | None:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if len(operations) != len(document.definitions):
         return None  # fragments

@@ -15,6 +15,7 @@ from server.app import create_app, create_services
 from server.config import Limits, Settings, load_settings
 from server.context import Services
 from server.services.demo import load_demo_gold_layer
+from tests.support.client import local_client
 
 _names = itertools.count()
 
@@ -39,14 +40,14 @@ def services(settings: Settings) -> Services:
 
 @pytest.fixture(scope="session")
 def client(settings: Settings, services: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, services)) as c:
+    with local_client(create_app(settings, services)) as c:
         yield c
 
 
 def app_with_limits(settings: Settings, services: Services, **limits: Any) -> TestClient:
     """A second app over the same backends, with other limits."""
     changed = replace(settings, limits=replace(Limits(), **limits))
-    return TestClient(create_app(changed, services))
+    return local_client(create_app(changed, services))
 
 
 class GraphQLResponse:

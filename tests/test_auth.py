@@ -6,18 +6,21 @@ import asyncio
 import json
 import subprocess
 import sys
+import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 import websockets
-from starlette.testclient import TestClient
 
 from server.app import create_app, create_services
 from server.auth.roles import Role
-from server.config import load_settings
+from server.auth.tokens import TokenStore
+from server.config import ConfigError, load_settings
 from server.schema import build_schema
 from server.services.demo import load_demo_gold_layer
 from tests.conftest import customer_view_input
+from tests.support.client import local_client
 from tests.support.server import ServerProcess, asgard_command
 
 ROLES = ("reader", "editor", "trainer", "admin")
@@ -31,7 +34,7 @@ def secured(tmp_path_factory):
     tokens = {role: services.tokens.create(f"{role}-bot", Role(role)) for role in ROLES}
     tokens["revoked"] = services.tokens.create("old-bot", Role.ADMIN)
     services.tokens.revoke("old-bot")
-    with TestClient(create_app(settings, services)) as client:
+    with local_client(create_app(settings, services)) as client:
         yield client, tokens, services, settings
 
 
@@ -241,8 +244,8 @@ def test_only_json_posts(secured):
         content="query=%7Bentities%7Bname%7D%7D",
         headers={"Authorization": f"Bearer {tokens['reader']}", "content-type": "application/x-www-form-urlencoded"},
     )
-    assert response.status_code in (400, 415)
-    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert response.status_code == 415
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
 
 
 def test_a_50_mb_body_is_refused_before_it_is_read(secured):
@@ -264,7 +267,7 @@ def test_introspection_graphiql_cors_and_hosts_are_configurable(secured):
         cors_origins=("https://ui.example.com",),
         allowed_hosts=("asgard.example.com", "testserver"),
     )
-    with TestClient(create_app(locked, services)) as client:
+    with local_client(create_app(locked, services)) as client:
         headers = {"Authorization": f"Bearer {tokens['reader']}"}
         introspection = client.post("/graphql", json={"query": "{ __schema { types { name } } }"}, headers=headers)
         assert introspection.json()["errors"]
@@ -281,7 +284,7 @@ def test_introspection_graphiql_cors_and_hosts_are_configurable(secured):
         )
         assert "access-control-allow-origin" not in other.headers
         wrong_host = client.get("/healthz", headers={"Host": "evil.example"})
-        assert wrong_host.status_code == 400
+        assert wrong_host.status_code == 421
 
 
 def test_token_cli_and_a_public_bind_without_tokens(tmp_path):
@@ -307,8 +310,12 @@ def test_token_cli_and_a_public_bind_without_tokens(tmp_path):
             [*asgard_command(), "token", "list", "--data-dir", str(data)], capture_output=True, text=True, check=True
         ).stdout
     )
+    _refuses_to_serve_without_tokens("0.0.0.0", tmp_path / "open")
+
+
+def _refuses_to_serve_without_tokens(host: str, data: Path) -> None:
     refused = subprocess.run(
-        [*asgard_command(), "serve", "--host", "0.0.0.0", "--port", "0", "--data-dir", str(tmp_path / "open")],
+        [*asgard_command(), "serve", "--host", host, "--port", "0", "--data-dir", str(data)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -365,3 +372,236 @@ def test_a_real_server_with_tokens_over_tcp_and_websockets(tmp_path):
     finally:
         server.stop()
     assert sys.executable
+
+
+# ---- failing closed ---------------------------------------------------------------------------------
+
+ANONYMOUS = {"query": "{ viewer { name role } }"}
+
+
+def _fresh(tmp_path_factory, name: str, **changes):
+    settings = load_settings(env={}, data_dir=tmp_path_factory.mktemp(name), registry_cache_seconds=0.5)
+    return replace(settings, **changes), create_services(replace(settings, **changes))
+
+
+def test_revoking_every_token_never_opens_the_server(tmp_path_factory):
+    """The mode is decided at start-up: a server that started with tokens stays closed."""
+    settings, services = _fresh(tmp_path_factory, "rotation", token_cache_seconds=0.2)
+    token = services.tokens.create("only", Role.ADMIN)
+    with local_client(create_app(settings, services)) as client:
+        assert client.post("/graphql", json=ANONYMOUS).status_code == 401
+        services.tokens.revoke("only")
+        # and from another process (the CLI), whose revoke this process learns only from the database
+        other = TokenStore(services.jobs.engine)
+        second = services.tokens.create("second", Role.ADMIN)
+        other.revoke("second")
+        time.sleep(0.5)  # past the token cache: nothing anyone cached can open it
+        for headers in ({}, {"Authorization": f"Bearer {token}"}, {"Authorization": f"Bearer {second}"}):
+            response = client.post("/graphql", json=ANONYMOUS, headers=headers)
+            assert response.status_code == 401, (headers, response.text)
+        for path in ("/metrics", "/mlops/status", "/feast/status"):
+            assert client.get(path).status_code == 401
+        with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+            ws.send_json({"type": "connection_init", "payload": {}})
+            assert ws.receive()["code"] == 4403
+
+
+def test_a_server_without_tokens_closes_when_one_is_created(tmp_path_factory):
+    settings, services = _fresh(tmp_path_factory, "closing", token_cache_seconds=0.2)
+    with local_client(create_app(settings, services)) as client:
+        assert client.post("/graphql", json=ANONYMOUS).json()["data"]["viewer"]["role"] == "ADMIN"
+        token = TokenStore(services.jobs.engine).create("first", Role.READER)  # another process
+        time.sleep(0.5)
+        assert client.post("/graphql", json=ANONYMOUS).status_code == 401
+        ok = client.post("/graphql", json=ANONYMOUS, headers={"Authorization": f"Bearer {token}"})
+        assert ok.json()["data"]["viewer"] == {"name": "first", "role": "READER"}
+        TokenStore(services.jobs.engine).revoke("first")
+        time.sleep(0.5)
+        assert client.post("/graphql", json=ANONYMOUS).status_code == 401
+
+
+def test_a_token_revoked_while_its_websocket_is_open_stops_working(tmp_path_factory):
+    settings, services = _fresh(tmp_path_factory, "socket", token_cache_seconds=1.0)
+    token = services.tokens.create("watcher", Role.READER)
+    services.tokens.create("keeper", Role.ADMIN)
+    other_process = TokenStore(services.jobs.engine)
+    # an idle socket is closed within the cache's lifetime and a half
+    with (
+        local_client(create_app(settings, services)) as client,
+        client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        other_process.revoke("watcher")
+        started = time.monotonic()
+        closed = ws.receive()
+        assert closed["type"] == "websocket.close" and closed["code"] == 4403
+        assert time.monotonic() - started <= 1.0 * 1.5 + 1.0
+    settings, services = _fresh(tmp_path_factory, "socket-op", token_cache_seconds=5.0)
+    token = services.tokens.create("watcher", Role.READER)
+    # the next operation on it is refused (revoked in this process: no cache to wait for)
+    with (
+        local_client(create_app(settings, services)) as client,
+        client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        services.tokens.revoke("watcher")
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": "{ entities { name } }"}})
+        closed = ws.receive()
+        assert closed["type"] == "websocket.close" and closed["code"] == 4403
+
+
+def test_loopback_is_an_address_not_a_prefix():
+    from server.config import is_loopback
+
+    for host in ("127.0.0.1", "127.3.4.5", "::1", "[::1]", "localhost", "LOCALHOST"):
+        assert is_loopback(host), host
+    for host in ("127.evil.example", "127.0.0.1.nip.io", "0.0.0.0", "::", "10.0.0.1", "localhost.evil.example"):
+        assert not is_loopback(host), host
+
+
+def test_a_name_that_starts_with_127_is_not_loopback(tmp_path):
+    _refuses_to_serve_without_tokens("127.0.0.1.nip.io", tmp_path / "d")
+
+
+def test_behind_a_prefix_every_path_rule_still_holds(tmp_path):
+    """`asgard serve --root-path /prefix`: uvicorn puts the prefix in front of every path."""
+    data = tmp_path / "prefixed"
+    made = subprocess.run(
+        [*asgard_command(), "token", "create", "--name", "ops", "--role", "reader", "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    token = made.stdout.strip().splitlines()[-1]
+    server = ServerProcess(data, "--root-path", "/prefix").start()
+    try:
+        import httpx
+
+        for path in ("/graphql?query={viewer{name}}", "/metrics", "/mlops/status", "/feast/status"):
+            for prefix in ("", "/prefix"):
+                assert httpx.get(f"{server.url}{prefix}{path}").status_code in (401, 404), (prefix, path)
+        assert httpx.post(f"{server.url}/graphql", json=ANONYMOUS).status_code == 401
+        ok = httpx.post(f"{server.url}/graphql", json=ANONYMOUS, headers={"Authorization": f"Bearer {token}"})
+        assert ok.json()["data"]["viewer"]["name"] == "ops"
+        page = httpx.get(f"{server.url}/graphql", headers={"Accept": "text/html"})
+        assert page.status_code == 200 and "/prefix/graphql/static/" in page.text
+    finally:
+        server.stop()
+
+
+def test_the_root_path_setting():
+    assert load_settings(env={"ASGARD_ROOT_PATH": "/asgard/"}).root_path == "/asgard"
+    assert load_settings(env={}).root_path == ""
+    with pytest.raises(ConfigError):
+        load_settings(env={"ASGARD_ROOT_PATH": "asgard"})
+    with pytest.raises(ConfigError):
+        load_settings(env={"ASGARD_TOKEN_CACHE_SECONDS": "60"})
+
+
+# ---- roles on jobs ---------------------------------------------------------------------------------
+
+JOB_VIEW = """
+query($id: ID!) { trainingJob(id: $id) {
+  id status submittedBy submittedAt startedAt finishedAt exitCode runId
+  requirements error logs { text }
+} }
+"""
+PRIVATE = {"requirements", "error", "logs"}
+
+
+def _submit(client, token: str, script: str = "import time\nprint('secret=hunter2')\ntime.sleep(30)") -> str:
+    job = call(
+        client,
+        token,
+        "mutation($i: SubmitTrainingJobInput!) { submitTrainingJob(input: $i) { job { id submittedBy } userErrors { code } } }",
+        {"i": {"scriptName": "t.py", "script": script, "experimentName": "roles-on-jobs", "requirements": ["pip"]}},
+    ).json()["data"]["submitTrainingJob"]
+    assert job["userErrors"] == [], job
+    return str(job["job"]["id"])
+
+
+def _cancel(client, token: str, job_id: str) -> dict:
+    return call(
+        client,
+        token,
+        "mutation($id: ID!) { cancelTrainingJob(id: $id) { job { status } userErrors { code field } } }",
+        {"id": job_id},
+    ).json()["data"]["cancelTrainingJob"]
+
+
+def test_job_output_is_for_its_submitter_trainers_and_admins(secured):
+    client, tokens, _, _ = secured
+    job_id = _submit(client, tokens["trainer"])
+    deadline = time.monotonic() + 60
+    while not call(client, tokens["trainer"], JOB_VIEW, {"id": job_id}).json()["data"]["trainingJob"]["logs"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    as_reader = call(client, tokens["reader"], JOB_VIEW, {"id": job_id}).json()
+    job = as_reader["data"]["trainingJob"]
+    assert job["id"] == job_id and job["status"] == "RUNNING" and job["submittedBy"] == "trainer-bot"
+    assert job["startedAt"] is not None
+    assert {key for key in PRIVATE if job[key] is not None} == set()
+    assert sorted(e["path"][-1] for e in as_reader["errors"]) == sorted(PRIVATE)
+    assert {e["extensions"]["code"] for e in as_reader["errors"]} == {"FORBIDDEN"}
+    for role in ("trainer", "admin"):
+        seen = call(client, tokens[role], JOB_VIEW, {"id": job_id}).json()
+        assert "errors" not in seen, seen
+        assert "secret=hunter2" in [line["text"] for line in seen["data"]["trainingJob"]["logs"]]
+        assert seen["data"]["trainingJob"]["requirements"] == ["pip"]
+    # the subscription to its logs too
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {tokens['reader']}"}})
+        assert ws.receive_json()["type"] == "connection_ack"
+        query = "subscription($id: ID!) { trainingJobLogs(id: $id) { text } }"
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": {"id": job_id}}})
+        message = ws.receive_json()
+        assert message["type"] == "next" and message["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    # and the old REST route: state for readers, the error text and logs for trainers
+    old = client.get(f"/mlops/training/jobs/{job_id}", headers={"Authorization": f"Bearer {tokens['reader']}"})
+    assert old.status_code == 200 and old.json()["error"] is None and "hunter2" not in old.text
+    old = client.get(f"/mlops/training/jobs/{job_id}", headers={"Authorization": f"Bearer {tokens['trainer']}"})
+    assert "secret=hunter2" in old.json()["logs"]
+    assert _cancel(client, tokens["admin"], job_id)["userErrors"] == []
+
+
+def test_trainers_cancel_their_own_jobs_and_admins_any(secured):
+    client, tokens, services, _ = secured
+    other = services.tokens.create(f"trainer-{time.monotonic_ns()}", Role.TRAINER)
+    mine = _submit(client, tokens["trainer"])
+    theirs = _submit(client, other)
+    refused = _cancel(client, tokens["trainer"], theirs)
+    assert refused["job"] is None and refused["userErrors"] == [{"code": "FORBIDDEN", "field": ["id"]}]
+    assert services.jobs.get(theirs).cancel_requested is False
+    assert _cancel(client, tokens["trainer"], mine)["userErrors"] == []
+    assert _cancel(client, tokens["admin"], theirs)["userErrors"] == []
+    assert services.jobs.get(theirs).cancel_requested is True
+
+
+def test_jobs_submitted_without_tokens_are_the_local_callers(client):
+    submitted = client.post(
+        "/graphql",
+        json={
+            "query": 'mutation { submitTrainingJob(input: {scriptName: "t.py", script: "print(1)", experimentName: "local-jobs"}) { job { submittedBy } } }'
+        },
+    ).json()
+    assert submitted["data"]["submitTrainingJob"]["job"]["submittedBy"] == "local"
+
+
+def test_a_version_1_job_table_gains_the_submitter_columns(tmp_path):
+    from sqlalchemy import create_engine, inspect, text
+
+    from server.jobs.tables import SCHEMA_VERSION, create_tables
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    create_tables(engine)
+    with engine.begin() as conn:  # as a server of schema version 1 left it
+        conn.execute(text("ALTER TABLE training_jobs DROP COLUMN submitted_by"))
+        conn.execute(text("ALTER TABLE training_jobs DROP COLUMN owner"))
+        conn.execute(text("UPDATE asgard_schema_version SET version = 1"))
+    create_tables(engine)
+    columns = {c["name"] for c in inspect(engine).get_columns("training_jobs")}
+    assert {"submitted_by", "owner"} <= columns
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version FROM asgard_schema_version")).scalars().all() == [SCHEMA_VERSION]

@@ -6,11 +6,11 @@ import logging
 from dataclasses import replace
 
 import pytest
-from starlette.testclient import TestClient
 
 from server.app import create_app
 from server.services.gold_catalog import GoldCatalog
 from tests.conftest import gql
+from tests.support.client import local_client
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def broken_gold(settings, services, tmp_path_factory):
     missing = tmp_path_factory.mktemp("gone") / "no" / "such" / "dir" / "catalog.db"
     bad_settings = replace(settings, catalog_uri=f"sqlite:///{missing}")
     broken = replace(services, gold=GoldCatalog(bad_settings))
-    with TestClient(create_app(bad_settings, broken)) as c:
+    with local_client(create_app(bad_settings, broken)) as c:
         yield c
 
 

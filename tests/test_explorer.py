@@ -10,12 +10,12 @@ from html.parser import HTMLParser
 
 import pytest
 from sqlalchemy import create_engine
-from starlette.testclient import TestClient
 
 from server.app import create_app
 from server.auth.roles import Role
 from server.auth.tokens import TokenStore
 from server.explorer import STATIC_DIR, asset_digest
+from tests.support.client import local_client
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 QUERY = "{ featureViews(first: 5) { edges { node { name } } } }"
@@ -68,7 +68,7 @@ def test_the_page_policy_allows_this_server_only(page):
     assert policy["script-src"] == ["'self'"]  # no inline script, no eval, no other host
     nonce = links(page.text).attrs["graphiql"]["data-style-nonce"]
     assert policy["style-src"] == ["'self'", f"'nonce-{nonce}'"]
-    assert policy["connect-src"] == ["'self'", "ws://testserver", "wss://testserver"]
+    assert policy["connect-src"] == ["'self'", "ws://localhost:8000", "wss://localhost:8000"]
     assert policy["img-src"] == policy["font-src"] == ["'self'", "data:"]
     assert policy["frame-ancestors"] == ["'none'"]
     assert page.headers["cache-control"] == "no-cache"
@@ -80,8 +80,9 @@ def test_each_page_gets_its_own_style_nonce(client, page):
     assert first and second and first != second and len(first) >= 22
 
 
-def test_a_host_header_cannot_write_the_policy(client):
-    response = client.get("/graphql", headers={**HTML, "Host": "evil; script-src *"})
+def test_a_host_header_cannot_write_the_policy(settings, services):
+    with local_client(create_app(replace(settings, allowed_hosts=("*",)), services)) as any_host:
+        response = any_host.get("/graphql", headers={**HTML, "Host": "evil; script-src *"})
     policy = directives(response.headers["content-security-policy"])
     assert policy["script-src"] == ["'self'"]
     assert policy["connect-src"] == ["'self'"]
@@ -140,7 +141,7 @@ def test_our_own_script_talks_to_this_server_only():
 
 
 def test_the_page_follows_the_root_path_of_a_proxy(settings, services):
-    with TestClient(create_app(settings, services), root_path="/asgard") as client:
+    with local_client(create_app(settings, services), root_path="/asgard") as client:
         response = client.get("/asgard/graphql", headers=HTML)
         assert response.status_code == 200
         urls = links(response.text).urls
@@ -156,7 +157,7 @@ def test_without_tokens_the_page_asks_for_none(page):
 def secured(settings, services, tmp_path_factory):
     tokens = TokenStore(create_engine(f"sqlite:///{tmp_path_factory.mktemp('tokens') / 'tokens.db'}"))
     token = tokens.create("explorer-reader", Role.READER)
-    with TestClient(create_app(settings, replace(services, tokens=tokens))) as client:
+    with local_client(create_app(settings, replace(services, tokens=tokens))) as client:
         yield client, token
 
 
@@ -184,7 +185,7 @@ def test_with_tokens_the_operations_the_page_sends_need_one(secured):
 
 def test_with_graphiql_off_there_is_no_page_and_no_files(settings, services, page):
     asset = links(page.text).urls[-1]
-    with TestClient(create_app(replace(settings, graphiql=False), services)) as client:
+    with local_client(create_app(replace(settings, graphiql=False), services)) as client:
         assert client.get("/graphql", headers=HTML).status_code == 404
         assert client.get(asset).status_code == 404
         assert client.post("/graphql", json={"query": QUERY}).status_code == 200

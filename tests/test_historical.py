@@ -178,7 +178,7 @@ def test_historical_input_errors(client, services):
     assert [r[0] for r in limited["rows"]] == [1, 2]
 
 
-def test_more_entity_rows_than_the_cap_is_a_user_error(client, settings, services):
+def test_more_entity_rows_than_the_cap_is_refused(client, settings, services):
     view = unique("capped")
     register_view(client, customer_view_input(view))
     with app_with_limits(settings, services, max_historical_rows=5) as small:
@@ -193,5 +193,19 @@ def test_more_entity_rows_than_the_cap_is_a_user_error(client, settings, service
             },
             errors=True,
         )
-    assert result.codes() == ["BAD_USER_INPUT"]
+    assert result.codes() == ["LIMIT_EXCEEDED"]
     assert "at most 5" in result.errors[0]["message"]
+
+
+def test_concurrent_reads_share_the_offline_engine(client):
+    """Aliases run at once; Feast's DuckDB offline store has one connection, busy with one query at a time."""
+    view = unique("concurrent")
+    register_view(client, customer_view_input(view))
+    fields = " ".join(f"h{i}: historicalFeatures(input: $input) {{ rows }}" for i in range(4))
+    entities = {"customer_id": [1001, 1002, 1003], "event_timestamp": ["2026-01-05T00:00:00Z"] * 3}
+    data = gql(
+        client,
+        f"query($input: HistoricalFeaturesInput!) {{ {fields} }}",
+        {"input": {"features": [f"{view}:total_orders"], "entities": entities}},
+    ).data
+    assert len({str(data[f"h{i}"]["rows"]) for i in range(4)}) == 1

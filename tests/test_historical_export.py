@@ -25,6 +25,7 @@ from server.services.errors import UserErrors
 from server.services.exports import STRAY_SECONDS, ExportStore
 from server.services.feature_serving import ColumnRecord
 from tests.conftest import app_with_limits, customer_view_input, gql, register_view, unique
+from tests.support.client import local_client
 from tests.test_historical import BASE, _oracle, _random_feature_rows, _register, _write_table
 
 EXPORT = """
@@ -177,15 +178,14 @@ def test_bad_input_is_a_user_error_and_writes_no_file(client, settings, services
     customer_view = unique("export_capped")
     register_view(client, customer_view_input(customer_view))
     with app_with_limits(settings, services, max_historical_rows=5) as small:
-        capped = _export(
-            small,
-            {
-                "features": [f"{customer_view}:total_orders"],
-                "entities": {"customer_id": list(range(6)), "event_timestamp": ["2026-01-02T00:00:00Z"] * 6},
-            },
-        )
-    assert capped["export"] is None
-    assert capped["userErrors"][0]["field"] == ["entities"] and "at most 5" in capped["userErrors"][0]["message"]
+        request = {
+            "features": [f"{customer_view}:total_orders"],
+            "entities": {"customer_id": list(range(6)), "event_timestamp": ["2026-01-02T00:00:00Z"] * 6},
+        }
+        capped = small.post("/graphql", json={"query": EXPORT, "variables": {"input": request}}).json()
+    assert capped["data"] is None
+    assert capped["errors"][0]["extensions"] == {"code": "LIMIT_EXCEEDED", "field": "entities"}
+    assert "at most 5" in capped["errors"][0]["message"]
     assert _files(directory) == before
 
 
@@ -196,7 +196,7 @@ def test_an_expired_export_is_gone(client, settings, services, drivers):
         "entities": {"driver_id": [1], "event_timestamp": ["2026-03-05T00:00:00Z"]},
     }
     directory = settings.data_dir / "exports"
-    with TestClient(create_app(replace(settings, export_ttl_seconds=1), services)) as short:
+    with local_client(create_app(replace(settings, export_ttl_seconds=1), services)) as short:
         first, second = _export(short, request)["export"], _export(short, request)["export"]
         assert {f"{first['id']}.parquet", f"{first['id']}.json"} <= _files(directory)
         assert _download(short, first["url"]).status_code == 200
@@ -273,7 +273,7 @@ def secured(tmp_path_factory):
         name: services.tokens.create(name, role)
         for name, role in (("ann", Role.READER), ("bob", Role.READER), ("tia", Role.TRAINER), ("root", Role.ADMIN))
     }
-    with TestClient(create_app(settings, services)) as client:
+    with local_client(create_app(settings, services)) as client:
         view = unique("secured_export")
         headers = {"Authorization": f"Bearer {tokens['root']}"}
         response = client.post(

@@ -87,3 +87,157 @@ def test_default_limits_are_the_documented_ones(client):
     assert gql(client, _aliases(16), errors=True).codes() == ["LIMIT_EXCEEDED"]
     many = "{ entities { " + " ".join(["name"] * 2100) + " } }"
     assert gql(client, many, errors=True).codes() == ["LIMIT_EXCEEDED"]
+
+
+# ---- limits that cannot be made slow ------------------------------------------------------------------
+
+
+def _bomb(levels: int, leaf: str = "name") -> str:
+    """Fragment Fi spreads F(i+1) twice: expanded, the document has 2**levels leaves in ~40 bytes a level."""
+    fragments = [f"fragment F{i} on Entity {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels)]
+    fragments.append(f"fragment F{levels} on Entity {{ {leaf} }}")
+    return "query { entities { ...F0 } } " + " ".join(fragments)
+
+
+def _timed_post(client, payload, timeout: float = 10.0):
+    """POST in a thread: a request that hangs fails the test instead of the run."""
+    import threading
+    import time
+
+    result: dict = {}
+
+    def run() -> None:
+        started = time.perf_counter()
+        result["response"] = client.post("/graphql", json=payload)
+        result["seconds"] = time.perf_counter() - started
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), f"the request was still running after {timeout} s"
+    return result["response"], result["seconds"]
+
+
+def test_a_fragment_bomb_is_measured_in_linear_time(client):
+    bomb = _bomb(24)
+    assert len(bomb) < 1500
+    # depth and root fields stay small (a spread repeated is the same fields), so the bomb passes the
+    # shape rules and is left to graphql-core, which merges the repeated fields
+    response, seconds = _timed_post(client, {"query": bomb})
+    assert seconds < 1.0, seconds
+    assert response.status_code == 200
+    aliases, seconds = _timed_post(client, {"query": _bomb(24, "a: name")})
+    assert seconds < 1.0, seconds
+    assert [e["extensions"]["code"] for e in aliases.json()["errors"]] == ["LIMIT_EXCEEDED"]
+
+
+def test_the_query_text_is_capped_before_it_is_parsed(client):
+    padding = "# " + "x" * 400_000 + "\n"
+    for query in (
+        padding + 'subscription { trainingJob(id: "x") { status } }',  # parsed, once, without the token limit
+        "#" + " " * 5_000_000 + "\n{ entities { name } }",  # 5 MB of comment: two tokens
+        "{ entities { " + "name " * 20_000 + "} }",
+    ):
+        response, seconds = _timed_post(client, {"query": query})
+        assert seconds < 1.0, seconds
+        assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["LIMIT_EXCEEDED"], response.text
+    just = "#" + "x" * (64 * 1024 - 40) + "\n{ entities { name } }"
+    assert len(just.encode()) <= 64 * 1024
+    assert gql(client, just).data["entities"] is not None
+    many_bytes = "#" + "é" * 33_000 + "\n{ entities { name } }"  # 33,000 characters, 66,000 bytes
+    assert gql(client, many_bytes, errors=True).codes() == ["LIMIT_EXCEEDED"]
+
+
+def test_the_query_text_cap_is_configurable_and_applies_to_get(settings, services):
+    with app_with_limits(settings, services, max_query_bytes=1000) as small:
+        over_get = small.get("/graphql", params={"query": "#" + "x" * 1000 + "\n{ entities { name } }"})
+        assert over_get.json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+        assert "ASGARD_MAX_QUERY_BYTES" in over_get.json()["errors"][0]["message"]
+        assert "errors" not in small.get("/graphql", params={"query": "{ entities { name } }"}).json()
+
+
+def test_introspection_counts_for_aliases_and_root_fields(client):
+    aliases = "{ " + " ".join(f"t{i}: __typename" for i in range(16)) + " }"
+    assert gql(client, aliases, errors=True).codes() == ["LIMIT_EXCEEDED"]
+    roots = "{ " + " ".join(["__typename"] * 21) + " }"
+    assert gql(client, roots, errors=True).codes() == ["LIMIT_EXCEEDED"]
+    schema_aliases = "{ __schema { " + " ".join(f"q{i}: queryType {{ name }}" for i in range(16)) + " } }"
+    assert gql(client, schema_aliases, errors=True).codes() == ["LIMIT_EXCEEDED"]
+    assert gql(client, "{ __schema { types { fields { type { ofType { ofType { name } } } } } } }").errors == []
+
+
+def test_the_shape_of_a_document_is_measured_once_per_fragment():
+    from graphql import parse
+
+    from server.schema.limits import operation_shapes
+
+    [(_, shape)] = operation_shapes(parse(_bomb(200, "a: name b: name"), max_tokens=None), cap=100)
+    assert shape.aliases == 100  # capped: 2 ** 201 never computed
+    assert shape.depth == 2 and shape.fields == 1
+    cyclic = parse("query { entities { ...A } } fragment A on Entity { ...B } fragment B on Entity { ...A name }")
+    [(_, shape)] = operation_shapes(cyclic, cap=100)
+    assert shape.depth == 2
+
+
+def test_every_parse_goes_through_the_limited_parser():
+    """graphql-core's parse is called in one place, with the byte cap and the token limit."""
+    import ast
+    from pathlib import Path
+
+    callers = []
+    for path in Path("server").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            imported = isinstance(node, ast.ImportFrom) and (node.module or "").startswith("graphql")
+            if imported and any(alias.name == "parse" for alias in node.names):
+                callers.append(str(path))
+            if isinstance(node, ast.Attribute) and node.attr == "parse" and getattr(node.value, "id", "") == "graphql":
+                callers.append(str(path))
+    assert callers == ["server/documents.py"]
+
+
+def test_healthz_stays_fast_while_attacks_are_refused(tmp_path):
+    import threading
+    import time
+
+    import httpx
+
+    from tests.support.server import ServerProcess
+
+    server = ServerProcess(tmp_path / "busy").start()
+    stop = threading.Event()
+    refused = []
+
+    def attack(query: str) -> None:
+        with httpx.Client(timeout=30) as http:
+            sent = 0
+            while not stop.is_set():
+                sent += 1  # a new text each time: nothing cached helps the server
+                body = http.post(f"{server.url}/graphql", json={"query": f"# {sent}\n{query}"}).json()
+                refused.append(body["errors"][0].get("extensions", {}).get("code"))
+
+    attacks = [
+        _bomb(24, "a: name"),
+        "# " + "x" * 400_000 + "\nsubscription { x }",
+        # within every limit, but graphql-core compares each pair of same-named fields: ~0.2 s of validation
+        "{ entities { " + "name " * 1900 + "} } fragment X on Entity { name }",
+    ]
+    threads = [threading.Thread(target=attack, args=(q,), daemon=True) for q in attacks]
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(0.5)
+        latencies = []
+        with httpx.Client(timeout=10) as http:
+            for _ in range(20):
+                started = time.perf_counter()
+                assert http.get(f"{server.url}/healthz").status_code == 200
+                latencies.append(time.perf_counter() - started)
+                time.sleep(0.05)
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(30)
+        server.stop()
+    assert refused and set(refused) <= {"LIMIT_EXCEEDED", "GRAPHQL_VALIDATION_FAILED", None}
+    assert max(latencies) < 0.1, sorted(latencies)

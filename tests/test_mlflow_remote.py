@@ -12,11 +12,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from starlette.testclient import TestClient
 
 from server.app import create_app
 from server.services.mlflow_tracking import MlflowTracking
 from tests.conftest import gql, unique
+from tests.support.client import local_client
 from tests.support.server import free_port, wait_until_up
 from tests.test_mlflow import train
 
@@ -65,7 +65,7 @@ def mlflow_server(tmp_path_factory):
 def remote_client(settings, services, mlflow_server):
     remote_settings = replace(settings, mlflow_tracking_uri=mlflow_server)
     remote = replace(services, mlflow=MlflowTracking(remote_settings))
-    with TestClient(create_app(remote_settings, remote)) as client:
+    with local_client(create_app(remote_settings, remote)) as client:
         yield client
 
 

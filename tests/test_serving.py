@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
-from starlette.testclient import TestClient
 
 from server.app import create_app, create_services
 from server.services.demo import load_demo_gold_layer
 from tests.conftest import customer_view_input, gql, register_view, unique
+from tests.support.client import local_client
 
 MATERIALIZE = """
 mutation($input: MaterializeInput!) {
@@ -62,7 +62,7 @@ def backend(request, settings, services, client, tmp_path_factory):
     redis_settings = replace(settings, data_dir=tmp_path_factory.mktemp("redis-data"), online_store=url).resolved()
     redis_services = create_services(redis_settings)
     load_demo_gold_layer(redis_services.gold)
-    with TestClient(create_app(redis_settings, redis_services)) as redis_client:
+    with local_client(create_app(redis_settings, redis_services)) as redis_client:
         yield redis_client, redis_services
 
 

@@ -1,43 +1,32 @@
-"""Authentication of HTTP requests: a bearer token in the Authorization header, never in the URL.
+"""Authentication of HTTP requests and websockets: a bearer token, never in the URL.
 
-When no token exists the server listens on loopback only and every caller is the local admin.
-Once a token exists, every protected request must bring a valid one (else HTTP 401); the
-GraphiQL page itself and its static files carry no data and load without one, so a person can paste
-a token into its headers editor. Websockets authenticate in the connection_init payload (see the app).
+Whether callers need a token is decided once, when the server starts: if any token exists then, every
+protected request must bring a valid one (else HTTP 401), for as long as the process lives, even after
+every token is revoked. A server that started without tokens (it listens on loopback only) treats
+every caller as the local admin until a token is created; from then on it requires tokens too. It
+never opens again. The GraphiQL page and its static files carry no data and load without a token,
+so a person can paste one into its headers editor. Websockets authenticate in the connection_init
+payload (see the app), and are checked again while they stay open.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import time
 from urllib.parse import parse_qs
 
-import orjson
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.auth.roles import LOCAL_ADMIN, Principal
-from server.auth.tokens import TokenStore
+from server.auth.tokens import CACHE_SECONDS, TokenStore
+from server.refusals import send_error
+from server.route_path import route_path
 
 PROTECTED = ("/graphql", "/metrics", "/feast", "/mlops", "/exports")
 PUBLIC = ("/graphql/static/",)  # GraphiQL's own scripts and styles, the same for everyone
 PRINCIPAL = "principal"  # where the caller is kept in the request's scope state
 URL_TOKEN_KEYS = {"token", "access_token", "api_key", "apikey", "auth", "authorization"}
-
-
-async def _deny(send: Send, status: int, message: str) -> None:
-    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": "UNAUTHENTICATED"}}]})
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"www-authenticate", b'Bearer realm="asgard"'),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+CHALLENGE = [(b"www-authenticate", b'Bearer realm="asgard"')]
 
 
 def bearer(value: str | None) -> str | None:
@@ -47,45 +36,74 @@ def bearer(value: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-async def principal_for(tokens: TokenStore, authorization: str | None) -> Principal | None:
-    """The caller: the local admin while no token exists, else the token's owner (None: refused)."""
-    if not tokens.any_active():
-        return LOCAL_ADMIN
-    token = bearer(authorization)
-    if token is None:
-        return None
-    return await asyncio.to_thread(tokens.verify, token)
+class Authenticator:
+    """Who is calling. `start` decides the mode; until then (and if never started) tokens are required."""
+
+    def __init__(self, tokens: TokenStore | None = None) -> None:
+        self.tokens = tokens
+        self._required = True
+        self._checked = 0.0
+
+    def start(self, tokens: TokenStore) -> None:
+        """Decide, once, whether callers need a token: they do if any token exists now (blocking)."""
+        self.tokens = tokens
+        self._required = tokens.any_active()
+        self._checked = time.monotonic()
+
+    @property
+    def check_interval(self) -> float:
+        """How often an open websocket's token is checked again."""
+        return (self.tokens.cache_seconds if self.tokens else CACHE_SECONDS) / 2
+
+    async def required(self) -> bool:
+        """Whether callers need a token; a server without tokens closes when one is created."""
+        if self._required or self.tokens is None:
+            return True
+        if time.monotonic() - self._checked >= self.tokens.cache_seconds:
+            self._checked = time.monotonic()
+            if await asyncio.to_thread(self.tokens.any_active):
+                self._required = True
+        return self._required
+
+    async def principal(self, authorization: str | None) -> Principal | None:
+        """The caller: the local admin in no-token mode, else the token's owner (None: refused)."""
+        if not await self.required():
+            return LOCAL_ADMIN
+        token = bearer(authorization)
+        if token is None or self.tokens is None:
+            return None
+        return await asyncio.to_thread(self.tokens.verify, token)
 
 
 class Authentication:
-    def __init__(self, app: ASGIApp, tokens: Callable[[], TokenStore]) -> None:
+    def __init__(self, app: ASGIApp, authenticator: Authenticator) -> None:
         self.app = app
-        self.tokens = tokens  # a callable: the store exists only once the app has started
+        self.authenticator = authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path = route_path(scope)
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         if URL_TOKEN_KEYS & {k.lower() for k in query}:
-            await _deny(send, 401, "send the token in the Authorization header, never in the URL")
+            message = "send the token in the Authorization header, never in the URL"
+            await send_error(send, 401, "UNAUTHENTICATED", message, path, CHALLENGE)
             return
-        path = scope.get("path", "")
         if not path.startswith(PROTECTED) or path.startswith(PUBLIC):
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
         auth = headers.get(b"authorization", b"").decode("latin-1") or None
-        principal = await principal_for(self.tokens(), auth)
+        principal = await self.authenticator.principal(auth)
         if principal is None:
             if scope.get("method") == "GET" and path == "/graphql" and not query:
                 # The GraphiQL page: no data in it, and no operation can run without a query.
                 await self.app(scope, receive, send)
                 return
-            else:
-                message = "unknown or revoked token" if auth else "this server needs a bearer token"
-                await _deny(send, 401, message)
-                return
+            message = "unknown or revoked token" if auth else "this server needs a bearer token"
+            await send_error(send, 401, "UNAUTHENTICATED", message, path, CHALLENGE)
+            return
         scope.setdefault("state", {})[PRINCIPAL] = principal
         await self.app(scope, receive, send)
 

@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import Column, DateTime, Engine, MetaData, String, Table, select, update
 
 from server.auth.roles import Principal, Role
+from server.lru import LRU
 from server.timeutil import as_utc, utcnow
 
 metadata = MetaData()
@@ -37,7 +38,8 @@ api_tokens = Table(
 
 TOKEN_PATTERN = re.compile(r"^asg_([a-z0-9]{12})_([A-Za-z0-9_\-]{43})$")
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@\-]{1,100}$")
-CACHE_SECONDS = 5.0
+CACHE_SECONDS = 5.0  # default: how long a verified (or refused) token is believed
+CACHE_SIZE = 10_000
 TOUCH_SECONDS = 60.0
 
 
@@ -59,11 +61,12 @@ def _digest(salt: str, secret: str) -> str:
 
 
 class TokenStore:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, cache_seconds: float = CACHE_SECONDS) -> None:
         self.engine = engine
+        self.cache_seconds = cache_seconds  # a revoke from another process takes effect within it
         metadata.create_all(engine)
         self._lock = threading.Lock()
-        self._cache: dict[str, tuple[float, Principal | None]] = {}
+        self._cache: LRU[bytes, tuple[float, Principal | None]] = LRU(CACHE_SIZE)
         self._touched: dict[str, float] = {}
         self._any: tuple[float, bool] | None = None
 
@@ -115,15 +118,15 @@ class TokenStore:
         self._forget()
 
     def _forget(self) -> None:
+        self._cache.clear()
         with self._lock:
-            self._cache.clear()
             self._any = None
 
     def any_active(self) -> bool:
         """Whether any token exists: then every request must bring one (cached a few seconds)."""
         now = time.monotonic()
         cached = self._any
-        if cached is not None and now - cached[0] < CACHE_SECONDS:
+        if cached is not None and now - cached[0] < self.cache_seconds:
             return cached[1]
         with self.engine.connect() as conn:
             found = conn.execute(select(api_tokens.c.id).where(api_tokens.c.revoked_at.is_(None)).limit(1)).first()
@@ -132,16 +135,12 @@ class TokenStore:
 
     def verify(self, token: str) -> Principal | None:
         now = time.monotonic()
-        key = hashlib.sha256(token.encode()).hexdigest()
-        with self._lock:
-            hit = self._cache.get(key)
-        if hit is not None and now - hit[0] < CACHE_SECONDS:
+        key = hashlib.sha256(token.encode()).digest()
+        hit = self._cache.get(key)
+        if hit is not None and now - hit[0] < self.cache_seconds:
             return hit[1]
         principal = self._lookup(token)
-        with self._lock:
-            if len(self._cache) > 10_000:
-                self._cache.clear()
-            self._cache[key] = (now, principal)
+        self._cache.put(key, (now, principal))
         return principal
 
     def _lookup(self, token: str) -> Principal | None:

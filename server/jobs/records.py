@@ -78,6 +78,8 @@ class JobRecord:
     started_at: datetime | None
     finished_at: datetime | None
     lease_expires_at: datetime | None
+    submitted_by: str | None = None  # the submitting token's name (None: submitted before it was recorded)
+    owner: str | None = None  # the owner key of the submitting token (server.auth.roles.Principal.owner_key)
 
 
 @dataclass(frozen=True)

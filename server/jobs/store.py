@@ -66,6 +66,8 @@ def _record(row: Row[Any]) -> JobRecord:
         started_at=as_utc(m["started_at"]),
         finished_at=as_utc(m["finished_at"]),
         lease_expires_at=as_utc(m["lease_expires_at"]),
+        submitted_by=m["submitted_by"],
+        owner=m["owner"],
     )
 
 
@@ -80,7 +82,8 @@ class JobStore:
 
     # ---- submit and read --------------------------------------------------------------------
 
-    def submit(self, spec: JobSpec) -> JobRecord:
+    def submit(self, spec: JobSpec, submitted_by: str = "local", owner: str = "local") -> JobRecord:
+        """Queue a job; `submitted_by` names the submitter, `owner` keys who may cancel it."""
         job_id = str(uuid.uuid4())
         with self.engine.begin() as conn:
             conn.execute(
@@ -101,6 +104,8 @@ class JobStore:
                     attempts=0,
                     cancel_requested=False,
                     submitted_at=utcnow(),
+                    submitted_by=submitted_by,
+                    owner=owner,
                 )
             )
         found = self.get(job_id)

@@ -16,10 +16,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    inspect,
     select,
+    text,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -54,6 +56,9 @@ jobs = Table(
     Column("started_at", DateTime(timezone=True)),
     Column("finished_at", DateTime(timezone=True)),
     Column("lease_expires_at", DateTime(timezone=True)),
+    # who submitted it: the token's name ("local" without tokens), and the owner key of its token (since 2)
+    Column("submitted_by", String(100)),
+    Column("owner", String(120)),
     Index("ix_training_jobs_status_seq", "status", "seq"),
 )
 
@@ -86,12 +91,24 @@ materializations = Table(
 )
 
 
+# Columns added by each version, for a database an older server created.
+ADDED_COLUMNS = {2: (("training_jobs", "submitted_by", "VARCHAR(100)"), ("training_jobs", "owner", "VARCHAR(120)"))}
+
+
 def create_tables(engine: Engine) -> None:
-    """Create the tables of this version, or refuse a database written by a newer server."""
+    """Create the tables of this version, bring an older database up to it, or refuse a newer one."""
     metadata.create_all(engine)
     with engine.begin() as conn:
         found = conn.execute(select(schema_version.c.version)).scalars().all()
-        if not found:
+        current = max(found, default=None)
+        if current is not None and current > SCHEMA_VERSION:
+            raise RuntimeError(f"the job database has schema version {current}; this server knows {SCHEMA_VERSION}")
+        if current is not None and current < SCHEMA_VERSION:
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for table, column, sql_type in ADDED_COLUMNS.get(version, ()):
+                    present = {c["name"] for c in inspect(conn).get_columns(table)}
+                    if column not in present:
+                        conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
+            conn.execute(schema_version.delete())
+        if current != SCHEMA_VERSION:
             conn.execute(schema_version.insert().values(version=SCHEMA_VERSION))
-        elif max(found) > SCHEMA_VERSION:
-            raise RuntimeError(f"the job database has schema version {max(found)}; this server knows {SCHEMA_VERSION}")

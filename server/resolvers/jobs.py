@@ -10,6 +10,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from server.auth.roles import Role
 from server.context import Context, run_blocking
 from server.jobs.records import JobRecord, JobStatus
 from server.jobs.submission import Submission, validate_submission
@@ -24,6 +25,7 @@ from server.schema.jobs import (
     TrainingJobFilter,
     TrainingJobPayload,
 )
+from server.schema.permissions import may_see_job_output
 from server.services.errors import ErrorCode, RequestError, user_error
 
 JobId = Annotated[strawberry.ID, strawberry.argument(description="Id of the training job.")]
@@ -43,7 +45,7 @@ def _training_allowed(ctx: Context) -> bool:
     explicit = ctx.settings.jobs.allow_training
     if explicit is not None:
         return explicit
-    return ctx.settings.serves_loopback or ctx.services.tokens.any_active()
+    return ctx.settings.serves_loopback or (ctx.principal is not None and ctx.principal.authenticated)
 
 
 async def training_jobs(
@@ -111,7 +113,9 @@ async def submit_training_job(
     spec, errors = validate_submission(submission, info.context.settings.jobs, known)
     if spec is None:
         return SubmitTrainingJobPayload(job=None, user_errors=user_errors(errors))
-    job = await run_blocking(services.jobs.submit, spec)
+    principal = info.context.principal
+    assert principal is not None  # the trainer role was checked
+    job = await run_blocking(services.jobs.submit, spec, principal.name, principal.owner_key)
     services.runner.wake()
     return SubmitTrainingJobPayload(job=TrainingJob.from_record(job), user_errors=[])
 
@@ -122,6 +126,10 @@ async def cancel_training_job(info: Info[Context, None], id: JobId) -> TrainingJ
     if job is None:
         missing = user_error(ErrorCode.NOT_FOUND, f"training job {id} does not exist", "id")
         return TrainingJobPayload(job=None, user_errors=user_errors([missing]))
+    principal = info.context.principal
+    if principal is None or not (principal.role is Role.ADMIN or job.owner == principal.owner_key):
+        refused = user_error(ErrorCode.FORBIDDEN, "trainers cancel their own jobs; an admin may cancel any", "id")
+        return TrainingJobPayload(job=None, user_errors=user_errors([refused]))
     if job.status.finished:
         done = user_error(ErrorCode.CONFLICT, f"the job already ended ({job.status.value})", "id")
         return TrainingJobPayload(job=TrainingJob.from_record(job), user_errors=user_errors([done]))
@@ -175,7 +183,9 @@ async def training_job_logs(
     if from_line < 0:
         raise RequestError("fromLine must not be negative", field="fromLine")
     with services.job_events.subscribe(str(id)) as queue:
-        await _require(info, str(id))
+        owner = (await _require(info, str(id))).owner
+        if not may_see_job_output(info.context.principal, owner):
+            raise RequestError("a job's logs are for its submitter, trainers and admins", code="FORBIDDEN")
         position = from_line
         while True:
             job = await run_blocking(services.jobs.get, str(id))

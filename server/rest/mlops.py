@@ -11,6 +11,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from server.auth.middleware import principal_of
+from server.auth.roles import Role
 from server.config import Settings
 from server.rest.bodies import Body, Problem
 from server.rest.bridge import Bridge, Refusal, check, check_user_errors, reply
@@ -76,7 +78,7 @@ def _job(job: dict[str, Any]) -> dict[str, Any]:
         "state": job["status"],
         "run_id": job["runId"],
         "model_version": str(version["version"]) if version else None,
-        "error": job["error"],
+        "error": job.get("error"),  # for the job's submitter, trainers and admins
         "created_at": job["submittedAt"],
         "started_at": job["startedAt"],
         "completed_at": job["finishedAt"],
@@ -99,7 +101,9 @@ async def upload_training_script(bridge: Bridge, request: Request, payload: Any)
 
 async def training_job(bridge: Bridge, request: Request, _: Any) -> Response:
     job_id = request.path_params["job_id"]
-    data = await bridge.run(request, TRAINING_JOB, {"id": job_id, "logLines": MAX_LOG_LINES})
+    principal = principal_of(request.scope)
+    output = principal is not None and principal.role.includes(Role.TRAINER)
+    data = await bridge.run(request, TRAINING_JOB, {"id": job_id, "logLines": MAX_LOG_LINES, "output": output})
     job = data["trainingJob"]
     if job is None:
         message = f"Training job {job_id} not found"
@@ -107,7 +111,7 @@ async def training_job(bridge: Bridge, request: Request, _: Any) -> Response:
     return reply(
         _job(job)
         | {
-            "logs": "\n".join(line["text"] for line in job["logs"]),
+            "logs": "\n".join(line["text"] for line in job.get("logs") or []),
             "duration_seconds": _seconds_between(job["startedAt"], job["finishedAt"]),
         }
     )

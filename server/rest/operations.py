@@ -83,9 +83,10 @@ query RestPlatformStatus {
 """,
 )
 
+# A job's error text and logs are for its submitter, trainers and admins: $output asks for them.
 JOB_FIELDS = """
 fragment RestJobFields on TrainingJob {
-  id status scriptName experimentName modelName runId error submittedAt startedAt finishedAt
+  id status scriptName experimentName modelName runId error @include(if: $output) submittedAt startedAt finishedAt
   modelVersion { version }
 }
 """
@@ -93,7 +94,7 @@ fragment RestJobFields on TrainingJob {
 SUBMIT_TRAINING_JOB = Operation(
     "RestSubmitTrainingJob",
     f"""
-mutation RestSubmitTrainingJob($input: SubmitTrainingJobInput!) {{
+mutation RestSubmitTrainingJob($input: SubmitTrainingJobInput!, $output: Boolean! = true) {{
   submitTrainingJob(input: $input) {{ job {{ ...RestJobFields }} {USER_ERRORS} }}
 }}
 {JOB_FIELDS}
@@ -103,8 +104,8 @@ mutation RestSubmitTrainingJob($input: SubmitTrainingJobInput!) {{
 TRAINING_JOB = Operation(
     "RestTrainingJob",
     f"""
-query RestTrainingJob($id: ID!, $logLines: Int!) {{
-  trainingJob(id: $id) {{ ...RestJobFields logs(limit: $logLines) {{ text }} }}
+query RestTrainingJob($id: ID!, $logLines: Int!, $output: Boolean!) {{
+  trainingJob(id: $id) {{ ...RestJobFields logs(limit: $logLines) @include(if: $output) {{ text }} }}
 }}
 {JOB_FIELDS}
 """,

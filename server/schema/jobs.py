@@ -14,7 +14,7 @@ from server.jobs.records import JobRecord, JobStatus, LogRecord, LogStream
 from server.resolvers.loaders import model_version_loader, run_loader
 from server.schema.common import UserError
 from server.schema.mlflow import ModelVersion, Run
-from server.schema.permissions import TRAINER
+from server.schema.permissions import JOB_OUTPUT, TRAINER
 from server.services.errors import RequestError
 
 strawberry.enum(JobStatus, description="Where a training job is in its life.")
@@ -47,7 +47,10 @@ class TrainingJob:
     experiment_name: str = strawberry.field(description="MLflow experiment the job's run belongs to.")
     model_name: Optional[str] = strawberry.field(description="Registered model the run's model becomes a version of.")
     feature_service: Optional[str] = strawberry.field(description="Feature service the script uses (lineage).")
-    requirements: list[str] = strawberry.field(description="PEP 508 requirements the script needs.")
+    requirements: Optional[list[str]] = strawberry.field(
+        description="PEP 508 requirements the script needs (its submitter, trainers and admins only).",
+        permission_classes=JOB_OUTPUT,
+    )
     parameters: Optional[JSON] = strawberry.field(
         description="Parameters given to the script in ASGARD_PARAMS (trainer and admin only).",
         permission_classes=TRAINER,
@@ -57,7 +60,9 @@ class TrainingJob:
     attempts: int = strawberry.field(description="How often a worker has started it.")
     exit_code: Optional[int] = strawberry.field(description="The script's exit code, once it ended.")
     error: Optional[str] = strawberry.field(
-        description="Why the job did not succeed: the end of stderr, pip's message..."
+        description="Why the job did not succeed: the end of stderr, pip's message... (its submitter, trainers "
+        "and admins only).",
+        permission_classes=JOB_OUTPUT,
     )
     warning: Optional[str] = strawberry.field(description="Something worth knowing about a job that succeeded.")
     submitted_at: datetime = strawberry.field(description="When it was submitted.")
@@ -65,6 +70,9 @@ class TrainingJob:
     finished_at: Optional[datetime] = strawberry.field(description="When it ended.")
     run_id: Optional[strawberry.ID] = strawberry.field(description="Id of the job's MLflow run.")
     worker_id: Optional[str] = strawberry.field(description="The server process (host:pid:tag) that ran it.")
+    submitted_by: Optional[str] = strawberry.field(
+        description='Name of the token that submitted it ("local" without tokens); null for older jobs.'
+    )
     record: strawberry.Private[JobRecord]
 
     @classmethod
@@ -91,6 +99,7 @@ class TrainingJob:
             finished_at=r.finished_at,
             run_id=strawberry.ID(r.mlflow_run_id) if r.mlflow_run_id else None,
             worker_id=r.worker_id,
+            submitted_by=r.submitted_by,
             record=r,
         )
 
@@ -108,13 +117,16 @@ class TrainingJob:
         found = await model_version_loader(info.context).load((self.record.model_name, self.record.model_version))
         return ModelVersion.from_record(found) if found else None
 
-    @strawberry.field(description="Log lines from `fromLine` on, readable while the job runs.")
+    @strawberry.field(
+        description="Log lines from `fromLine` on, readable while the job runs (its submitter, trainers, admins).",
+        permission_classes=JOB_OUTPUT,
+    )
     async def logs(
         self,
         info: Info[Context, None],
         from_line: Annotated[int, strawberry.argument(description="First line number to return.")] = 0,
         limit: Annotated[int, strawberry.argument(description="At most this many lines (up to 10000).")] = 1000,
-    ) -> list[LogLine]:
+    ) -> Optional[list[LogLine]]:
         if from_line < 0:
             raise RequestError("fromLine must not be negative", field="fromLine")
         if not 0 <= limit <= MAX_LOG_LINES:

@@ -1,158 +1,168 @@
-"""Query limits: tokens (at parse time), depth and aliases (validation rules, fragments expanded).
+"""Query limits: the text's size and tokens (at parse time), then depth, aliases and root fields.
 
-A refused query is a GraphQL error with `extensions.code = LIMIT_EXCEEDED`. Introspection fields
-do not count towards depth, so GraphiQL and standard clients keep working.
+A refused query is a GraphQL error with `extensions.code = LIMIT_EXCEEDED`. Each limit counts as if
+fragments were expanded, yet costs time linear in the document: every fragment is measured once, and
+a spread adds its fragment's measure (numbers stop growing past the limits). Introspection fields count
+as aliases and root fields like any other; their subtrees do not count towards depth, so GraphiQL
+and standard clients keep working.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
-    GraphQLSyntaxError,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    parse,
 )
-from graphql.validation import ASTValidationContext, ASTValidationRule
+from graphql.validation import ASTValidationRule
 from strawberry.extensions import SchemaExtension
 
 from server.config import Limits
+from server.documents import Documents, too_large
 
-LIMIT_EXCEEDED = {"code": "LIMIT_EXCEEDED"}
+
+@dataclass(frozen=True)
+class Shape:
+    """What the limits measure of a selection set, fragments expanded (each count capped at `cap`)."""
+
+    depth: int = 0  # fields nested below, introspection subtrees not counted (bounded by the text's size)
+    aliases: int = 0
+    fields: int = 0  # fields at this level (for an operation: its root fields)
 
 
-def _walk(
-    selection_set: SelectionSetNode | None,
-    fragments: dict[str, FragmentDefinitionNode],
-    seen: frozenset[str],
-) -> Iterator[tuple[FieldNode, int]]:
-    """Every field under a selection set with its depth (1 = top), fragments expanded."""
+_EMPTY = Shape()
+
+
+def _capped(value: int, cap: int) -> int:
+    return value if value < cap else cap
+
+
+def _spreads(selection_set: SelectionSetNode | None) -> Iterator[str]:
+    """The names of fragments spread anywhere under a selection set."""
+    stack = [selection_set]
+    while stack:
+        current = stack.pop()
+        if current is None:
+            continue
+        for node in current.selections:
+            if isinstance(node, FragmentSpreadNode):
+                yield node.name.value
+            elif isinstance(node, (FieldNode, InlineFragmentNode)):
+                stack.append(node.selection_set)
+
+
+def _measure(selection_set: SelectionSetNode | None, fragments: dict[str, Shape], cap: int) -> Shape:
+    """One pass over a selection set; spreads take their fragment's shape (unknown ones count nothing)."""
     if selection_set is None:
-        return
-    for selection in selection_set.selections:
-        if isinstance(selection, FieldNode):
-            if selection.name.value.startswith("__"):
-                continue
-            yield selection, 1
-            for child, depth in _walk(selection.selection_set, fragments, seen):
-                yield child, depth + 1
-        elif isinstance(selection, InlineFragmentNode):
-            yield from _walk(selection.selection_set, fragments, seen)
-        elif isinstance(selection, FragmentSpreadNode):
-            name = selection.name.value
-            fragment = fragments.get(name)
-            if fragment is not None and name not in seen:  # cycles are reported by another rule
-                yield from _walk(fragment.selection_set, fragments, seen | {name})
+        return _EMPTY
+    depth = aliases = fields = 0
+    for node in selection_set.selections:
+        if isinstance(node, FieldNode):
+            child = _measure(node.selection_set, fragments, cap)
+            aliases += (node.alias is not None) + child.aliases
+            fields += 1
+            if not node.name.value.startswith("__"):
+                depth = max(depth, 1 + child.depth)
+        elif isinstance(node, InlineFragmentNode):
+            child = _measure(node.selection_set, fragments, cap)
+            depth, aliases, fields = max(depth, child.depth), aliases + child.aliases, fields + child.fields
+        elif isinstance(node, FragmentSpreadNode):
+            child = fragments.get(node.name.value, _EMPTY)
+            depth, aliases, fields = max(depth, child.depth), aliases + child.aliases, fields + child.fields
+        aliases, fields = _capped(aliases, cap), _capped(fields, cap)
+    return Shape(depth=depth, aliases=aliases, fields=fields)
 
 
-def _fragments(context: ASTValidationContext) -> dict[str, FragmentDefinitionNode]:
-    return {d.name.value: d for d in context.document.definitions if isinstance(d, FragmentDefinitionNode)}
+def fragment_shapes(document: DocumentNode, cap: int) -> dict[str, Shape]:
+    """Every fragment's shape, each measured once, after the fragments it spreads (cycles count nothing:
+    the standard NoFragmentCycles rule reports them)."""
+    definitions = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+    shapes: dict[str, Shape] = {}
+    visiting: set[str] = set()
+    for root in definitions:
+        stack: list[tuple[str, Iterator[str]]] = []
+        if root not in shapes:
+            visiting.add(root)
+            stack.append((root, _spreads(definitions[root].selection_set)))
+        while stack:
+            name, pending = stack[-1]
+            child = next(pending, None)
+            if child is None:
+                stack.pop()
+                visiting.discard(name)
+                shapes[name] = _measure(definitions[name].selection_set, shapes, cap)
+            elif child in definitions and child not in shapes and child not in visiting:
+                visiting.add(child)
+                stack.append((child, _spreads(definitions[child].selection_set)))
+    return shapes
 
 
-@lru_cache(maxsize=16)
-def depth_rule(max_depth: int) -> type[ASTValidationRule]:
-    class DepthLimit(ASTValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            fragments = _fragments(self.context)
-            depth = max((d for _, d in _walk(node.selection_set, fragments, frozenset())), default=0)
-            if depth > max_depth:
-                self.report_error(
-                    GraphQLError(
-                        f"query depth {depth} exceeds the limit of {max_depth}",
-                        node,
-                        extensions=dict(LIMIT_EXCEEDED),
-                    )
-                )
-
-    return DepthLimit
+def operation_shapes(document: DocumentNode, cap: int) -> list[tuple[OperationDefinitionNode, Shape]]:
+    fragments = fragment_shapes(document, cap)
+    return [
+        (op, _measure(op.selection_set, fragments, cap))
+        for op in document.definitions
+        if isinstance(op, OperationDefinitionNode)
+    ]
 
 
-@lru_cache(maxsize=16)
-def alias_rule(max_aliases: int) -> type[ASTValidationRule]:
-    class AliasLimit(ASTValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            fragments = _fragments(self.context)
-            aliases = 0
-            for field, _depth in _walk(node.selection_set, fragments, frozenset()):
-                if field.alias is not None:
-                    aliases += 1
-                    if aliases > max_aliases:
-                        break
-            if aliases > max_aliases:
-                self.report_error(
-                    GraphQLError(
-                        f"the query uses more than {max_aliases} aliases (fragments expanded)",
-                        node,
-                        extensions=dict(LIMIT_EXCEEDED),
-                    )
-                )
-
-    return AliasLimit
+def _refusal(message: str, node: OperationDefinitionNode) -> GraphQLError:
+    return GraphQLError(message, node, extensions={"code": "LIMIT_EXCEEDED"})
 
 
 @lru_cache(maxsize=16)
-def root_field_rule(max_fields: int) -> type[ASTValidationRule]:
-    class RootFieldLimit(ASTValidationRule):
-        def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
-            fragments = _fragments(self.context)
-            roots = sum(1 for _, depth in _walk(node.selection_set, fragments, frozenset()) if depth == 1)
-            if roots > max_fields:
-                self.report_error(
-                    GraphQLError(
-                        f"the operation asks for {roots} root fields; the limit is {max_fields}",
-                        node,
-                        extensions=dict(LIMIT_EXCEEDED),
-                    )
-                )
+def shape_rule(max_depth: int, max_aliases: int, max_root_fields: int) -> type[ASTValidationRule]:
+    cap = max(max_depth, max_aliases, max_root_fields) + 1
 
-    return RootFieldLimit
+    class DocumentShapeLimits(ASTValidationRule):
+        def enter_document(self, node: DocumentNode, *_: Any) -> Any:
+            for operation, shape in operation_shapes(node, cap):
+                if shape.depth > max_depth:
+                    message = f"query depth {shape.depth} exceeds the limit of {max_depth}"
+                    self.report_error(_refusal(message, operation))
+                if shape.aliases > max_aliases:
+                    message = f"the query uses more than {max_aliases} aliases (fragments expanded)"
+                    self.report_error(_refusal(message, operation))
+                if shape.fields > max_root_fields:
+                    message = f"the operation asks for more than {max_root_fields} root fields (fragments expanded)"
+                    self.report_error(_refusal(message, operation))
+            return self.BREAK
 
-
-@lru_cache(maxsize=4)
-def _cached_parser(maxsize: int) -> Any:
-    @lru_cache(maxsize=maxsize)
-    def cached_parse(query: str, max_tokens: int) -> Any:
-        return parse(query, max_tokens=max_tokens)
-
-    return cached_parse
+    return DocumentShapeLimits
 
 
 class DocumentLimits(SchemaExtension):
-    """Parse through a bounded cache with the token limit; add the depth and alias rules."""
+    """Parse through the server's bounded parser; add the shape rule to validation."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, documents: Documents) -> None:
         super().__init__()
         self.limits = limits
-        self.parse = _cached_parser(limits.document_cache_size)
+        self.documents = documents
 
     def on_operation(self) -> Iterator[None]:
         ctx = self.execution_context
+        limits = self.limits
         ctx.validation_rules = (
             *ctx.validation_rules,
-            depth_rule(self.limits.max_depth),
-            alias_rule(self.limits.max_aliases),
-            root_field_rule(self.limits.max_root_fields),
+            shape_rule(limits.max_depth, limits.max_aliases, limits.max_root_fields),
         )
         yield
 
     def on_parse(self) -> Iterator[None]:
         ctx = self.execution_context
         if ctx.graphql_document is None and ctx.query:
-            try:
-                ctx.graphql_document = self.parse(ctx.query, self.limits.max_tokens)
-            except GraphQLSyntaxError as error:
-                if "tokens" in error.message:
-                    raise GraphQLError(
-                        f"the query has more than {self.limits.max_tokens} tokens",
-                        extensions=dict(LIMIT_EXCEEDED),
-                    ) from None
-                raise
+            ctx.graphql_document = self.documents.parse(ctx.query)
         yield
+
+
+__all__ = ["DocumentLimits", "Shape", "fragment_shapes", "operation_shapes", "shape_rule", "too_large"]

@@ -7,7 +7,7 @@ from typing import Any
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from server.auth.roles import Role
+from server.auth.roles import Principal, Role
 
 
 def requires(role: Role) -> type[BasePermission]:
@@ -23,6 +23,26 @@ def requires(role: Role) -> type[BasePermission]:
     return RoleRequired
 
 
+def may_see_job_output(principal: Principal | None, owner: str | None) -> bool:
+    """A job's logs, error text and requirements can hold what its script printed: for the job's
+    submitter, trainers and admins."""
+    if principal is None:
+        return False
+    return principal.role.includes(Role.TRAINER) or (owner is not None and owner == principal.owner_key)
+
+
+class JobOutput(BasePermission):
+    """On fields of a TrainingJob (its `record` holds the submitter's owner key)."""
+
+    message = "a job's logs, error and requirements are for its submitter, trainers and admins"
+    error_extensions = {"code": "FORBIDDEN"}
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        record = getattr(source, "record", None)
+        return may_see_job_output(getattr(info.context, "principal", None), getattr(record, "owner", None))
+
+
 READER = [requires(Role.READER)]
 EDITOR = [requires(Role.EDITOR)]
 TRAINER = [requires(Role.TRAINER)]
+JOB_OUTPUT: list[type[BasePermission]] = [JobOutput]

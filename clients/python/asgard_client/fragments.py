@@ -131,7 +131,7 @@ class TrainingJobFields(BaseModel):
     experiment_name: str = Field(alias="experimentName")
     model_name: Optional[str] = Field(alias="modelName")
     feature_service: Optional[str] = Field(alias="featureService")
-    requirements: list[str]
+    requirements: Optional[list[str]]
     timeout_seconds: int = Field(alias="timeoutSeconds")
     attempts: int
     exit_code: Optional[int] = Field(alias="exitCode")

@@ -21,7 +21,7 @@ class TrainingJobTrainingJob(TrainingJobFields):
     model_version: Optional["TrainingJobTrainingJobModelVersion"] = Field(
         alias="modelVersion"
     )
-    logs: list["TrainingJobTrainingJobLogs"]
+    logs: Optional[list["TrainingJobTrainingJobLogs"]]
 
 
 class TrainingJobTrainingJobRun(BaseModel):

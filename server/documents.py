@@ -1,0 +1,64 @@
+"""Parsing GraphQL documents: one parser for the whole server, bounded before it starts.
+
+Every document is measured before it is parsed (ASGARD_MAX_QUERY_BYTES: the text itself, comments and
+whitespace included) and parsed with the token limit (ASGARD_MAX_TOKENS), so no text makes parsing
+slow, wherever the parse happens: the limits extension, the subscription check of plain HTTP, the
+compiled online path. Parsed documents are kept in an LRU cache keyed by a digest of the text.
+"""
+
+from __future__ import annotations
+
+from graphql import DocumentNode, GraphQLError, GraphQLSyntaxError, parse
+
+from server.config import Limits
+from server.lru import LRU, text_key
+
+LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+
+
+def too_large(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": LIMIT_EXCEEDED})
+
+
+def utf8_length_over(text: str, limit: int) -> bool:
+    """Whether `text` takes more than `limit` bytes as UTF-8, without encoding a text far over it."""
+    if len(text) > limit:
+        return True
+    if len(text) * 4 <= limit:
+        return False
+    return len(text.encode("utf-8", "surrogatepass")) > limit
+
+
+class Documents:
+    """The server's parser: byte cap, token limit, and a cache of what parsed."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.max_bytes = limits.max_query_bytes
+        self.max_tokens = limits.max_tokens
+        self._parsed: LRU[bytes, DocumentNode] = LRU(limits.document_cache_size)
+
+    def parse(self, query: str) -> DocumentNode:
+        """The document, or a GraphQLError: LIMIT_EXCEEDED for a text over a limit, else the syntax error."""
+        key = text_key(query)
+        document = self._parsed.get(key)
+        if document is not None:
+            return document
+        if utf8_length_over(query, self.max_bytes):
+            raise too_large(f"the query text is longer than {self.max_bytes} bytes (ASGARD_MAX_QUERY_BYTES)")
+        try:
+            document = parse(query, no_location=False, max_tokens=self.max_tokens)
+        except GraphQLSyntaxError as error:
+            if "tokens" in error.message and "Document contains more than" in error.message:
+                raise too_large(f"the query has more than {self.max_tokens} tokens") from None
+            raise
+        self._parsed.put(key, document)
+        return document
+
+    def try_parse(self, query: str | None) -> DocumentNode | None:
+        """The document, or None when there is none or it does not parse (the full pipeline says why)."""
+        if not query:
+            return None
+        try:
+            return self.parse(query)
+        except GraphQLError:
+            return None

@@ -1,0 +1,82 @@
+"""GraphQL over websockets (graphql-transport-ws): text frames, and a token that stays checked.
+
+A socket authenticates once, in connection_init. Its token is checked again before every operation
+and, while the socket is open, every half token-cache lifetime: a token revoked anywhere closes the
+socket with 4403 within the cache's lifetime plus half of it (7.5 s with the default 5 s cache).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, SubscribeMessage
+
+from server.auth.middleware import Authenticator
+from server.context import Context
+
+REVOKED = 4403
+
+
+class TextWebSocketAdapter(ASGIWebSocketAdapter):
+    """graphql-transport-ws messages are text frames; orjson's bytes would go out as binary ones."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
+class CheckedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """Strawberry's handler, with the socket's caller verified again before each operation and on a timer."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.watchdog: asyncio.Task[None] | None = None
+
+    @property
+    def authenticator(self) -> Authenticator:
+        found: Authenticator = self.view.authenticator  # type: ignore[attr-defined]  # server.app.GraphQLApp
+        return found
+
+    async def still_allowed(self) -> bool:
+        principal = await self.authenticator.principal(self.context.credential)
+        return principal is not None and principal == self.context.principal
+
+    async def close_revoked(self) -> None:
+        await self.websocket.close(code=REVOKED, reason="Forbidden: the token was revoked")
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        await super().handle_connection_init(message)
+        if self.connection_acknowledged and self.watchdog is None:
+            self.watchdog = asyncio.create_task(self.watch())
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        if self.connection_acknowledged and not await self.still_allowed():
+            await self.close_revoked()
+            return
+        await super().handle_subscribe(message)
+
+    async def watch(self) -> None:
+        interval = self.authenticator.check_interval
+        while True:
+            await asyncio.sleep(interval)
+            if not await self.still_allowed():
+                with contextlib.suppress(Exception):
+                    await self.close_revoked()
+                return
+
+    async def shutdown(self) -> None:
+        if self.watchdog is not None:
+            self.watchdog.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.watchdog
+        await super().shutdown()
