@@ -48,3 +48,11 @@ def test_gold_table_by_name(client, services):
     }
     assert gql(client, query, {"n": "gold.missing"}).data["goldTable"] is None
     assert gql(client, query, {"n": "no_namespace"}).data["goldTable"] is None
+
+
+def test_a_namespace_with_an_empty_part_is_bad_input(client):
+    """Found by the fuzzer: pyiceberg refuses it with a ValueError, which was an internal error."""
+    for namespace in (".", "gold.", "a..b", " "):
+        result = gql(client, "query($n: String) { goldTables(namespace: $n) { name } }", {"n": namespace}, errors=True)
+        assert result.codes() == ["BAD_USER_INPUT"], namespace
+        assert result.errors[0]["extensions"]["field"] == "namespace"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from server.config import Settings
+from server.services.errors import RequestError
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,8 @@ class GoldCatalog:
         return sum(len(self.catalog().list_tables(ns)) for ns in self.namespaces())
 
     def list_tables(self, namespace: str | None = None) -> list[GoldTableInfo]:
+        if namespace and any(not part.strip() for part in namespace.split(".")):
+            raise RequestError(f"{namespace!r} is not a namespace name (e.g. gold or lake.gold)", field="namespace")
         namespaces = [namespace] if namespace else self.namespaces()
         tables: list[GoldTableInfo] = []
         for ns in namespaces:
