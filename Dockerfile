@@ -6,6 +6,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     ASGARD_DATA_DIR=/data
 
+# bubblewrap: training jobs and model code run in its namespaces (see README, "Untrusted code runs apart").
+# Docker's default seccomp profile refuses the user namespaces it needs: run the container with
+# `--security-opt seccomp=unconfined` (or a profile that allows unshare), or set ASGARD_SANDBOX=off and
+# let the container be the only boundary.
+RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
 COPY server ./server

@@ -170,10 +170,30 @@ def measure(data_dir: Path, server: ServerProcess, version: int, requests: int, 
                 }
             )
     floor = {r["customers"]: r for r in results if r["target"] == "in-process"}
+    worker_mb = model_worker_rss_mb(server)
     for r in results:
         r["p50_vs_in_process"] = round(r["p50_ms"] / floor[r["customers"]]["p50_ms"], 2)
         r["p99_vs_in_process"] = round(r["p99_ms"] / floor[r["customers"]]["p99_ms"], 2)
+        r["model_worker_rss_mb"] = worker_mb if r["target"] == "asgard" else None
     return results
+
+
+def model_worker_rss_mb(server: ServerProcess) -> float | None:
+    """Resident memory of the server's model worker processes (one loaded model version here), in MB:
+    what a loaded model costs now that its code runs outside the API process."""
+    from server.jobs.processes import descendants
+
+    assert server.proc is not None
+    total = 0
+    for pid in descendants(server.proc.pid):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        if b"server.model_worker" in command:
+            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+    return round(total / 1024, 1) if total else None
 
 
 def run(data_dir: Path, requests: int, rounds: int = 5) -> list[dict[str, Any]]:
@@ -192,12 +212,13 @@ def table(results: list[dict[str, Any]]) -> str:
         "Predictions: Asgard's predict over HTTP (model and customer ids only) vs in-process "
         "(Feast SDK online read + MLflow pyfunc loaded once)",
         "",
-        "| customers | target | p50 ms | p99 ms | p50 vs in-process | p99 vs in-process |",
-        "|---:|---|---:|---:|---:|---:|",
+        "| customers | target | p50 ms | p99 ms | p50 vs in-process | p99 vs in-process | model worker RSS MB |",
+        "|---:|---|---:|---:|---:|---:|---:|",
     ]
     for r in results:
+        memory = r.get("model_worker_rss_mb")
         lines.append(
             f"| {r['customers']} | {r['target']} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} "
-            f"| {r['p50_vs_in_process']:.2f}x | {r['p99_vs_in_process']:.2f}x |"
+            f"| {r['p50_vs_in_process']:.2f}x | {r['p99_vs_in_process']:.2f}x | {memory if memory else ''} |"
         )
     return "\n".join(lines)

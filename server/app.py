@@ -37,6 +37,7 @@ from server.lru import text_key
 from server.observability import Metrics, RequestContext
 from server.online_fast_path import OnlineFastPath
 from server.rest.routes import rest_routes
+from server.sandbox import Sandbox, SandboxMode
 from server.schema import Schema, build_schema
 from server.schema.row_budget import refusal as rows_refusal
 from server.schema.row_budget import row_fields
@@ -58,6 +59,7 @@ def create_services(settings: Settings) -> Services:
     from server.services.gold_catalog import GoldCatalog
     from server.services.inference import Predictor
     from server.services.mlflow_tracking import JobTracking, MlflowTracking
+    from server.services.model_workers import ModelWorkers
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     gold = GoldCatalog(settings)
@@ -67,7 +69,8 @@ def create_services(settings: Settings) -> Services:
     mlflow.client()
     jobs = JobStore(settings.jobs.db_url)
     events = JobEvents()
-    runner = JobRunner(settings, jobs, JobTracking(mlflow), events)
+    sandbox = Sandbox.for_mode(SandboxMode(settings.jobs.sandbox))
+    runner = JobRunner(settings, jobs, JobTracking(mlflow), events, sandbox)
     serving = FeatureServing(registry)
     exports = ExportStore(settings.data_dir / "exports", settings.export_max_bytes)
     exports.sweep()  # what expired while the server was down
@@ -82,7 +85,11 @@ def create_services(settings: Settings) -> Services:
         serving=serving,
         materializations=Materializations(jobs, registry.materialize_views),
         predictor=Predictor(
-            mlflow, serving, settings.data_dir / "model-cache", resolve_ttl=settings.registry_cache_seconds
+            mlflow,
+            serving,
+            settings.data_dir / "model-cache",
+            ModelWorkers(sandbox, [settings.data_dir], timeout=settings.jobs.model_timeout_seconds),
+            resolve_ttl=settings.registry_cache_seconds,
         ),
         tokens=TokenStore(jobs.engine, settings.token_cache_seconds),
         exports=exports,
@@ -127,18 +134,18 @@ class GraphQLApp(GraphQL[Context, None]):
     ) -> Any:
         """A batch is refused whole, before any of it runs, when its operations together ask for too many rows."""
         if isinstance(request_data, list) and len(request_data) > 1:
-            error = self._batch_refusal(request_data)
+            error = await self._batch_refusal(request_data)
             if error is not None:
                 return [ExecutionResult(data=None, errors=[error]) for _ in request_data]
         return await super().execute_operation(
             request, request_adapter, request_data, context, root_value, sub_response
         )
 
-    def _batch_refusal(self, batch: list[GraphQLRequestData]) -> GraphQLError | None:
+    async def _batch_refusal(self, batch: list[GraphQLRequestData]) -> GraphQLError | None:
         graphql_schema = self.schema._schema  # type: ignore[attr-defined]
         fields = []
         for data in batch:
-            document = self.documents.try_parse(data.query)
+            document = await self.documents.try_parse_off_loop(data.query)
             if document is not None:
                 fields += row_fields(graphql_schema, document, data.operation_name, data.variables)
         return rows_refusal(fields, self.settings.limits)
@@ -154,9 +161,10 @@ class GraphQLApp(GraphQL[Context, None]):
     ) -> ExecutionResult:
         """A plain onlineFeatures query that has run once without errors takes its compiled plan after."""
         query, name = request_data.query, request_data.operation_name
+        document: DocumentNode | None = None
         if query:
             try:
-                document = self.documents.parse(query)
+                document = await self.documents.parse_off_loop(query)
             except GraphQLError as error:  # over a limit, or a syntax error: nothing more to do
                 return ExecutionResult(data=None, errors=[error])
             if _operation_type(document, name) == "subscription":
@@ -169,8 +177,8 @@ class GraphQLApp(GraphQL[Context, None]):
             if data is not None:
                 return ExecutionResult(data=data, errors=None)
         result = await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
-        if fast is not None and key is not None and plan is None and not result.errors:
-            fast.learn(key, self.documents.parse(query or ""), name)
+        if fast is not None and key is not None and plan is None and not result.errors and document is not None:
+            fast.learn(key, document, name)
         return result
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
@@ -201,10 +209,28 @@ class GraphQLApp(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        # Media types are case-insensitive; Strawberry looks for "application/json" as written.
+        scope["headers"] = [(k, v.lower() if k.lower() == b"content-type" else v) for k, v in scope.get("headers", [])]
         await super().__call__(scope, receive, _json_answers(send, _media_type(scope)))
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson: faster, and it refuses nesting deeper than 1024 (the standard library recursed until
+        RecursionError, an internal error)."""
+        return orjson.loads(data)
+
+    async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
+        """A GraphQL request is an object (or a list of them) with a string `operationName`, if any."""
+        try:
+            parsed = await super().parse_http_body(request)
+        except (AttributeError, TypeError):  # a body that is JSON but no request object: "x", null, [1]
+            raise HTTPException(400, "the body must be a GraphQL request object, or a list of them") from None
+        for item in parsed if isinstance(parsed, list) else [parsed]:
+            if not isinstance(item.operation_name, (str, type(None))):
+                raise HTTPException(400, "operationName must be a string or null")
+        return parsed
 
 
 async def _check(name: str, call: Any) -> tuple[str, str]:

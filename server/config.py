@@ -27,6 +27,7 @@ class Limits:
     max_body_bytes: int = 10 * 1024 * 1024
     document_cache_size: int = 256
     max_root_fields: int = 20
+    max_selections: int = 200  # fields of any one selection set, fragments expanded
     max_batch: int = 10
     max_historical_rows: int = 100_000
     max_query_bytes: int = 64 * 1024  # the query text itself: comments and whitespace count
@@ -48,6 +49,10 @@ class JobSettings:
     max_script_bytes: int = 1024 * 1024
     install_timeout_seconds: int = 900
     allow_training: bool | None = None  # None: allowed only when serving on loopback
+    # Where job scripts, their installs and model code run: "auto" (bubblewrap when it works here, else
+    # refused), "bwrap" (bubblewrap or the server does not start), "off" (unconfined: a single-user laptop)
+    sandbox: str = "auto"
+    model_timeout_seconds: float = 30.0  # one prediction in a model's worker process
 
 
 @dataclass(frozen=True)
@@ -165,6 +170,13 @@ def _seconds(env: Mapping[str, str], name: str, default: float, maximum: float) 
     return value
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = (env.get(name) or default).strip().lower()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw in (None, ""):
@@ -200,6 +212,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         document_cache_size=_int(env, "ASGARD_DOCUMENT_CACHE_SIZE", defaults.document_cache_size),
         max_historical_rows=_int(env, "ASGARD_MAX_HISTORICAL_ROWS", defaults.max_historical_rows),
         max_root_fields=_int(env, "ASGARD_MAX_ROOT_FIELDS", defaults.max_root_fields),
+        max_selections=_int(env, "ASGARD_MAX_SELECTIONS", defaults.max_selections, minimum=1),
         max_batch=_int(env, "ASGARD_MAX_BATCH", defaults.max_batch),
         max_query_bytes=_int(env, "ASGARD_MAX_QUERY_BYTES", defaults.max_query_bytes, minimum=1),
         max_online_rows=_int(env, "ASGARD_MAX_ONLINE_ROWS", defaults.max_online_rows, minimum=1),
@@ -221,6 +234,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         max_script_bytes=_int(env, "ASGARD_MAX_SCRIPT_BYTES", job_defaults.max_script_bytes),
         install_timeout_seconds=_int(env, "ASGARD_INSTALL_TIMEOUT", job_defaults.install_timeout_seconds),
         allow_training=None if allow in (None, "") else _flag(env, "ASGARD_ALLOW_TRAINING", False),
+        sandbox=_choice(env, "ASGARD_SANDBOX", ("auto", "bwrap", "off"), job_defaults.sandbox),
+        model_timeout_seconds=_seconds(env, "ASGARD_MODEL_TIMEOUT", job_defaults.model_timeout_seconds, 3600.0),
     )
     values: dict[str, object] = {
         "data_dir": Path(env.get("ASGARD_DATA_DIR") or DEFAULT_DATA_DIR),

@@ -56,6 +56,7 @@ class Context:
     principal: Principal | None = None
     connection_params: dict[str, Any] | None = None  # a websocket's connection_init payload
     credential: str | None = None  # a websocket's Authorization value, checked again while it is open
+    rows_in_flight: int = 0  # entity rows of the operations running on this request or websocket
     request: Request | WebSocket | None = None
     response: Response | None = None
     loaders: dict[str, Any] = field(default_factory=dict)

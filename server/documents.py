@@ -4,9 +4,16 @@ Every document is measured before it is parsed (ASGARD_MAX_QUERY_BYTES: the text
 whitespace included) and parsed with the token limit (ASGARD_MAX_TOKENS), so no text makes parsing
 slow, wherever the parse happens: the limits extension, the subscription check of plain HTTP, the
 compiled online path. Parsed documents are kept in an LRU cache keyed by a digest of the text.
+
+graphql-core's lexer is pure Python: 64 KiB of comment or 2,000 tokens take 20-40 ms. A new text is
+parsed (and then validated) on one worker thread, `documents.thread`, never on the event loop; the loop
+takes cached documents only, and competes for the interpreter with one parse or validation at a time.
 """
 
 from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from graphql import DocumentNode, GraphQLError, GraphQLSyntaxError, parse
 
@@ -30,12 +37,33 @@ def utf8_length_over(text: str, limit: int) -> bool:
 
 
 class Documents:
-    """The server's parser: byte cap, token limit, and a cache of what parsed."""
+    """The server's parser: byte cap, token limit, a cache of what parsed, and its thread."""
 
     def __init__(self, limits: Limits) -> None:
         self.max_bytes = limits.max_query_bytes
         self.max_tokens = limits.max_tokens
         self._parsed: LRU[bytes, DocumentNode] = LRU(limits.document_cache_size)
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="asgard-documents")
+
+    def cached(self, query: str) -> DocumentNode | None:
+        return self._parsed.get(text_key(query))
+
+    async def parse_off_loop(self, query: str) -> DocumentNode:
+        """`parse`, on the documents thread unless the text was parsed before (or is over the byte cap)."""
+        document = self.cached(query)
+        if document is not None:
+            return document
+        if utf8_length_over(query, self.max_bytes):
+            return self.parse(query)  # refused before any work
+        return await asyncio.get_running_loop().run_in_executor(self.thread, self.parse, query)
+
+    async def try_parse_off_loop(self, query: str | None) -> DocumentNode | None:
+        if not query:
+            return None
+        try:
+            return await self.parse_off_loop(query)
+        except GraphQLError:
+            return None
 
     def parse(self, query: str) -> DocumentNode:
         """The document, or a GraphQLError: LIMIT_EXCEEDED for a text over a limit, else the syntax error."""
@@ -53,12 +81,3 @@ class Documents:
             raise
         self._parsed.put(key, document)
         return document
-
-    def try_parse(self, query: str | None) -> DocumentNode | None:
-        """The document, or None when there is none or it does not parse (the full pipeline says why)."""
-        if not query:
-            return None
-        try:
-            return self.parse(query)
-        except GraphQLError:
-            return None

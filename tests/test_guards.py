@@ -153,8 +153,9 @@ def test_same_origin_trusted_origins_and_non_browsers_may_write(settings, servic
         ) as ws:
             ws.send_json({"type": "connection_init", "payload": {}})
             assert ws.receive_json()["type"] == "connection_ack"
-        # a cross-site GET reads nothing it may not (no CORS header) and changes nothing: not refused
-        assert client.get("/graphql", params={"query": ENTITIES}, headers={"origin": EVIL}).status_code == 200
+        # a page of a trusted origin may run queries over GET too
+        trusted_get = client.get("/graphql", params={"query": ENTITIES}, headers={"origin": "https://ui.example.com"})
+        assert trusted_get.status_code == 200
 
 
 # ---- DNS rebinding ----------------------------------------------------------------------------------
@@ -260,3 +261,83 @@ def test_route_paths_below_a_root_path():
     assert route_path({"path": "/asgard", "root_path": "/asgard"}) == "/"
     assert route_path({"path": "/asgardx/graphql", "root_path": "/asgard"}) == "/asgardx/graphql"
     assert route_path({"path": "/graphql", "root_path": ""}) == "/graphql"
+
+
+# ---- what a review as an attacker found ------------------------------------------------------------
+
+
+def test_a_cross_site_get_runs_no_operation(client):
+    """<img src=".../graphql?query=..."> would make the server work for any page: refused like a write."""
+    for headers in ({"sec-fetch-site": "cross-site"}, {"origin": EVIL}):
+        response = client.get("/graphql", params={"query": ENTITIES}, headers=headers)
+        assert response.status_code == 403, headers
+    page = client.get("/graphql", headers={"accept": "text/html", "sec-fetch-site": "cross-site"})
+    assert page.status_code == 200  # following a link to the explorer is fine: no operation runs
+    assert (
+        client.get("/graphql", params={"query": ENTITIES}, headers={"sec-fetch-site": "same-origin"}).status_code == 200
+    )
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost:evil.example", "localhost:x@evil.example", "[::1]evil.example", "localhost."]
+)
+def test_a_host_that_is_no_host_is_refused(client, host):
+    assert client.post("/graphql", json={"query": ENTITIES}, headers={"host": host}).status_code == 421
+
+
+def test_an_origin_of_another_scheme_is_cross_site(client):
+    for origin in ("chrome-extension://localhost:8000", "file://localhost:8000", "ws://evil.example"):
+        assert client.post("/graphql", json={"query": ENTITIES}, headers={"origin": origin}).status_code == 403
+
+
+def test_a_guarded_header_sent_twice_is_refused(client):
+    import httpx
+
+    transport = httpx.ASGITransport(app=client.app)
+
+    async def send(headers: list[tuple[str, str]]) -> int:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost:8000") as http:
+            response = await http.post("/graphql", content=json.dumps({"query": ENTITIES}), headers=headers)
+            return response.status_code
+
+    twice = [("content-type", "application/json"), ("origin", EVIL), ("origin", "http://localhost:8000")]
+    assert asyncio.run(send(twice)) == 400
+    assert asyncio.run(send([("content-type", "application/json")])) == 200
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "application/json"),
+        (
+            b'{"query": "{ entities { name } }", "variables": {"x": ' + b"[" * 5000 + b"]" * 5000 + b"}}",
+            "application/json",
+        ),
+        (b'"x"', "application/json"),
+        (b"null", "application/json"),
+        (b'["x"]', "application/json"),
+        (b"[null]", "application/json"),
+        (b'{"query": "{ viewer { name } }", "operationName": {"a": 1}}', "application/json"),
+        (b'{"query": "{ viewer { name } }", "operationName": 5}', "application/json"),
+    ],
+)
+def test_bodies_that_are_not_graphql_requests_are_400_not_500(client, body, content_type):
+    response = client.post("/graphql", content=body, headers={"content-type": content_type})
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+
+
+def test_media_types_are_case_insensitive(client):
+    response = client.post(
+        "/graphql", content=json.dumps({"query": ENTITIES}), headers={"content-type": "APPLICATION/JSON; Charset=UTF-8"}
+    )
+    assert response.status_code == 200 and "entities" in response.json()["data"]
+
+
+def test_a_token_in_a_websocket_url_is_refused(client):
+    with (
+        pytest.raises(WebSocketDisconnect),
+        client.websocket_connect("/graphql?token=asg_x", subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        ws.send_json({"type": "connection_init", "payload": {}})
+        ws.receive_json()

@@ -144,7 +144,7 @@ def test_a_failing_script_fails_with_the_end_of_stderr(client):
 CHILD_SCRIPT = """
 import subprocess, time, sys
 child = subprocess.Popen(["sleep", "300"])
-open("child.pid", "w").write(str(child.pid))
+open("child.pid", "w").write(str(child.pid))  # a pid in the sandbox's own PID namespace
 print("started child", child.pid, flush=True)
 for i in range(600):
     print("tick", i, flush=True)
@@ -153,12 +153,21 @@ for i in range(600):
 
 
 def _child_pid(services, job_id: str) -> int:
-    path = services.settings.data_dir / "jobs" / job_id / "child.pid"
+    """The host's pid of the script's `sleep` child: the process of the machine running in the job's work dir."""
+    workdir = services.settings.data_dir / "jobs" / job_id
+    path = workdir / "child.pid"
     deadline = time.monotonic() + 60
     while not path.exists() or not path.read_text():
         assert time.monotonic() < deadline
         time.sleep(0.1)
-    return int(path.read_text())
+    for entry in Path("/proc").iterdir():
+        try:
+            in_workdir = entry.name.isdigit() and Path(os.readlink(entry / "cwd")) == workdir
+            if in_workdir and (entry / "cmdline").read_bytes().split(b"\0")[0].endswith(b"sleep"):
+                return int(entry.name)
+        except OSError:
+            continue
+    raise AssertionError("the job's child process is not running")
 
 
 def test_timeout_ends_the_whole_process_tree(client, services):
@@ -323,3 +332,12 @@ def test_jobs_connection_pages_newest_first(client):
         errors=True,
     )
     assert logs.codes() == ["BAD_USER_INPUT"]
+
+
+def test_jobs_that_start_together_share_their_new_experiment(client):
+    """Two jobs of an experiment that does not exist yet: both create it at once; neither fails."""
+    experiment = unique("together")
+    ids = [submit(client, "print('hi')", experimentName=experiment)["job"]["id"] for _ in range(2)]
+    jobs = [wait_for(client, job_id, {"SUCCEEDED", "FAILED"}) for job_id in ids]
+    assert [j["status"] for j in jobs] == ["SUCCEEDED", "SUCCEEDED"], [j["error"] for j in jobs]
+    assert len({j["run"]["experimentId"] for j in jobs}) == 1

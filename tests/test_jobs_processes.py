@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy
 import websockets
 
-from tests.support.server import ServerProcess
+from tests.support.server import ServerProcess, processes_in
 
 SUBMIT = """
 mutation($input: SubmitTrainingJobInput!) {
@@ -71,7 +71,7 @@ async def _subscribe(url: str, query: str, variables: dict, into: list) -> None:
 BLOCKER = """
 import os, time
 for _ in range(600):
-    if os.path.exists(os.environ["ASGARD_PARAMS"].strip('"')):
+    if os.path.exists("release"):  # in its work dir, where the test puts it
         break
     time.sleep(0.1)
 """
@@ -87,8 +87,8 @@ for i in range(5):
 def test_subscriptions_follow_a_job_over_websockets(tmp_path):
     server = ServerProcess(tmp_path / "data", env={"ASGARD_JOB_CONCURRENCY": "1"}).start()
     try:
-        release = tmp_path / "release"
-        submit(server, BLOCKER, parameters=str(release))
+        blocker = submit(server, BLOCKER)
+        release = tmp_path / "data" / "jobs" / blocker / "release"
         job_id = submit(server, CHATTY)
         states: list = []
         lines: list = []
@@ -105,6 +105,8 @@ def test_subscriptions_follow_a_job_over_websockets(tmp_path):
             )
             both = asyncio.gather(status, logs)
             await asyncio.sleep(1.0)
+            while not release.parent.exists():
+                await asyncio.sleep(0.1)
             release.write_text("go")
             await asyncio.wait_for(both, 120)
 
@@ -151,10 +153,13 @@ def test_a_killed_server_leaves_no_job_running_forever(tmp_path):
             assert time.monotonic() < deadline
             time.sleep(0.2)
     assert first.post(JOB, {"id": queued})["trainingJob"]["status"] == "QUEUED"
-    child = int((data / "jobs" / doomed / "child.pid").read_text())
+    assert (data / "jobs" / doomed / "child.pid").exists()
+    tree = processes_in(data / "jobs" / doomed)
+    assert len(tree) >= 2  # the script and its sleep
     first.proc.send_signal(signal.SIGKILL)
     first.proc.wait()
-    assert _alive(child)  # the orphaned script tree lives on until a server recovers the job
+    time.sleep(1.0)
+    assert not [pid for pid in tree if _alive(pid)]  # the sandbox dies with its server: no orphans
 
     second = ServerProcess(data, env=env, port=first.port).start()
     try:
@@ -167,16 +172,13 @@ def test_a_killed_server_leaves_no_job_running_forever(tmp_path):
         assert any(line["text"] == "second attempt" for line in again["logs"])
         after = wait_for(second, queued, {"SUCCEEDED", "FAILED"})
         assert after["status"] == "SUCCEEDED"
-        time.sleep(0.5)
-        assert not _alive(child)
     finally:
         second.stop()
 
 
 COUNTED = """
-import json, os, time
-target = json.loads(os.environ["ASGARD_PARAMS"])["file"]
-with open(target, "a") as f:
+import os, time
+with open("ran", "a") as f:  # in its work dir, under the data dir of the server that ran it
     f.write(os.environ["ASGARD_JOB_ID"] + "\\n")
 time.sleep(1.0)
 """
@@ -193,11 +195,11 @@ def test_two_servers_on_postgresql_never_run_a_job_twice(tmp_path):
     env = {"ASGARD_JOB_DB_URL": url, "ASGARD_JOB_CONCURRENCY": "2", "ASGARD_JOB_POLL_SECONDS": "0.2"}
     servers = [ServerProcess(tmp_path / f"data{i}", env=env).start() for i in range(2)]
     try:
-        ledger = tmp_path / "ledger.txt"
-        ids = [submit(servers[i % 2], COUNTED, parameters={"file": str(ledger)}) for i in range(10)]
+        ids = [submit(servers[i % 2], COUNTED) for i in range(10)]
         jobs = [wait_for(servers[0], job_id, {"SUCCEEDED", "FAILED"}) for job_id in ids]
         assert {j["status"] for j in jobs} == {"SUCCEEDED"}
-        assert sorted(ledger.read_text().split()) == sorted(ids)  # each job ran exactly once
+        ran = [line for path in tmp_path.glob("data*/jobs/*/ran") for line in path.read_text().split()]
+        assert sorted(ran) == sorted(ids)  # each job ran exactly once
         assert all(j["attempts"] == 1 for j in jobs)
         assert len({j["workerId"] for j in jobs}) == 2  # both replicas took work from the one queue
     finally:

@@ -135,6 +135,9 @@ def test_rows_are_counted_from_the_document_and_its_variables():
         """
     )
     fields = row_fields(schema, document, None, {"e": [{"id": 1}, {"id": 2}]})
+    defaults = parse("query($e: JSON = [{id: 1}, {id: 2}, {id: 3}]) { onlineFeatures(input: {entities: $e}) { rows } }")
+    assert row_fields(schema, defaults, None, None) == [RowField("onlineFeatures", ONLINE, 3)]
+    assert row_fields(schema, defaults, None, {"e": [{"id": 1}]}) == [RowField("onlineFeatures", ONLINE, 1)]
     assert sorted(fields, key=lambda f: f.name) == [RowField("a", ONLINE, 2), RowField("b", HISTORICAL, 3)]
     assert row_count({"id": [1, 2], "x": 5}) == 2 and row_count("nonsense") == 0 and row_count([]) == 0
     limits = Limits(max_online_rows=2, max_historical_rows=3, max_request_rows=5)
@@ -162,3 +165,40 @@ def test_a_compiled_online_query_keeps_the_cap(client, view, backend_calls):
     body = client.post("/graphql", json={"query": query, "variables": {"input": over}}).json()
     assert _codes(body) == ["LIMIT_EXCEEDED"]
     assert len(backend_calls) == calls
+
+
+def test_default_variable_values_count_too(settings, services, view, backend_calls):
+    """Rows given as a variable's default in the document run like any others: they are counted."""
+    stamps = ", ".join(['"2026-01-05T00:00:00Z"'] * 7)
+    entities = f"{{customer_id: [1, 2, 3, 4, 5, 6, 7], event_timestamp: [{stamps}]}}"
+    query = (
+        f'query($i: HistoricalFeaturesInput! = {{features: ["{view}:total_orders"], entities: {entities}}}) '
+        "{ a: historicalFeatures(input: $i) { rows } b: historicalFeatures(input: $i) { rows } }"
+    )
+    whole = f'query($e: JSON! = {entities}) {{ historicalFeatures(input: {{features: ["{view}:total_orders"], entities: $e}}) {{ rows }} }}'
+    with app_with_limits(settings, services, max_request_rows=12, max_historical_rows=20, max_online_rows=5) as small:
+        assert _codes(small.post("/graphql", json={"query": query}).json()) == ["LIMIT_EXCEEDED"]
+        online = f'query($e: JSON! = {{customer_id: [1, 2, 3, 4, 5, 6]}}) {{ onlineFeatures(input: {{features: ["{view}:total_orders"], entities: $e}}) {{ rows }} }}'
+        assert _codes(small.post("/graphql", json={"query": online}).json()) == ["LIMIT_EXCEEDED"]
+        assert "errors" not in small.post("/graphql", json={"query": whole}).json()
+    assert backend_calls.count("online") == 0 and backend_calls.count("historical") == 1
+
+
+def test_operations_running_at_once_share_their_connections_budget(settings, services, view):
+    """A websocket's operations in flight draw on one budget (as an HTTP batch does)."""
+    import asyncio
+
+    from server.context import Context
+
+    schema = build_schema(Limits(max_request_rows=12, max_historical_rows=20))
+    stamps = ", ".join(['"2026-01-05T00:00:00Z"'] * 10)
+    entities = f"{{customer_id: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], event_timestamp: [{stamps}]}}"
+    query = f'{{ historicalFeatures(input: {{features: ["{view}:total_orders"], entities: {entities}}}) {{ rows }} }}'
+    from server.auth.roles import LOCAL_ADMIN
+
+    busy = Context(services=services, settings=settings, principal=LOCAL_ADMIN, rows_in_flight=5)
+    refused = asyncio.run(schema.execute(query, context_value=busy))
+    assert [e.extensions["code"] for e in refused.errors or []] == ["LIMIT_EXCEEDED"]
+    idle = Context(services=services, settings=settings, principal=LOCAL_ADMIN)
+    assert asyncio.run(schema.execute(query, context_value=idle)).errors is None
+    assert idle.rows_in_flight == 0  # given back when the operation ended

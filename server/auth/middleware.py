@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.auth.roles import LOCAL_ADMIN, Principal
 from server.auth.tokens import CACHE_SECONDS, TokenStore
-from server.refusals import send_error
+from server.refusals import refuse_handshake, send_error
 from server.route_path import route_path
 
 PROTECTED = ("/graphql", "/metrics", "/feast", "/mlops", "/exports")
@@ -81,14 +81,21 @@ class Authentication:
         self.authenticator = authenticator
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
         path = route_path(scope)
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         if URL_TOKEN_KEYS & {k.lower() for k in query}:
+            if scope["type"] == "websocket":
+                await receive()
+                await refuse_handshake(send)
+                return
             message = "send the token in the Authorization header, never in the URL"
             await send_error(send, 401, "UNAUTHENTICATED", message, path, CHALLENGE)
+            return
+        if scope["type"] == "websocket":  # authenticated in connection_init (server/graphql_ws.py)
+            await self.app(scope, receive, send)
             return
         if not path.startswith(PROTECTED) or path.startswith(PUBLIC):
             await self.app(scope, receive, send)

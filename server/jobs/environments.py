@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import shutil
+import signal
 import site
 import subprocess
 import sys
@@ -22,9 +24,23 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from server.jobs.processes import signal_job
+from server.sandbox import Confinement, Sandbox
+
 
 class InstallError(Exception):
     """Requirements could not be installed; the message is pip's own last words."""
+
+    def __init__(self, message: str, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+
+
+# What pip may see of the server's environment: where to find packages, and how to trust the index.
+PIP_PASSED = (
+    "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST", "PIP_FIND_LINKS", "PIP_CERT", "PIP_DEFAULT_TIMEOUT",
+    "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "LANG", "LC_ALL",
+)  # fmt: skip
 
 
 def is_satisfied(requirement: str) -> bool:
@@ -61,15 +77,37 @@ def _inherit_server_packages(env: Path) -> None:
     Path(target, "_asgard_server_packages.pth").write_text("\n".join(paths) + "\n")
 
 
-class Environments:
-    """Hands out a Python executable per requirements set."""
+def _end(proc: subprocess.Popen[str], confined: bool) -> None:
+    """pip and whatever it started (a build backend, a setup.py)."""
+    signal_job(proc.pid, signal.SIGKILL, confined)
+    proc.wait(timeout=30)
 
-    def __init__(self, root: Path, install_timeout: float) -> None:
+
+class Environments:
+    """Hands out a Python executable per requirements set; pip runs in the sandbox, writing only the
+    environment it builds (jobs later see that environment read-only)."""
+
+    def __init__(self, root: Path, install_timeout: float, sandbox: Sandbox, hidden: list[Path]) -> None:
         self.root = root
         self.install_timeout = install_timeout
+        self.sandbox = sandbox
+        self.hidden = hidden
         self._lock = threading.Lock()
 
-    def python_for(self, requirements: list[str], log: Callable[[str], None], cancelled: Callable[[], bool]) -> str:
+    def mounts_for(self, python: str) -> list[Path]:
+        """What a job using `python` must see of the environments: its own, if it has one."""
+        path = Path(python)
+        if path.is_relative_to(self.root):
+            return [self.root / path.relative_to(self.root).parts[0]]
+        return []
+
+    def python_for(
+        self,
+        requirements: list[str],
+        log: Callable[[str], None],
+        cancelled: Callable[[], bool],
+        deadline: float | None = None,
+    ) -> str:
         missing = [r for r in requirements if not is_satisfied(r)]
         if not missing:
             if requirements:
@@ -84,7 +122,7 @@ class Environments:
             if (env / ".ready").exists():
                 log(f"using cached environment {key} for {', '.join(missing)}")
                 return str(python)
-            self._build(env, requirements, missing, log, cancelled)
+            self._build(env, requirements, missing, log, cancelled, deadline)
         return str(python)
 
     def _build(
@@ -94,6 +132,7 @@ class Environments:
         missing: list[str],
         log: Callable[[str], None],
         cancelled: Callable[[], bool],
+        deadline: float | None,
     ) -> None:
         log(f"installing {', '.join(missing)} into a new environment")
         staging = env.with_name(f"{env.name}.tmp-{uuid.uuid4().hex[:8]}")
@@ -107,9 +146,20 @@ class Environments:
             _inherit_server_packages(staging)
             command = [
                 sys.executable, "-m", "pip", "--python", str(staging / "bin" / "python"),
-                "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off", *requirements,
+                "install", "--disable-pip-version-check", "--no-input", "--progress-bar", "off", "--no-cache-dir",
+                *requirements,
             ]  # fmt: skip
-            self._pip(command, log, cancelled)
+            pip_env = {"PATH": os.defpath, "HOME": "/tmp", "TMPDIR": "/tmp", "PYTHONDONTWRITEBYTECODE": "1"}
+            pip_env |= {k: v for k, v in os.environ.items() if k in PIP_PASSED}
+            links = [Path(p) for p in pip_env.get("PIP_FIND_LINKS", "").split() if Path(p).is_absolute()]
+            confinement = Confinement(
+                read_only=[p for p in links if p.is_dir()],
+                writable=[staging],
+                env=pip_env,
+                network=True,
+                hidden=self.hidden,
+            )
+            self._pip(self.sandbox.command(command, confinement), pip_env, log, cancelled, deadline)
             (staging / ".ready").write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
             if env.exists():
                 shutil.rmtree(env)
@@ -118,19 +168,33 @@ class Environments:
             if staging.exists():
                 shutil.rmtree(staging, ignore_errors=True)
 
-    def _pip(self, command: list[str], log: Callable[[str], None], cancelled: Callable[[], bool]) -> None:
+    def _pip(
+        self,
+        command: list[str],
+        env: dict[str, str],
+        log: Callable[[str], None],
+        cancelled: Callable[[], bool],
+        job_deadline: float | None,
+    ) -> None:
         tail: deque[str] = deque(maxlen=15)
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        )
         deadline = time.monotonic() + self.install_timeout
+        job_ends_first = job_deadline is not None and job_deadline < deadline
+        if job_deadline is not None:
+            deadline = min(deadline, job_deadline)
         assert proc.stdout is not None
         reader = threading.Thread(target=self._relay, args=(proc.stdout, log, tail), daemon=True)
         reader.start()
         while proc.poll() is None:
             if cancelled():
-                proc.kill()
+                _end(proc, self.sandbox.confines)
                 raise InstallError("cancelled while installing requirements")
             if time.monotonic() > deadline:
-                proc.kill()
+                _end(proc, self.sandbox.confines)
+                if job_ends_first:
+                    raise InstallError("the job's timeout passed while installing its requirements", timed_out=True)
                 raise InstallError(f"installing requirements took longer than {self.install_timeout:.0f} s")
             time.sleep(0.2)
         reader.join(timeout=5)

@@ -1,9 +1,10 @@
-"""The job runner: claims queued jobs and runs each script in its own process group.
+"""The job runner: claims queued jobs and runs each script in the sandbox (server/sandbox.py).
 
 It runs on a thread with its own event loop, so child processes, pipes and timers never compete
-with the API's event loop. Each job: PREPARING (environment), MLflow run created first, RUNNING
-(subprocess with a clean environment), then SUCCEEDED / FAILED / TIMED_OUT / CANCELLED, and the
-model the run logged is registered when the job names one.
+with the API's event loop. Each job: PREPARING (its requirements, installed in the sandbox), MLflow run
+created first, RUNNING (the script in the sandbox, with a clean environment and MLflow reached through
+the runner's tracking channel), then SUCCEEDED / FAILED / TIMED_OUT / CANCELLED, and the model the run
+logged is registered when the job names one. The install and the script share the job's timeout.
 """
 
 from __future__ import annotations
@@ -26,9 +27,12 @@ from typing import Any
 from server.config import Settings
 from server.jobs.environments import Environments, InstallError
 from server.jobs.events import JobEvents
-from server.jobs.processes import alive, host_prefix, kill_group, pid_of
+from server.jobs.job_inputs import JobInputs
+from server.jobs.processes import alive, host_prefix, pid_of, signal_job
 from server.jobs.records import JobRecord, JobStatus, LogStream
 from server.jobs.store import JobStore
+from server.jobs.tracking_channel import TrackingChannel
+from server.sandbox import Confinement, Sandbox, SandboxUnavailable
 from server.services.mlflow_tracking import JobTracking
 from server.timeutil import utcnow
 
@@ -74,13 +78,20 @@ class JobLog:
 class JobRunner:
     """Claims and runs jobs; one per server process."""
 
-    def __init__(self, settings: Settings, store: JobStore, tracking: JobTracking, events: JobEvents) -> None:
+    def __init__(
+        self, settings: Settings, store: JobStore, tracking: JobTracking, events: JobEvents, sandbox: Sandbox
+    ) -> None:
         self.settings = settings
         self.config = settings.jobs
         self.store = store
         self.tracking = tracking
         self.events = events
-        self.environments = Environments(settings.data_dir / "envs", self.config.install_timeout_seconds)
+        self.sandbox = sandbox
+        self.environments = Environments(
+            settings.data_dir / "envs", self.config.install_timeout_seconds, sandbox, [settings.data_dir]
+        )
+        self.inputs = JobInputs(settings)
+        self.channel = TrackingChannel(tracking.tracking.store)
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -128,6 +139,7 @@ class JobRunner:
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._wake, self._stopping = asyncio.Event(), asyncio.Event()
+        await self.channel.start()
         self._started.set()
         await asyncio.to_thread(self._recover_dead_local_workers)
         while not self._stopping.is_set():
@@ -147,6 +159,7 @@ class JobRunner:
         for task in list(self._tasks.values()):
             task.cancel()
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        await self.channel.stop()
 
     # ---- recovery ---------------------------------------------------------------------------
 
@@ -164,7 +177,7 @@ class JobRunner:
 
     def _release(self, job: JobRecord) -> None:
         if pid_of(job.worker_id) is not None:
-            kill_group(job.pid, signal.SIGKILL)  # an orphaned script of a dead server
+            signal_job(job.pid, signal.SIGKILL, self.sandbox.confines)  # an orphaned script of a dead server
         status = self.store.release(job, "interrupted: the server running the job stopped")
         log.warning("job %s was interrupted (worker %s gone): now %s", job.id, job.worker_id, status.value)
         JobLog(self.store, self.events, job.id).system(f"interrupted: worker {job.worker_id} is gone; {status.value}")
@@ -208,9 +221,10 @@ class JobRunner:
 
     def _shutdown_job(self, job: JobRecord, job_log: JobLog) -> None:
         current = self.store.get(job.id)
-        kill_group(current.pid if current else None, signal.SIGTERM)
+        confined = self.sandbox.confines
+        signal_job(current.pid if current else None, signal.SIGTERM, confined)
         time.sleep(min(self.config.grace_seconds, 2.0))
-        kill_group(current.pid if current else None, signal.SIGKILL)
+        signal_job(current.pid if current else None, signal.SIGKILL, confined)
         job_log.system("the server is stopping")
         job_log.flush()
         if current is not None and not current.status.finished:
@@ -231,12 +245,16 @@ class JobRunner:
 
     async def _execute(self, job: JobRecord, job_log: JobLog, cancel: asyncio.Event) -> None:
         job_log.system(f"claimed by {self.worker_id} (attempt {job.attempts})")
+        deadline = time.monotonic() + job.timeout_seconds  # the install and the script share the timeout
         try:
+            await asyncio.to_thread(self.sandbox.check)
             python = await asyncio.to_thread(
-                self.environments.python_for, list(job.requirements), job_log.system, cancel.is_set
+                self.environments.python_for, list(job.requirements), job_log.system, cancel.is_set, deadline
             )
-        except InstallError as error:
+        except (InstallError, SandboxUnavailable) as error:
             status = JobStatus.CANCELLED if cancel.is_set() else JobStatus.FAILED
+            if isinstance(error, InstallError) and error.timed_out:
+                status = JobStatus.TIMED_OUT
             await self._finish(job, status, job_log, error=str(error))
             return
         if cancel.is_set():
@@ -252,32 +270,52 @@ class JobRunner:
         workdir = self.settings.data_dir / "jobs" / job.id
         workdir.mkdir(parents=True, exist_ok=True)
         (workdir / job.script_name).write_text(job.script)
-        env = self._environment(job, experiment_id, run_id, workdir)
-        proc = await asyncio.create_subprocess_exec(
-            python,
-            "-u",
-            job.script_name,
-            cwd=workdir,
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            start_new_session=True,  # its own process group: timeout and cancel reach every child
-        )
-        await self._update(job.id, status=JobStatus.RUNNING, pid=proc.pid)
-        job_log.system(f"running {job.script_name} (pid {proc.pid})")
-        outcome = await self._supervise(job, proc, job_log, cancel)
-        kill_group(proc.pid, signal.SIGKILL)  # nothing the script started outlives it
+        credential = self.channel.open(job.id, experiment_id, run_id)
+        try:
+            mounts = await asyncio.to_thread(self.inputs.prepare, job.id)
+            env = self._environment(job, experiment_id, run_id, workdir, credential)
+            command = self.sandbox.command(
+                [python, "-u", job.script_name],
+                Confinement(
+                    workdir=workdir,
+                    read_only=self.environments.mounts_for(python),
+                    mounted=mounts,
+                    env=env,
+                    network=True,
+                    hidden=[self.settings.data_dir],
+                ),
+            )
+            proc = await asyncio.create_subprocess_exec(
+                *command,
+                cwd=workdir,
+                env=env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                start_new_session=True,  # its own process group: timeout and cancel reach every child
+            )
+            await self._update(job.id, status=JobStatus.RUNNING, pid=proc.pid)
+            job_log.system(f"running {job.script_name}" + (" in the sandbox" if self.sandbox.confines else ""))
+            left = max(deadline - time.monotonic(), 1.0)
+            outcome = await self._supervise(job, proc, job_log, cancel, left)
+            signal_job(proc.pid, signal.SIGKILL, self.sandbox.confines)  # nothing the script started outlives it
+        finally:
+            self.channel.close(credential)
+            await asyncio.to_thread(self.inputs.release, job.id)
         await self._conclude(job, proc.returncode, outcome, run_id, job_log)
 
-    def _environment(self, job: JobRecord, experiment_id: str, run_id: str, workdir: Path) -> dict[str, str]:
+    def _environment(
+        self, job: JobRecord, experiment_id: str, run_id: str, workdir: Path, credential: str
+    ) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k in PASSED_THROUGH or k.startswith(PASSED_PREFIXES)}
         env.setdefault("PATH", os.defpath)
         env.update(
             HOME=str(workdir),
+            TMPDIR="/tmp",
             PYTHONUNBUFFERED="1",
             PYTHONDONTWRITEBYTECODE="1",
-            MLFLOW_TRACKING_URI=self.tracking.tracking.tracking_uri,
+            MLFLOW_TRACKING_URI=self.channel.url,
+            MLFLOW_TRACKING_TOKEN=credential,
             MLFLOW_EXPERIMENT_ID=experiment_id,
             MLFLOW_RUN_ID=run_id,
             FEAST_REPO_PATH=str(self.settings.feast_repo_path),
@@ -287,7 +325,7 @@ class JobRunner:
         return env
 
     async def _supervise(
-        self, job: JobRecord, proc: asyncio.subprocess.Process, job_log: JobLog, cancel: asyncio.Event
+        self, job: JobRecord, proc: asyncio.subprocess.Process, job_log: JobLog, cancel: asyncio.Event, left: float
     ) -> JobStatus | None:
         """Wait for the script; on timeout or cancel end its process group. Returns that outcome."""
         assert proc.stdout is not None and proc.stderr is not None
@@ -297,7 +335,7 @@ class JobRunner:
         ]
         waiter = asyncio.create_task(proc.wait())
         cancelled = asyncio.create_task(cancel.wait())
-        done, _ = await asyncio.wait({waiter, cancelled}, timeout=job.timeout_seconds, return_when="FIRST_COMPLETED")
+        done, _ = await asyncio.wait({waiter, cancelled}, timeout=left, return_when="FIRST_COMPLETED")
         outcome: JobStatus | None = None
         if waiter not in done:
             outcome = JobStatus.CANCELLED if cancel.is_set() else JobStatus.TIMED_OUT
@@ -306,12 +344,12 @@ class JobRunner:
                 if outcome is JobStatus.CANCELLED
                 else f"timed out after {job.timeout_seconds} s: stopping the script"
             )
-            kill_group(proc.pid, signal.SIGTERM)
+            signal_job(proc.pid, signal.SIGTERM, self.sandbox.confines)
             try:
                 await asyncio.wait_for(asyncio.shield(waiter), self.config.grace_seconds)
             except TimeoutError:
                 job_log.system(f"still running after {self.config.grace_seconds:.0f} s: killing it")
-                kill_group(proc.pid, signal.SIGKILL)
+                signal_job(proc.pid, signal.SIGKILL, self.sandbox.confines)
                 await waiter
         cancelled.cancel()
         await asyncio.wait(readers, timeout=5)

@@ -81,16 +81,25 @@ def _requirements(values: tuple[str, ...]) -> list[UserError]:
                 )
             )
             continue
-        if requirement.url and not requirement.url.startswith("https://"):
-            errors.append(
-                user_error(
-                    ErrorCode.INVALID_REQUIREMENT,
-                    f"{value!r}: only https:// URLs may be installed from",
-                    "requirements",
-                    i,
-                )
-            )
+        problem = _not_from_an_index(value, requirement)
+        if problem:
+            errors.append(user_error(ErrorCode.INVALID_REQUIREMENT, f"{value!r}: {problem}", "requirements", i))
     return errors
+
+
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip", ".whl", ".egg")
+
+
+def _not_from_an_index(text: str, requirement: Requirement) -> str | None:
+    """Requirements name a project on the package index, with versions: never a file, a directory, an
+    archive, a URL (VCS or not) or a pip option, which would install from elsewhere than the index."""
+    if text.lstrip().startswith("-"):
+        return "pip options are not requirements"
+    if requirement.url:
+        return "install from the package index by name and version, not from a URL"
+    if requirement.name.lower().endswith(ARCHIVE_SUFFIXES):
+        return "archives are not installed: name a project on the package index"
+    return None
 
 
 def validate_submission(

@@ -34,7 +34,7 @@ def build_schema(limits: Limits | None = None, metrics: Metrics | None = None, i
     limits = limits or Limits()
     metrics = metrics or Metrics()
     documents = Documents(limits)
-    validated = ValidationResults(limits.document_cache_size)
+    validated = ValidationResults(limits.document_cache_size, documents.thread)
     extensions: list[Any] = [
         lambda: DocumentLimits(limits, documents),
         lambda: ThreadedValidation(validated),

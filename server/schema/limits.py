@@ -1,4 +1,5 @@
-"""Query limits: the text's size and tokens (at parse time), then depth, aliases and root fields.
+"""Query limits: the text's size and tokens (at parse time), then depth, aliases, root fields, and the
+fields of any one selection set.
 
 A refused query is a GraphQL error with `extensions.code = LIMIT_EXCEEDED`. Each limit counts as if
 fragments were expanded, yet costs time linear in the document: every fragment is measured once, and
@@ -9,7 +10,7 @@ and standard clients keep working.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -38,6 +39,7 @@ class Shape:
     depth: int = 0  # fields nested below, introspection subtrees not counted (bounded by the text's size)
     aliases: int = 0
     fields: int = 0  # fields at this level (for an operation: its root fields)
+    breadth: int = 0  # the most fields of any one selection set at or below this one
 
 
 _EMPTY = Shape()
@@ -65,22 +67,24 @@ def _measure(selection_set: SelectionSetNode | None, fragments: dict[str, Shape]
     """One pass over a selection set; spreads take their fragment's shape (unknown ones count nothing)."""
     if selection_set is None:
         return _EMPTY
-    depth = aliases = fields = 0
+    depth = aliases = fields = breadth = 0
     for node in selection_set.selections:
         if isinstance(node, FieldNode):
             child = _measure(node.selection_set, fragments, cap)
             aliases += (node.alias is not None) + child.aliases
             fields += 1
+            breadth = max(breadth, child.breadth)
             if not node.name.value.startswith("__"):
                 depth = max(depth, 1 + child.depth)
-        elif isinstance(node, InlineFragmentNode):
-            child = _measure(node.selection_set, fragments, cap)
+        elif isinstance(node, (InlineFragmentNode, FragmentSpreadNode)):
+            if isinstance(node, InlineFragmentNode):
+                child = _measure(node.selection_set, fragments, cap)
+            else:
+                child = fragments.get(node.name.value, _EMPTY)
             depth, aliases, fields = max(depth, child.depth), aliases + child.aliases, fields + child.fields
-        elif isinstance(node, FragmentSpreadNode):
-            child = fragments.get(node.name.value, _EMPTY)
-            depth, aliases, fields = max(depth, child.depth), aliases + child.aliases, fields + child.fields
+            breadth = max(breadth, child.breadth)
         aliases, fields = _capped(aliases, cap), _capped(fields, cap)
-    return Shape(depth=depth, aliases=aliases, fields=fields)
+    return Shape(depth=depth, aliases=aliases, fields=fields, breadth=max(breadth, fields))
 
 
 def fragment_shapes(document: DocumentNode, cap: int) -> dict[str, Shape]:
@@ -121,8 +125,8 @@ def _refusal(message: str, node: OperationDefinitionNode) -> GraphQLError:
 
 
 @lru_cache(maxsize=16)
-def shape_rule(max_depth: int, max_aliases: int, max_root_fields: int) -> type[ASTValidationRule]:
-    cap = max(max_depth, max_aliases, max_root_fields) + 1
+def shape_rule(max_depth: int, max_aliases: int, max_root_fields: int, max_selections: int) -> type[ASTValidationRule]:
+    cap = max(max_depth, max_aliases, max_root_fields, max_selections) + 1
 
     class DocumentShapeLimits(ASTValidationRule):
         def enter_document(self, node: DocumentNode, *_: Any) -> Any:
@@ -135,6 +139,10 @@ def shape_rule(max_depth: int, max_aliases: int, max_root_fields: int) -> type[A
                     self.report_error(_refusal(message, operation))
                 if shape.fields > max_root_fields:
                     message = f"the operation asks for more than {max_root_fields} root fields (fragments expanded)"
+                    self.report_error(_refusal(message, operation))
+                if shape.breadth > max_selections:
+                    # graphql-core compares every pair of same-named fields in a selection set: keep them few
+                    message = f"a selection set asks for more than {max_selections} fields (fragments expanded)"
                     self.report_error(_refusal(message, operation))
             return self.BREAK
 
@@ -154,14 +162,14 @@ class DocumentLimits(SchemaExtension):
         limits = self.limits
         ctx.validation_rules = (
             *ctx.validation_rules,
-            shape_rule(limits.max_depth, limits.max_aliases, limits.max_root_fields),
+            shape_rule(limits.max_depth, limits.max_aliases, limits.max_root_fields, limits.max_selections),
         )
         yield
 
-    def on_parse(self) -> Iterator[None]:
+    async def on_parse(self) -> AsyncIterator[None]:
         ctx = self.execution_context
         if ctx.graphql_document is None and ctx.query:
-            ctx.graphql_document = self.documents.parse(ctx.query)
+            ctx.graphql_document = await self.documents.parse_off_loop(ctx.query)
         yield
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
+    ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -83,6 +84,16 @@ def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionN
     return next((o for o in operations if o.name is not None and o.name.value == name), None)
 
 
+def _with_defaults(operation: OperationDefinitionNode, given: dict[str, Any]) -> dict[str, Any]:
+    """The variables as execution will see them: those given, else their defaults in the document."""
+    values = dict(given)
+    for definition in operation.variable_definitions or ():
+        name = definition.variable.name.value
+        if name not in values and definition.default_value is not None:
+            values[name] = value_from_ast_untyped(definition.default_value, {})
+    return values
+
+
 def _root_type(schema: GraphQLSchema, operation: OperationDefinitionNode) -> GraphQLObjectType | None:
     return schema.get_root_type(operation.operation)
 
@@ -96,6 +107,7 @@ def row_fields(
     root = _root_type(schema, operation) if operation else None
     if operation is None or root is None:
         return []
+    variables = _with_defaults(operation, variables or {})
     found = []
     for node in _root_fields(operation, document):
         definition = root.fields.get(node.name.value)
@@ -107,7 +119,7 @@ def row_fields(
             kind = ROW_INPUTS.get(named.name) if named is not None else None
             if kind is None:
                 continue
-            value = value_from_ast_untyped(argument.value, variables or {})
+            value = value_from_ast_untyped(argument.value, variables)
             if isinstance(value, dict):
                 rows = max(row_count(value.get(key)) for key in ROW_KEYS)
                 key = node.alias.value if node.alias else node.name.value
@@ -135,7 +147,8 @@ def refusal(fields: Sequence[RowField], limits: Limits, spent_before: int = 0) -
 
 
 class RowBudget(SchemaExtension):
-    """Refuses an operation over a cap before it executes (HTTP batches are summed by the view first)."""
+    """Refuses an operation over a cap before it executes. The budget is the context's: an HTTP request's
+    (whose batch the view has summed first), or a websocket's, shared by the operations it runs at once."""
 
     def __init__(self, limits: Limits) -> None:
         super().__init__()
@@ -144,12 +157,18 @@ class RowBudget(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         ctx = self.execution_context
         document = ctx.graphql_document
+        holder = ctx.context
+        spent = 0
         if document is not None and ctx.result is None:
-            schema = ctx.schema._schema
-            fields = row_fields(schema, document, ctx.operation_name, ctx.variables)
-            error = refusal(fields, self.limits)
+            fields = row_fields(ctx.schema._schema, document, ctx.operation_name, ctx.variables)
+            error = refusal(fields, self.limits, spent_before=getattr(holder, "rows_in_flight", 0))
             if error is not None:
-                from graphql import ExecutionResult
-
                 ctx.result = ExecutionResult(data=None, errors=[error])
-        yield
+            elif hasattr(holder, "rows_in_flight"):
+                spent = sum(f.rows for f in fields)
+                holder.rows_in_flight += spent
+        try:
+            yield
+        finally:
+            if spent:
+                holder.rows_in_flight -= spent

@@ -1,15 +1,17 @@
 """Validation off the event loop, with its results kept by a digest of the query text.
 
-graphql-core's rules cost more than linear time on some documents within the size limits (comparing
-every pair of same-named fields: ~0.2 s for 1,900 of them): a new document is validated in a worker
-thread, so the event loop keeps answering other requests (`/healthz` among them) meanwhile. A document
-seen before takes its cached result at once.
+graphql-core's rules are pure Python, and some cost more than linear time (comparing every pair of
+same-named fields in a selection set, hence ASGARD_MAX_SELECTIONS): a new document is validated on the
+documents thread, so the event loop keeps answering other requests (`/healthz` among them) meanwhile.
+A document seen before takes its cached result at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from graphql import GraphQLError, validate
@@ -19,10 +21,13 @@ from server.lru import LRU, text_key
 
 
 class ValidationResults:
-    """Validation errors by document text, bounded as LRU (one per schema: its rules do not change)."""
+    """Validation errors by document text, bounded as LRU (one per schema: its rules do not change), and
+    the one thread that validates (the parser's, server/documents.py): however many new documents arrive
+    at once, the event loop competes for the interpreter with one parse or validation at a time."""
 
-    def __init__(self, size: int) -> None:
+    def __init__(self, size: int, thread: ThreadPoolExecutor) -> None:
         self.cache: LRU[bytes, tuple[GraphQLError, ...]] = LRU(size)
+        self.executor = thread
 
 
 class ThreadedValidation(SchemaExtension):
@@ -37,7 +42,9 @@ class ThreadedValidation(SchemaExtension):
             key = text_key(ctx.query) if ctx.query else None
             errors = self.results.cache.get(key) if key is not None else None
             if errors is None:
-                errors = tuple(await asyncio.to_thread(_validate, ctx.schema._schema, document, ctx.validation_rules))
+                loop = asyncio.get_running_loop()
+                run = functools.partial(_validate, ctx.schema._schema, document, ctx.validation_rules)
+                errors = tuple(await loop.run_in_executor(self.results.executor, run))
                 if key is not None:
                     self.results.cache.put(key, errors)
             ctx.pre_execution_errors = list(errors)

@@ -1,21 +1,24 @@
 """Predictions: resolve the model version, fetch online features, order them by the model's
-signature, predict. Loaded models are cached by resolved version; what a name or alias resolves to is
-cached until this process writes to MLflow, or for the registry cache time (writes from elsewhere)."""
+signature, predict. A model's code runs in a worker process of its own, in the sandbox
+(server/services/model_workers.py): loaded models are cached there, one worker per resolved version.
+What a name or alias resolves to is cached until this process writes to MLflow, or for the registry
+cache time (writes from elsewhere)."""
 
 from __future__ import annotations
 
+import math
 import shutil
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from server.services.errors import ErrorCode, RequestError, UserErrors, user_error
-from server.services.feature_serving import FeatureRef, FeatureServing, entity_columns, json_value, resolve_features
+from server.services.feature_serving import FeatureRef, FeatureServing, entity_columns, resolve_features
 from server.services.mlflow_records import ModelVersionRecord
 from server.services.mlflow_tracking import FEATURE_SERVICE_TAG, MlflowTracking
+from server.services.model_workers import ModelRefused, ModelWorker, ModelWorkers, WorkerFailed
 from server.services.registry_records import RegistrySnapshot
 
 
@@ -55,17 +58,16 @@ class Predictor:
         mlflow: MlflowTracking,
         serving: FeatureServing,
         cache_dir: Path,
-        cache_size: int = 8,
+        workers: ModelWorkers,
         resolve_ttl: float = 0.0,
     ):
         self.mlflow = mlflow
         self.serving = serving
         self.cache_dir = cache_dir
-        self.cache_size = cache_size
+        self.workers = workers
         self.resolve_ttl = resolve_ttl
-        self._models: OrderedDict[tuple[str, int], Any] = OrderedDict()
+        self._downloading: dict[tuple[str, int], threading.Lock] = {}
         self._lock = threading.Lock()
-        self._loading: dict[tuple[str, int], threading.Lock] = {}
         self._resolved: dict[ResolveKey, tuple[ModelVersionRecord, float, int]] = {}
 
     # ---- model versions and models ----------------------------------------------------------
@@ -105,31 +107,22 @@ class Predictor:
             raise UserErrors([user_error(ErrorCode.NOT_FOUND, f"model {model!r} does not exist", "model")])
         raise UserErrors([missing])
 
-    def load(self, version: ModelVersionRecord) -> Any:
+    def load(self, version: ModelVersionRecord) -> ModelWorker:
+        """The version's worker process, its files downloaded first (once)."""
         key = (version.name, version.version)
-        with self._lock:
-            if key in self._models:
-                self._models.move_to_end(key)
-                return self._models[key]
-            loading = self._loading.setdefault(key, threading.Lock())
-        with loading:  # one load per version, however many requests ask at once
-            with self._lock:
-                if key in self._models:
-                    return self._models[key]
-            model = self._load(version)
-            with self._lock:
-                self._models[key] = model
-                while len(self._models) > self.cache_size:
-                    self._models.popitem(last=False)
-                self._loading.pop(key, None)
-            return model
+        return self.workers.worker(key, self._files(version))
 
-    def _load(self, version: ModelVersionRecord) -> Any:
+    def _files(self, version: ModelVersionRecord) -> Path:
         from mlflow.artifacts import download_artifacts
-        from mlflow.pyfunc import load_model
 
         target = self.cache_dir / _safe(version.name) / str(version.version)
-        if not (target / "MLmodel").exists():
+        if (target / "MLmodel").exists():
+            return target
+        with self._lock:
+            lock = self._downloading.setdefault((version.name, version.version), threading.Lock())
+        with lock:  # one download per version, however many requests ask at once
+            if (target / "MLmodel").exists():
+                return target
             uri = self.mlflow.download_uri(version)
             staging = target.with_name(f"{target.name}.tmp")
             shutil.rmtree(staging, ignore_errors=True)
@@ -141,22 +134,17 @@ class Predictor:
             shutil.rmtree(target, ignore_errors=True)
             root.rename(target)
             shutil.rmtree(staging, ignore_errors=True)
-        return load_model(str(target))
+        return target
 
     # ---- predictions ------------------------------------------------------------------------
 
     def predict(self, snap: RegistrySnapshot, request: PredictRequest) -> PredictionRecord:
         version = self.resolve(request.model, request.version, request.alias)
-        model = self.load(version)
-        schema = model.metadata.get_input_schema()
-        inputs: list[str] | None = schema.input_names() if schema is not None and schema.has_input_names() else None
-        frame = self._frame(snap, request, version, inputs)
-        if inputs is None:
-            inputs = list(frame.columns)
-        required = {
-            spec.name for spec in (schema.inputs if schema is not None else []) if getattr(spec, "required", True)
-        }
-        absent = [name for name in inputs if name not in frame.columns]
+        worker = self.load(version)
+        columns = self._columns(snap, request, version, worker.inputs.names)
+        inputs = worker.inputs.names if worker.inputs.names is not None else list(columns)
+        required = worker.inputs.required
+        absent = [name for name in inputs if name not in columns]
         if [name for name in absent if name in required or not required]:
             raise UserErrors(
                 [
@@ -167,31 +155,38 @@ class Predictor:
                     )
                 ]
             )
-        ordered = frame[[name for name in inputs if name in frame.columns]]
-        incomplete = ordered.isna().any(axis=1)
-        missing = [name for name in ordered.columns if ordered[name].isna().any()]
-        predictions: list[Any] = [None] * len(ordered)
-        complete = _as_signature(ordered[~incomplete], schema)
-        if len(complete):
-            from mlflow.exceptions import MlflowException
-
-            try:
-                output = model.predict(complete)
-            except MlflowException as error:  # the input does not fit the model's schema
-                raise UserErrors([user_error(ErrorCode.INVALID_VALUE, error.message[:500], "rows")]) from error
-            values = _rows(output)
-            for position, value in zip([i for i, bad in enumerate(incomplete) if not bad], values, strict=True):
-                predictions[position] = json_value(value)
+        names = [name for name in inputs if name in columns]
+        count = len(next(iter(columns.values()))) if columns else 0
+        missing = [name for name in names if any(_absent(v) for v in columns[name])]
+        complete = [i for i in range(count) if not any(_absent(columns[name][i]) for name in names)]
+        predictions: list[Any] = [None] * count
+        if complete:
+            rows = [[columns[name][i] for name in names] for i in complete]
+            for position, value in zip(complete, self._run(worker, version, names, rows), strict=True):
+                predictions[position] = value
         return PredictionRecord(predictions=predictions, version=version, missing_features=missing)
 
-    def _frame(
-        self, snap: RegistrySnapshot, request: PredictRequest, version: ModelVersionRecord, inputs: list[str] | None
-    ) -> Any:
-        import pandas as pd
+    def _run(self, worker: ModelWorker, version: ModelVersionRecord, names: list[str], rows: list[list[Any]]) -> Any:
+        """Predictions from the worker; one that has died is replaced once."""
+        for attempt in range(2):
+            try:
+                return worker.predict(names, rows)
+            except ModelRefused as refused:  # the input does not fit the model's schema
+                raise UserErrors([user_error(ErrorCode.INVALID_VALUE, str(refused), "rows")]) from refused
+            except WorkerFailed:
+                if attempt == 1 or worker.alive:
+                    raise
+                worker = self.load(version)  # it died (a crash, the OOM killer): a new one
+        raise AssertionError("unreachable")
 
+    def _columns(
+        self, snap: RegistrySnapshot, request: PredictRequest, version: ModelVersionRecord, inputs: list[str] | None
+    ) -> dict[str, list[Any]]:
+        """The request's values by column: online features for the entities, then the rows given (whose
+        columns win where both have one)."""
         if request.entities is None and request.rows is None:
             raise UserErrors([user_error(ErrorCode.INVALID_VALUE, "give entities (or rows of features)", "entities")])
-        frames = []
+        parts: list[dict[str, list[Any]]] = []
         try:
             if request.entities is not None:
                 refs = self._features_for(snap, request, version, inputs)
@@ -199,15 +194,18 @@ class Predictor:
                 names = [c.name for c in table.columns]
                 if len(set(names)) != len(names):
                     raise RequestError("two feature views give features of the same name", field="features")
-                frames.append(pd.DataFrame(table.rows, columns=names))
+                parts.append({name: [row[i] for row in table.rows] for i, name in enumerate(names)})
             if request.rows is not None:
-                frames.append(pd.DataFrame(entity_columns(request.rows, field="rows")))
+                parts.append(entity_columns(request.rows, field="rows"))
         except RequestError as error:
             raise _refused(error) from error
-        if len(frames) == 2 and len(frames[0]) != len(frames[1]):
+        lengths = {len(next(iter(part.values()))) for part in parts if part}
+        if len(lengths) > 1:
             raise UserErrors([user_error(ErrorCode.INVALID_VALUE, "rows and entities differ in length", "rows")])
-        frame = pd.concat(frames, axis=1) if len(frames) == 2 else frames[0]
-        return frame.loc[:, ~frame.columns.duplicated(keep="last")]
+        columns: dict[str, list[Any]] = {}
+        for part in parts:
+            columns.update(part)
+        return columns
 
     def _features_for(
         self, snap: RegistrySnapshot, request: PredictRequest, version: ModelVersionRecord, inputs: list[str] | None
@@ -242,32 +240,8 @@ def _find_online_feature(snap: RegistrySnapshot, name: str, keys: set[str]) -> F
     return None
 
 
-def _as_signature(frame: Any, schema: Any) -> Any:
-    """Widen columns to the signature's types (Feast gives int64 where a model was fit on doubles;
-    MLflow refuses to convert that by itself)."""
-    if schema is None or not schema.has_input_names():
-        return frame
-    widened = frame.copy()
-    for spec in schema.inputs:
-        if spec.name not in widened.columns:
-            continue
-        try:
-            target = spec.type.to_numpy()
-        except Exception:
-            continue
-        if widened[spec.name].dtype != target and target.kind == "f" and widened[spec.name].dtype.kind in "iuO":
-            widened[spec.name] = widened[spec.name].astype(target)
-    return widened
-
-
-def _rows(output: Any) -> list[Any]:
-    if hasattr(output, "to_dict") and hasattr(output, "columns"):
-        if len(output.columns) == 1:
-            return list(output.iloc[:, 0])
-        return output.to_dict(orient="records")
-    if hasattr(output, "tolist"):
-        return list(output.tolist())
-    return list(output)
+def _absent(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _safe(name: str) -> str:

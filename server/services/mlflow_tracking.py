@@ -213,6 +213,10 @@ class MlflowTracking:
                 self._client = MlflowClient(tracking_uri=self.tracking_uri, registry_uri=self.tracking_uri)
             return self._client
 
+    def store(self) -> Any:
+        """MLflow's tracking store behind the client (SQLAlchemy, or REST to a tracking server)."""
+        return self.client()._tracking_client.store
+
     def _experiment(self, e: Any) -> ExperimentRecord:
         return experiment_record(e, self._public)
 
@@ -581,9 +585,15 @@ class JobTracking:
         """Create the job's run first (so the script resumes it); returns (experiment id, run id)."""
         t = self.tracking
         experiment = t.experiment_by_name(experiment_name)
-        experiment_id = experiment.id if experiment else t.create_experiment(experiment_name, ()).id
-        run = t._call("create_run", experiment_id, run_name=run_name, tags=tags)
-        return experiment_id, run.info.run_id
+        if experiment is None:
+            try:
+                experiment = t.create_experiment(experiment_name, ())
+            except UserErrors:  # another job (or replica) created it first: use theirs
+                experiment = t.experiment_by_name(experiment_name)
+                if experiment is None:
+                    raise
+        run = t._call("create_run", experiment.id, run_name=run_name, tags=tags)
+        return experiment.id, run.info.run_id
 
     def end_run(self, run_id: str, status: str) -> None:
         """Close the run with the job's outcome, unless the script already closed it."""

@@ -87,3 +87,18 @@ class ServerProcess:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+
+
+def processes_in(workdir: Path) -> list[int]:
+    """The host's pids of the processes running in a directory (a job's work dir): inside the sandbox a
+    job's own pids are those of its PID namespace, so the test finds them from outside."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and Path(os.readlink(entry / "cwd")) == workdir:
+                stat = (entry / "stat").read_text()
+                if stat.rsplit(")", 1)[1].split()[0] != "Z":
+                    found.append(int(entry.name))
+        except OSError:
+            continue
+    return found

@@ -1,0 +1,141 @@
+"""A registered model's own process: `python -m server.model_worker <model dir>`, inside the sandbox.
+
+A model's code (a pyfunc's `predict`, what its pickle runs when loaded) never runs in the API process.
+The worker loads one model version, says what its signature asks for, then answers predictions over its
+stdin and stdout: each message is a 4-byte big-endian length and a JSON object. JSON both ways: the API
+process never unpickles anything a model wrote.
+
+    hello    -> {"ok": true, "inputs": [...] | null, "required": [...]}
+    request  <- {"columns": [...], "rows": [[...], ...]}
+    answer   -> {"ok": true, "predictions": [...]}  or  {"ok": false, "kind": "input" | "internal", "error": "..."}
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import sys
+from typing import Any, BinaryIO
+
+import orjson
+
+HEADER = struct.Struct(">I")
+MAX_MESSAGE = 1024**3
+
+
+def read_message(stream: BinaryIO) -> Any:
+    """The next message, or None at the end of the stream."""
+    header = stream.read(HEADER.size)
+    if len(header) < HEADER.size:
+        return None
+    (size,) = HEADER.unpack(header)
+    if size > MAX_MESSAGE:
+        raise ValueError(f"a message of {size} bytes")
+    data = stream.read(size)
+    if len(data) < size:
+        return None
+    return orjson.loads(data)
+
+
+def write_message(stream: BinaryIO, message: Any) -> None:
+    data = orjson.dumps(message, option=orjson.OPT_SERIALIZE_NUMPY)
+    stream.write(HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def as_signature(frame: Any, schema: Any) -> Any:
+    """Widen columns to the signature's types (Feast gives int64 where a model was fit on doubles;
+    MLflow refuses to convert that by itself)."""
+    if schema is None or not schema.has_input_names():
+        return frame
+    widened = frame.copy()
+    for spec in schema.inputs:
+        if spec.name not in widened.columns:
+            continue
+        try:
+            target = spec.type.to_numpy()
+        except Exception:
+            continue
+        if widened[spec.name].dtype != target and target.kind == "f" and widened[spec.name].dtype.kind in "iuO":
+            widened[spec.name] = widened[spec.name].astype(target)
+    return widened
+
+
+def plain(value: Any) -> Any:
+    """A prediction as JSON: numpy scalars and arrays as numbers and lists, NaN as null."""
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    if isinstance(value, float) and value != value:
+        return None
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def rows_of(output: Any) -> list[Any]:
+    if hasattr(output, "to_dict") and hasattr(output, "columns"):
+        if len(output.columns) == 1:
+            return list(output.iloc[:, 0])
+        return list(output.to_dict(orient="records"))
+    if hasattr(output, "tolist"):
+        return list(output.tolist())
+    return list(output)
+
+
+def hello(model: Any) -> dict[str, Any]:
+    schema = model.metadata.get_input_schema()
+    named = schema is not None and schema.has_input_names()
+    return {
+        "ok": True,
+        "inputs": schema.input_names() if named else None,
+        "required": [s.name for s in schema.inputs if getattr(s, "required", True)] if named else [],
+        "pid": os.getpid(),
+    }
+
+
+def answer(model: Any, request: dict[str, Any]) -> dict[str, Any]:
+    import pandas as pd
+    from mlflow.exceptions import MlflowException
+
+    frame = pd.DataFrame(request["rows"], columns=request["columns"])
+    frame = as_signature(frame, model.metadata.get_input_schema())
+    try:
+        output = model.predict(frame)
+    except MlflowException as error:  # the input does not fit the model's schema
+        return {"ok": False, "kind": "input", "error": error.message[:500]}
+    return {"ok": True, "predictions": [plain(v) for v in rows_of(output)]}
+
+
+def serve(model_dir: str, incoming: BinaryIO, outgoing: BinaryIO) -> int:
+    from mlflow.pyfunc import load_model
+
+    try:
+        model = load_model(model_dir)
+    except Exception as error:
+        write_message(outgoing, {"ok": False, "kind": "internal", "error": f"{type(error).__name__}: {error}"[:500]})
+        return 1
+    write_message(outgoing, hello(model))
+    while True:
+        request = read_message(incoming)
+        if request is None:  # the server closed the pipe, or is gone
+            return 0
+        try:
+            reply = answer(model, request)
+        except Exception as error:
+            reply = {"ok": False, "kind": "internal", "error": f"{type(error).__name__}: {error}"[:500]}
+        write_message(outgoing, reply)
+
+
+def main() -> int:
+    # The protocol owns stdout: whatever the model prints goes to stderr, which the server logs.
+    outgoing = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    return serve(sys.argv[1], sys.stdin.buffer, outgoing)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

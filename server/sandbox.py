@@ -1,0 +1,227 @@
+"""Where untrusted code runs: training scripts, their requirement installs, and registered models' code.
+
+Each runs under bubblewrap (`bwrap`, Debian's package) in namespaces of its own:
+
+- **mounts**: an empty root with only what the code needs, read-only (the system's libraries, the Python
+  runtime and packages, and the paths a caller names: the Feast repo and gold layer for a job, a model's
+  files for a model worker), plus one writable directory (the job's work dir). The data dir's databases,
+  token table, exports, other jobs' work dirs and the requirement environments are not there at all
+  (environments: read-only, the job's own only); `/tmp` is a private tmpfs.
+- **processes**: a PID namespace and a new session: the server's processes, their `/proc/<pid>/environ`
+  and their signals are out of reach; the code cannot push input into the server's terminal.
+- **identity**: uid and gid 65534 (nobody) inside a user namespace, every capability dropped, no new
+  privileges (setuid binaries do not raise them).
+- **environment**: only what the caller passes (`Confinement.env`, given to the process as its whole
+  environment; never on the command line, which every local user can read).
+- **network**: shared for jobs (pip, and the job's MLflow channel on loopback); none for model workers.
+
+Where bubblewrap cannot run, nothing untrusted runs (jobs fail with a message saying so, predict refuses
+to load models) unless ASGARD_SANDBOX=off says otherwise: an explicit opt-out for a single-user laptop.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SANDBOX_UID = 65534  # nobody, inside the user namespace
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
+# What libraries read from /etc (TLS roots, name resolution, the dynamic linker, time zones); not all of it.
+ETC_FILES = (
+    "/etc/ssl",
+    "/etc/ca-certificates",
+    "/etc/ca-certificates.conf",
+    "/etc/pki",
+    "/etc/resolv.conf",
+    "/etc/hosts",
+    "/etc/host.conf",
+    "/etc/gai.conf",
+    "/etc/nsswitch.conf",
+    "/etc/localtime",
+    "/etc/timezone",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/alternatives",
+    "/etc/mime.types",
+    "/etc/passwd",
+    "/etc/group",
+)
+
+
+class SandboxMode(Enum):
+    AUTO = "auto"  # bubblewrap when it runs here; otherwise untrusted code is refused
+    BWRAP = "bwrap"  # bubblewrap, or the server does not start
+    OFF = "off"  # no sandbox: the explicit opt-out for a single-user laptop
+
+
+class SandboxUnavailable(RuntimeError):
+    """Untrusted code cannot run here: bubblewrap is missing or cannot create namespaces."""
+
+
+@dataclass(frozen=True)
+class Confinement:
+    """What one sandboxed process may see, besides the system and the Python runtime."""
+
+    workdir: Path | None = None  # writable, and the working directory
+    read_only: Sequence[Path] = ()
+    mounted: Sequence[tuple[Path, Path]] = ()  # (source, where the process sees it), read-only
+    writable: Sequence[Path] = ()
+    env: Mapping[str, str] = field(default_factory=dict)
+    network: bool = False
+    hidden: Sequence[Path] = ()  # shown as empty, read-only directories (with only the mounts inside them)
+
+
+def runtime_paths() -> list[Path]:
+    """The Python runtime and every package directory this server imports from."""
+    paths = {Path(sys.prefix), Path(sys.base_prefix), Path(sys.exec_prefix), Path(sys.base_exec_prefix)}
+    for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+        paths.add(Path(sysconfig.get_paths()[key]))
+    for entry in sys.path:  # package directories only: not a project checkout a test run put there
+        if entry and ("site-packages" in entry or "dist-packages" in entry) and Path(entry).exists():
+            paths.add(Path(entry))
+    executable = Path(sys.executable)
+    paths.add(executable.parent)
+    paths.add(executable.resolve().parent.parent)
+    import server
+
+    paths.add(Path(server.__file__).resolve().parent)  # an editable install: the package, not its repo
+    return _outermost(p.resolve() for p in paths if p.exists())
+
+
+def _outermost(paths: Iterable[Path]) -> list[Path]:
+    """Drop paths inside others; system dirs are bound anyway."""
+    unique = sorted(set(paths), key=lambda p: len(p.parts))
+    kept: list[Path] = []
+    for path in unique:
+        if str(path).startswith(SYSTEM_DIRS) or any(path.is_relative_to(k) for k in kept):
+            continue
+        kept.append(path)
+    return kept
+
+
+class Sandbox:
+    """Builds the command line that runs an argv confined; `off` runs it as it is.
+
+    Whether bubblewrap works here is found out by a trial run, once, when untrusted code first needs to
+    run (at start-up with ASGARD_SANDBOX=bwrap, which refuses to start without it)."""
+
+    def __init__(self, mode: SandboxMode, bwrap: str | None = None, runtime: Sequence[Path] | None = None) -> None:
+        self.mode = mode
+        self.bwrap = bwrap
+        self._runtime = list(runtime) if runtime is not None else None
+        self._problem: str | None = None
+        self._tried = False
+        self._lock = threading.Lock()
+
+    @classmethod
+    def for_mode(cls, mode: SandboxMode) -> Sandbox:
+        if mode is SandboxMode.OFF:
+            log.warning("ASGARD_SANDBOX=off: training jobs and model code run as the server's own user, unconfined")
+            return cls(mode)
+        sandbox = cls(mode, shutil.which("bwrap"))
+        if mode is SandboxMode.BWRAP:
+            sandbox.check()
+        return sandbox
+
+    @property
+    def runtime(self) -> list[Path]:
+        if self._runtime is None:
+            self._runtime = runtime_paths()
+        return self._runtime
+
+    @property
+    def problem(self) -> str | None:
+        """Why untrusted code cannot run here (None: it can), from one trial run."""
+        with self._lock:
+            if not self._tried and self.confines:
+                self._problem = self._trial()
+                self._tried = True
+                if self._problem is not None:
+                    log.warning("no sandbox for untrusted code: %s; jobs and predict are refused", self._problem)
+        return self._problem
+
+    def _trial(self) -> str | None:
+        if self.bwrap is None:
+            return "bubblewrap (bwrap) is not installed: apt-get install bubblewrap, or set ASGARD_SANDBOX=off"
+        command = self.command([sys.executable, "-c", "import sys; sys.exit(0)"], Confinement())
+        try:
+            done = subprocess.run(command, capture_output=True, timeout=30, text=True)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            return f"bubblewrap cannot run: {error}"
+        if done.returncode != 0:
+            return f"bubblewrap cannot create its namespaces here: {done.stderr.strip()[-300:]}"
+        return None
+
+    @property
+    def confines(self) -> bool:
+        return self.mode is not SandboxMode.OFF
+
+    def check(self) -> None:
+        """Refuse to run untrusted code where no sandbox works (and none was waived)."""
+        if self.confines and self.problem is not None:
+            raise SandboxUnavailable(
+                f"untrusted code is not run without a sandbox: {self.problem} (install bubblewrap, Debian's "
+                "package `bubblewrap`, or on a single-user machine set ASGARD_SANDBOX=off)"
+            )
+
+    def command(self, argv: Sequence[str], confinement: Confinement) -> list[str]:
+        if not self.confines:
+            return list(argv)
+        assert self.bwrap is not None
+        args = [
+            self.bwrap,
+            "--die-with-parent",  # the server gone, so is everything it confined
+            "--new-session",
+            "--unshare-user",
+            "--unshare-pid",
+            "--unshare-ipc",
+            "--unshare-uts",
+            "--unshare-cgroup-try",
+            "--uid", str(SANDBOX_UID),
+            "--gid", str(SANDBOX_UID),
+            "--hostname", "sandbox",
+            "--cap-drop", "ALL",
+            "--proc", "/proc",
+            "--dev", "/dev",
+            "--tmpfs", "/tmp",
+        ]  # fmt: skip
+        if not confinement.network:
+            args.append("--unshare-net")
+        for directory in SYSTEM_DIRS:
+            path = Path(directory)
+            if path.is_symlink():
+                args += ["--symlink", os.readlink(path), directory]
+            elif path.is_dir():
+                args += ["--ro-bind", directory, directory]
+        for name in ETC_FILES:
+            args += ["--ro-bind-try", name, name]
+        for path in self.runtime:
+            args += ["--ro-bind", str(path), str(path)]
+        for hidden in confinement.hidden:  # an empty directory, whatever is bound around it
+            args += ["--tmpfs", str(hidden)]
+        for path in confinement.read_only:
+            args += ["--ro-bind", str(path), str(path)]
+        for source, target in confinement.mounted:
+            args += ["--ro-bind", str(source), str(target)]
+        for path in [*confinement.writable, *([confinement.workdir] if confinement.workdir else [])]:
+            args += ["--bind", str(path), str(path)]
+        # The sandbox's own root and the hidden directories: nothing to write there but the mounts above.
+        for read_only_root in ["/", *map(str, confinement.hidden)]:
+            args += ["--remount-ro", read_only_root]
+        if confinement.workdir is not None:
+            args += ["--chdir", str(confinement.workdir)]
+        # The environment is bubblewrap's own, passed on as it is: the caller starts it with
+        # `confinement.env` alone (not --setenv, whose values anyone on the machine could read in `ps`).
+        return [*args, "--", *argv]

@@ -1,0 +1,207 @@
+"""Worker processes that run registered models' code, one per loaded model version, in the sandbox.
+
+The API process downloads a version's files and starts `python -m server.model_worker` on them, with
+the files read-only, no network, no data dir and none of the server's environment. A worker serves one
+prediction at a time; one that dies (a segfault, the kernel's OOM killer, a model that exits) costs that
+worker only: the next prediction starts a new one. A prediction that takes longer than the timeout ends
+its worker. The least recently used workers are stopped when more than `size` versions are loaded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import select
+import subprocess
+import sys
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from server.jobs.processes import descendants
+from server.model_worker import HEADER
+from server.sandbox import Confinement, Sandbox
+
+log = logging.getLogger(__name__)
+
+WORKER_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "PYTHONDONTWRITEBYTECODE": "1"}
+PASSED_PREFIXES = ("OPENBLAS_", "OMP_", "MKL_")
+
+
+class WorkerFailed(RuntimeError):
+    """The worker died, hung or broke the protocol; the message says which."""
+
+
+class ModelRefused(Exception):
+    """The model refused the input (it does not fit the signature): the caller's to fix."""
+
+
+@dataclass(frozen=True)
+class ModelInputs:
+    """What the model's signature asks for (None: no named inputs)."""
+
+    names: list[str] | None
+    required: set[str]
+
+
+class ModelWorker:
+    def __init__(self, sandbox: Sandbox, model_dir: Path, hidden: list[Path], timeout: float) -> None:
+        self.model_dir = model_dir
+        self.timeout = timeout
+        self._lock = threading.Lock()
+        env = WORKER_ENV | {k: v for k, v in os.environ.items() if k.startswith(PASSED_PREFIXES)}
+        command = sandbox.command(
+            [sys.executable, "-m", "server.model_worker", str(model_dir)],
+            Confinement(read_only=[model_dir], network=False, env=env, hidden=hidden),
+        )
+        self.proc = subprocess.Popen(
+            command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        self._stderr = threading.Thread(target=self._relay_stderr, name=f"model-worker-{self.proc.pid}", daemon=True)
+        self._stderr.start()
+        first = self._receive(max(timeout, 120.0))  # loading imports MLflow and the model's flavor
+        if not first.get("ok"):
+            self.stop()
+            raise WorkerFailed(f"the model could not be loaded: {first.get('error')}")
+        names = first.get("inputs")
+        self.inputs = ModelInputs(list(names) if names is not None else None, set(first.get("required") or ()))
+
+    def _relay_stderr(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            log.info("model %s: %s", self.model_dir.name, line.decode("utf-8", "replace").rstrip())
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def rss_bytes(self) -> int | None:
+        """Resident memory of the worker and everything it started."""
+        total = 0
+        for pid in [self.proc.pid, *descendants(self.proc.pid)]:
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        return total or None
+
+    def _receive(self, timeout: float) -> dict[str, Any]:
+        stdout = self.proc.stdout
+        assert stdout is not None
+        deadline = time.monotonic() + timeout
+        header = self._read_exact(stdout, HEADER.size, deadline)
+        (size,) = HEADER.unpack(header)
+        message = orjson.loads(self._read_exact(stdout, size, deadline))
+        if not isinstance(message, dict):
+            raise WorkerFailed("the worker broke the protocol")
+        return message
+
+    def _read_exact(self, stream: Any, size: int, deadline: float) -> bytes:
+        chunks, left = [], size
+        fd = stream.fileno()
+        while left:
+            wait = deadline - time.monotonic()
+            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+                self.stop()
+                raise WorkerFailed(f"the model did not answer within {self.timeout:.0f} s; its worker was stopped")
+            chunk = os.read(fd, left)
+            if not chunk:
+                code = self.proc.wait(timeout=5)
+                raise WorkerFailed(f"the model's worker died (exit code {code})")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def predict(self, columns: list[str], rows: list[list[Any]]) -> list[Any]:
+        with self._lock:
+            if not self.alive:
+                raise WorkerFailed(f"the model's worker died (exit code {self.proc.returncode})")
+            data = orjson.dumps({"columns": columns, "rows": rows})
+            try:
+                assert self.proc.stdin is not None
+                self.proc.stdin.write(HEADER.pack(len(data)) + data)
+                self.proc.stdin.flush()
+            except (BrokenPipeError, OSError) as error:
+                raise WorkerFailed(f"the model's worker is gone ({error})") from None
+            reply = self._receive(self.timeout)
+        if reply.get("ok"):
+            predictions: list[Any] = reply["predictions"]
+            return predictions
+        if reply.get("kind") == "input":
+            raise ModelRefused(str(reply.get("error")))
+        raise WorkerFailed(f"the model failed: {reply.get('error')}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        for stream in (self.proc.stdin, self.proc.stdout):
+            if stream is not None:
+                stream.close()
+
+
+class ModelWorkers:
+    """Live workers by model version, least recently used stopped first."""
+
+    def __init__(self, sandbox: Sandbox, hidden: list[Path], size: int = 8, timeout: float = 30.0) -> None:
+        self.sandbox = sandbox
+        self.hidden = hidden
+        self.size = size
+        self.timeout = timeout
+        self._workers: OrderedDict[tuple[str, int], ModelWorker] = OrderedDict()
+        self._lock = threading.Lock()
+        self._starting: dict[tuple[str, int], threading.Lock] = {}
+        self.started = 0  # workers started in all, restarts included
+
+    def worker(self, key: tuple[str, int], model_dir: Path) -> ModelWorker:
+        """The version's live worker, started (once, however many requests ask at once) when needed."""
+        with self._lock:
+            found = self._workers.get(key)
+            if found is not None and found.alive:
+                self._workers.move_to_end(key)
+                return found
+            starting = self._starting.setdefault(key, threading.Lock())
+        with starting:
+            with self._lock:
+                found = self._workers.get(key)
+                if found is not None and found.alive:
+                    return found
+            self.sandbox.check()
+            worker = ModelWorker(self.sandbox, model_dir, self.hidden, self.timeout)
+            with self._lock:
+                self.started += 1
+                old = self._workers.pop(key, None)
+                self._workers[key] = worker
+                evicted = []
+                while len(self._workers) > self.size:
+                    evicted.append(self._workers.popitem(last=False)[1])
+            for stale in [w for w in (old, *evicted) if w is not None]:
+                stale.stop()
+            return worker
+
+    def forget(self, key: tuple[str, int]) -> None:
+        with self._lock:
+            worker = self._workers.pop(key, None)
+        if worker is not None:
+            worker.stop()
+
+    def memory(self) -> dict[str, int | None]:
+        """Resident bytes per loaded version ("name/version"), for the benchmark."""
+        with self._lock:
+            workers = list(self._workers.items())
+        return {f"{name}/{version}": w.rss_bytes() for (name, version), w in workers}
+
+    def stop(self) -> None:
+        with self._lock:
+            workers = list(self._workers.values())
+            self._workers.clear()
+        for worker in workers:
+            worker.stop()

@@ -1,0 +1,373 @@
+"""Untrusted code runs apart: a training job and a registered model that attack the server get nothing.
+
+Real processes throughout: the in-process runner starts each job under bubblewrap, and `predict` runs a
+model's code in a sandboxed worker process. The "server" attacked is this test process (it hosts the app).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import textwrap
+import time
+
+import pytest
+
+from server.sandbox import Confinement, Sandbox, SandboxMode, SandboxUnavailable
+from tests.conftest import gql, unique
+from tests.test_jobs import JOB, _alive, submit, wait_for
+
+SECRET = "asgard-server-secret-4f1c"
+
+ATTACK = r"""
+import glob, json, os, signal, sqlite3, subprocess
+
+p = json.loads(os.environ["ASGARD_PARAMS"])
+p["secret"] = p["reversed_secret"][::-1]  # not in the job's own environment as it is
+data = p["data_dir"]
+out = {}
+
+
+def attempt(name, action):
+    try:
+        out[name] = action() or "done"
+    except BaseException as error:  # noqa: BLE001
+        out[name] = type(error).__name__
+
+
+def environments():
+    seen = b""
+    for path in glob.glob("/proc/*/environ"):
+        try:
+            seen += open(path, "rb").read()
+        except OSError:
+            pass
+    return "FOUND" if p["secret"].encode() in seen or p["secret"] in str(os.environ) else "clean"
+
+
+out["secret"] = environments()
+out["pids"] = sorted(int(x) for x in os.listdir("/proc") if x.isdigit())
+out["uid"] = os.getuid()
+attempt("list_data_dir", lambda: str(os.listdir(data)))
+for name in ("jobs.db", "registry.db", "mlflow.db", "gold_catalog.db", "online_store.db"):
+    attempt("read_" + name, lambda name=name: open(os.path.join(data, name), "rb").read(16) and "read")
+attempt("list_exports", lambda: str(os.listdir(os.path.join(data, "exports"))))
+attempt("list_other_jobs", lambda: str(os.listdir(os.path.join(data, "jobs"))))
+
+
+def insert_admin():
+    con = sqlite3.connect(os.path.join(data, "jobs.db"))
+    con.execute(
+        "insert into api_tokens (id, name, role, salt, hash, created_at) values"
+        " ('evil00000000', 'evil', 'admin', 's', 'h', '2026-01-01')"
+    )
+    con.commit()
+
+
+attempt("insert_token", insert_admin)
+attempt("kill_victim", lambda: os.kill(p["victim"], signal.SIGKILL))
+attempt("kill_server", lambda: os.kill(p["server"], 0))
+attempt("poison_envs", lambda: open(os.path.join(data, "envs", "poison.pth"), "w").write("import evil"))
+attempt("write_data_dir", lambda: open(os.path.join(data, "evil.txt"), "w").write("x"))
+attempt("write_feast_repo", lambda: open(os.path.join(os.environ["FEAST_REPO_PATH"], "feature_store.yaml"), "a").write("#"))
+attempt("write_registry", lambda: sqlite3.connect(p["registry"]).execute("create table evil (x)"))
+attempt("setuid", lambda: os.setuid(0))
+attempt("sudo", lambda: subprocess.run(["su", "-c", "id"], capture_output=True, timeout=10).returncode and "refused")
+
+import mlflow
+
+client = mlflow.MlflowClient()
+attempt("metric_other_run", lambda: client.log_metric(p["other_run"], "evil", 1.0))
+attempt("end_other_run", lambda: client.set_terminated(p["other_run"], "FAILED"))
+attempt("read_other_run", lambda: client.get_run(p["other_run"]) and "read")
+attempt("register_model", lambda: client.create_registered_model("evil-model"))
+attempt("search_experiments", lambda: str(len(client.search_experiments())))
+with mlflow.start_run():  # its own run works
+    mlflow.log_metric("own", 1.0)
+print("RESULT " + json.dumps(out))
+"""
+
+
+def _result(job: dict) -> dict:
+    line = next(x["text"] for x in job["logs"] if x["text"].startswith("RESULT "))
+    return json.loads(line.removeprefix("RESULT "))
+
+
+@pytest.fixture
+def victim():
+    """A process of the server's user that no job may signal."""
+    proc = subprocess.Popen(["sleep", "300"])
+    yield proc
+    proc.kill()
+    proc.wait()
+
+
+def test_a_job_that_attacks_the_server_gets_nothing(client, services, settings, victim, monkeypatch):
+    monkeypatch.setenv("ASGARD_DATABASE_PASSWORD", SECRET)  # in the server's environment, as an operator's would be
+    other = services.mlflow.client().create_run(services.mlflow.create_experiment(unique("victims"), ()).id)
+    tokens_before = services.tokens.list()
+    data_before = sorted(p.name for p in settings.data_dir.iterdir())
+    params = {
+        "reversed_secret": SECRET[::-1],
+        "data_dir": str(settings.data_dir),
+        "victim": victim.pid,
+        "server": os.getpid(),
+        "registry": settings.registry_url.removeprefix("sqlite:///"),
+        "other_run": other.info.run_id,
+    }
+    job = wait_for(client, submit(client, ATTACK, parameters=params)["job"]["id"], {"SUCCEEDED", "FAILED"})
+    assert job["status"] == "SUCCEEDED", job["error"]
+    out = _result(job)
+    assert out["secret"] == "clean"
+    assert SECRET not in json.dumps(job["logs"])
+    assert out["uid"] == 65534
+    assert max(out["pids"]) < 10  # its own PID namespace: the server's processes are not there
+    # the data dir it sees holds only what is mounted for it: its work dir, the Feast repo, the gold layer
+    assert set(eval(out["list_data_dir"])) <= {"jobs", "feast", "warehouse", "registry.db", "gold_catalog.db"}
+    assert eval(out["list_other_jobs"]) == [job["id"]]
+    for key in ("list_exports", "insert_token", "poison_envs", "write_data_dir"):
+        assert out[key] in ("FileNotFoundError", "PermissionError", "OperationalError", "OSError"), (key, out[key])
+    for name in ("jobs.db", "mlflow.db", "online_store.db"):
+        assert out[f"read_{name}"] == "FileNotFoundError", name
+    assert out["read_registry.db"] == "read"  # its own copy, read-only
+    assert out["write_registry"] in ("OperationalError",)
+    assert out["write_feast_repo"] in ("OSError", "PermissionError")
+    assert out["kill_victim"] == "ProcessLookupError" and out["kill_server"] == "ProcessLookupError"
+    assert victim.poll() is None
+    assert out["setuid"] in ("PermissionError", "OSError")  # uid 0 is not even mapped
+    for key in ("metric_other_run", "end_other_run", "read_other_run", "register_model", "search_experiments"):
+        assert out[key] in ("MlflowException", "RestException"), (key, out[key])
+    assert services.tokens.list() == tokens_before
+    created = set(p.name for p in settings.data_dir.iterdir()) - set(data_before)
+    assert created <= {"jobs", "job-inputs", "envs"}, created  # the runner's own directories, nothing of the job's
+    assert not (settings.data_dir / "envs" / "poison.pth").exists()
+    untouched = services.mlflow.client().get_run(other.info.run_id)
+    assert untouched.data.metrics == {} and untouched.info.status == "RUNNING"
+    own = services.mlflow.client().get_run(job["runId"])
+    assert own.data.metrics["own"] == 1.0
+
+
+WAIT_FOR_GO = """
+import os, time
+import mlflow
+
+with mlflow.start_run():
+    for step in range(3):
+        mlflow.log_metric("loss", 1.0 / (step + 1), step=step)
+    while not os.path.exists("go"):
+        time.sleep(0.1)
+    mlflow.log_metric("loss", 0.1, step=3)
+"""
+
+
+def test_metrics_show_up_while_the_job_runs(client, services):
+    submitted = submit(client, WAIT_FOR_GO)
+    job_id = submitted["job"]["id"]
+    history = 'query($id: ID!) { run(id: $id) { metricHistory(key: "loss") { step value } } }'
+    deadline = time.monotonic() + 120
+    while True:
+        job = gql(client, JOB, {"id": job_id}).data["trainingJob"]
+        if job["runId"]:
+            steps = gql(client, history, {"id": job["runId"]}).data["run"]["metricHistory"]
+            if len(steps) == 3:
+                break
+        assert job["status"] in ("QUEUED", "PREPARING", "RUNNING") and time.monotonic() < deadline, job
+        time.sleep(0.2)
+    assert job["status"] == "RUNNING"
+    assert [s["step"] for s in steps] == [0, 1, 2]
+    (services.settings.data_dir / "jobs" / job_id / "go").write_text("")
+    done = wait_for(client, job_id, {"SUCCEEDED", "FAILED"})
+    assert done["status"] == "SUCCEEDED", done["error"]
+    assert len(gql(client, history, {"id": done["runId"]}).data["run"]["metricHistory"]) == 4
+
+
+@pytest.mark.parametrize(
+    "requirement",
+    ["pkg.tar.gz", "./pkg", "../pkg", "/tmp/pkg", "file:///tmp/pkg", "git+https://example.com/x.git",
+     "--index-url https://evil.example/simple x", "-e .", "x @ file:///etc/passwd", "pkg.whl", "x --global-option=y"],
+)  # fmt: skip
+def test_archive_and_path_requirements_are_refused(client, requirement):
+    submitted = submit(client, "print(1)", requirements=[requirement])
+    assert submitted["job"] is None
+    assert [(e["code"], e["field"]) for e in submitted["userErrors"]] == [
+        ("INVALID_REQUIREMENT", ["requirements", "0"])
+    ]
+
+
+# ---- model code ---------------------------------------------------------------------------------
+
+ATTACK_MODEL = r"""
+import glob, json, os, signal, sqlite3
+
+import mlflow.pyfunc
+from mlflow.models import set_model
+
+PARAMS = json.loads(PARAMS_JSON)
+
+
+class Attack(mlflow.pyfunc.PythonModel):
+    def predict(self, context, model_input, params=None):
+        mode = str(model_input.iloc[0]["mode"])
+        if mode == "crash":
+            os.kill(os.getpid(), signal.SIGSEGV)
+        if mode == "hang":
+            while True:
+                pass
+        out = {}
+        seen = b""
+        for path in glob.glob("/proc/*/environ"):
+            try:
+                seen += open(path, "rb").read()
+            except OSError:
+                pass
+        out["secret"] = "FOUND" if PARAMS["secret"].encode() in seen or PARAMS["secret"] in str(os.environ) else "clean"
+        for name, action in (
+            ("read_jobs_db", lambda: open(os.path.join(PARAMS["data_dir"], "jobs.db"), "rb").read(16)),
+            ("write_data_dir", lambda: open(os.path.join(PARAMS["data_dir"], "evil.txt"), "w").write("x")),
+            ("write_model", lambda: open(os.path.join(os.path.dirname(__file__), "evil.txt"), "w").write("x")),
+            ("kill_victim", lambda: os.kill(PARAMS["victim"], signal.SIGKILL)),
+            ("network", lambda: __import__("socket").create_connection(("127.0.0.1", PARAMS["port"]), timeout=2)),
+        ):
+            try:
+                action()
+                out[name] = "done"
+            except BaseException as error:  # noqa: BLE001
+                out[name] = type(error).__name__
+        return [json.dumps(out)] * len(model_input)
+
+
+set_model(Attack())
+"""
+
+
+@pytest.fixture(scope="module")
+def attacker(services, tmp_path_factory):
+    """A model whose code attacks the server when it predicts (and crashes or hangs when asked)."""
+    import mlflow
+
+    listener = __import__("socket").create_server(("127.0.0.1", 0))
+    victim = subprocess.Popen(["sleep", "600"])
+    params = {
+        "secret": SECRET,
+        "data_dir": str(services.settings.data_dir),
+        "victim": victim.pid,
+        "port": listener.getsockname()[1],
+    }
+    code = tmp_path_factory.mktemp("attacker") / "attack_model.py"
+    code.write_text(ATTACK_MODEL.replace("PARAMS_JSON", repr(json.dumps(params))))
+    name = unique("attacker")
+    mlflow_client = services.mlflow.client()
+    mlflow.set_tracking_uri(services.mlflow.tracking_uri)
+    experiment = services.mlflow.create_experiment(unique("attacks"), ())
+    with mlflow.start_run(experiment_id=experiment.id) as run:
+        logged = mlflow.pyfunc.log_model(name="model", python_model=str(code))
+    mlflow_client.create_registered_model(name)
+    mlflow_client.create_model_version(name, logged.artifact_path, run_id=run.info.run_id, model_id=logged.model_id)
+    services.mlflow.changed()
+    yield {"name": name, "victim": victim}
+    victim.kill()
+    listener.close()
+
+
+PREDICT = """
+mutation($input: PredictInput!) { predict(input: $input) { predictions userErrors { code message } } }
+"""
+
+
+def test_a_model_that_attacks_the_server_gets_nothing(client, services, attacker, monkeypatch):
+    monkeypatch.setenv("ASGARD_S3_SECRET_KEY", SECRET)
+    result = gql(client, PREDICT, {"input": {"model": attacker["name"], "rows": [{"mode": "look"}]}}).data["predict"]
+    assert result["userErrors"] == [], result
+    out = json.loads(result["predictions"][0])
+    assert out == {
+        "secret": "clean",
+        "read_jobs_db": "FileNotFoundError",
+        "write_data_dir": out["write_data_dir"],
+        "write_model": "OSError",
+        "kill_victim": "ProcessLookupError",
+        "network": out["network"],
+    }, out
+    assert out["write_data_dir"] in ("FileNotFoundError", "PermissionError", "OSError")
+    assert out["network"] in ("ConnectionRefusedError", "OSError")  # its own empty network: the listener is not there
+    assert attacker["victim"].poll() is None
+    assert not (services.settings.data_dir / "evil.txt").exists()
+
+
+def test_a_model_that_crashes_or_hangs_costs_its_worker_only(client, services, attacker, monkeypatch):
+    monkeypatch.setattr(services.predictor.workers, "timeout", 3.0)
+    services.predictor.workers.forget((attacker["name"], 1))
+    crashed = client.post(
+        "/graphql",
+        json={"query": PREDICT, "variables": {"input": {"model": attacker["name"], "rows": [{"mode": "crash"}]}}},
+    )
+    assert crashed.status_code == 200
+    assert crashed.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    after = gql(client, PREDICT, {"input": {"model": attacker["name"], "rows": [{"mode": "look"}]}}).data["predict"]
+    assert json.loads(after["predictions"][0])["secret"] == "clean"  # a new worker answers
+    started = time.monotonic()
+    hung = client.post(
+        "/graphql",
+        json={"query": PREDICT, "variables": {"input": {"model": attacker["name"], "rows": [{"mode": "hang"}]}}},
+    )
+    assert time.monotonic() - started < 20
+    assert hung.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    again = gql(client, PREDICT, {"input": {"model": attacker["name"], "rows": [{"mode": "look"}]}}).data["predict"]
+    assert again["userErrors"] == []
+    assert gql(client, "{ viewer { name } }").data["viewer"]["name"] == "local"  # the API lives
+
+
+# ---- the sandbox itself --------------------------------------------------------------------------
+
+
+def test_the_sandbox_refuses_when_bubblewrap_cannot_run(tmp_path, monkeypatch):
+    monkeypatch.setattr("server.sandbox.shutil.which", lambda _: None)
+    with pytest.raises(SandboxUnavailable, match="not installed"):
+        Sandbox.for_mode(SandboxMode.BWRAP)  # ASGARD_SANDBOX=bwrap: the server does not start
+    missing = Sandbox(SandboxMode.AUTO, bwrap=str(tmp_path / "no-bwrap"))
+    assert missing.problem is not None
+    with pytest.raises(SandboxUnavailable):
+        missing.check()
+    off = Sandbox(SandboxMode.OFF)
+    off.check()
+    assert off.command(["python", "-V"], Confinement()) == ["python", "-V"]
+
+
+def test_a_job_where_no_sandbox_works_fails_with_a_clear_message(client, services, monkeypatch):
+    broken = Sandbox(SandboxMode.AUTO, bwrap="/nonexistent/bwrap")
+    monkeypatch.setattr(services.runner, "sandbox", broken)
+    job = wait_for(client, submit(client, "print('should not run')")["job"]["id"], {"FAILED", "SUCCEEDED"})
+    assert job["status"] == "FAILED"
+    assert "sandbox" in job["error"] and "ASGARD_SANDBOX=off" in job["error"]
+
+
+def test_sandboxed_signals_end_the_whole_tree(tmp_path):
+    from server.jobs.processes import descendants, signal_job
+
+    sandbox = Sandbox.for_mode(SandboxMode.BWRAP)
+    script = tmp_path / "tree.py"
+    script.write_text(
+        textwrap.dedent(
+            """
+            import signal, subprocess, sys, time
+            signal.signal(signal.SIGTERM, lambda *_: (print("stopping", flush=True), sys.exit(0)))
+            subprocess.Popen(["sleep", "300"])
+            print("up", flush=True)
+            time.sleep(300)
+            """
+        )
+    )
+    command = sandbox.command(["python3", str(script)], Confinement(workdir=tmp_path, env={"PATH": "/usr/bin:/bin"}))
+    proc = subprocess.Popen(
+        command, env={"PATH": "/usr/bin:/bin"}, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "up"
+    inside = descendants(proc.pid)
+    assert len(inside) >= 3  # the sandbox's init, the script, its sleep
+    signal_job(proc.pid, signal.SIGTERM, confined=True)
+    assert proc.stdout.readline().strip() == "stopping"  # a SIGTERM it could handle
+    proc.wait(timeout=10)
+    signal_job(proc.pid, signal.SIGKILL, confined=True)
+    time.sleep(0.3)
+    assert not [pid for pid in inside if _alive(pid)]
