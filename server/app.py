@@ -16,7 +16,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import Message, Send
+from starlette.types import Message, Receive, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -173,9 +173,9 @@ class GraphQLApp(GraphQL[Context, None]):
         key = text_key(query, name) if fast is not None and query else None
         plan = fast.plan(key) if fast is not None and key is not None else None
         if fast is not None and plan is not None:
-            data = await fast.run(plan, context, request_data.variables)
-            if data is not None:
-                return ExecutionResult(data=data, errors=None)
+            compiled = await fast.run(plan, context, request_data.variables)
+            if compiled is not None:
+                return compiled
         result = await super().execute_single(request, request_adapter, sub_response, context, root_value, request_data)
         if fast is not None and key is not None and plan is None and not result.errors and document is not None:
             fast.learn(key, document, name)
@@ -211,7 +211,45 @@ class GraphQLApp(GraphQL[Context, None]):
             return
         # Media types are case-insensitive; Strawberry looks for "application/json" as written.
         scope["headers"] = [(k, v.lower() if k.lower() == b"content-type" else v) for k, v in scope.get("headers", [])]
-        await super().__call__(scope, receive, _json_answers(send, _media_type(scope)))
+        media_type = _media_type(scope)
+        if self.fast_path is not None and scope["method"] == "POST":
+            body = await _read_body(receive)
+            if await self._compiled(scope, body, send, media_type):
+                return
+            receive = _replay(body)
+        await super().__call__(scope, receive, _json_answers(send, media_type))
+
+    async def _compiled(self, scope: Any, body: bytes, send: Any, media_type: bytes) -> bool:
+        """A single operation with a compiled plan, answered without Strawberry's HTTP view; False: take it."""
+        assert self.fast_path is not None
+        try:
+            request = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return False
+        if not isinstance(request, dict):
+            return False  # a batch, or no request at all: Strawberry's view answers
+        query = request.get("query")
+        name = request.get("operationName")
+        variables = request.get("variables")
+        if not isinstance(query, str) or not isinstance(name, (str, type(None))):
+            return False
+        if not isinstance(variables, (dict, type(None))) or request.get("extensions"):
+            return False
+        plan = self.fast_path.plan(text_key(query, name))
+        if plan is None:
+            return False
+        context = Context(services=self.services, settings=self.settings, principal=principal_of(scope))
+        result = await self.fast_path.run(plan, context, variables)
+        if result is None:
+            return False
+        response: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            response["errors"] = [error.formatted for error in result.errors]
+        answer = orjson.dumps(response)
+        headers = [(b"content-type", media_type), (b"content-length", str(len(answer)).encode())]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": answer})
+        return True
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -260,6 +298,30 @@ def _media_type(scope: Any) -> bytes:
     """The GraphQL-over-HTTP media type for clients that accept it, else plain JSON."""
     accept = dict(scope["headers"]).get(b"accept", b"")
     return GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in accept.lower() else b"application/json"
+
+
+async def _read_body(receive: Receive) -> bytes:
+    """The whole request body (the body limit's middleware has already capped it)."""
+    chunks = []
+    while True:
+        message = await receive()
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes) -> Receive:
+    """A receive that gives the body read already, then waits as the server's would (for a disconnect)."""
+    sent = False
+
+    async def receive() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return {"type": "http.disconnect"}
+
+    return receive
 
 
 def _is_json_type(name: bytes, value: bytes) -> bool:

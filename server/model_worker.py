@@ -6,7 +6,7 @@ stdin and stdout: each message is a 4-byte big-endian length and a JSON object. 
 process never unpickles anything a model wrote.
 
     hello    -> {"ok": true, "inputs": [...] | null, "required": [...]}
-    request  <- {"columns": [...], "rows": [[...], ...]}
+    request  <- {"columns": [...], "values": [[...], ...]}   (column by column)
     answer   -> {"ok": true, "predictions": [...]}  or  {"ok": false, "kind": "input" | "internal", "error": "..."}
 """
 
@@ -43,22 +43,47 @@ def write_message(stream: BinaryIO, message: Any) -> None:
     stream.flush()
 
 
-def as_signature(frame: Any, schema: Any) -> Any:
-    """Widen columns to the signature's types (Feast gives int64 where a model was fit on doubles;
-    MLflow refuses to convert that by itself)."""
+def numeric_targets(schema: Any) -> dict[str, Any]:
+    """The numpy float type of each input the signature declares floating (Feast gives int64 where a
+    model was fit on doubles; MLflow refuses to convert that by itself)."""
+    targets: dict[str, Any] = {}
     if schema is None or not schema.has_input_names():
-        return frame
-    widened = frame.copy()
+        return targets
     for spec in schema.inputs:
-        if spec.name not in widened.columns:
-            continue
         try:
             target = spec.type.to_numpy()
         except Exception:
             continue
-        if widened[spec.name].dtype != target and target.kind == "f" and widened[spec.name].dtype.kind in "iuO":
-            widened[spec.name] = widened[spec.name].astype(target)
-    return widened
+        if target.kind == "f":
+            targets[spec.name] = target
+    return targets
+
+
+_INDEXES: dict[tuple[str, ...], Any] = {}
+
+
+def frame_of(columns: list[str], values: list[list[Any]], targets: dict[str, Any]) -> Any:
+    """The input frame, numbers widened to the signature's float types as it is built. When every
+    column is such a number (the usual model over features), one 2-D array makes it: pandas builds that
+    in ~20 us, a frame of separate columns in ~400 us."""
+    import numpy as np
+    import pandas as pd
+
+    kinds = {targets.get(name) for name in columns}
+    if len(kinds) == 1 and None not in kinds and all(type(v) in (int, float) for c in values for v in c):
+        key = tuple(columns)
+        index = _INDEXES.get(key)
+        if index is None:
+            index = _INDEXES[key] = pd.Index(columns)
+        return pd.DataFrame(np.asarray(values, dtype=kinds.pop()).T, columns=index, copy=False)
+    data: dict[str, Any] = {}
+    for name, column in zip(columns, values, strict=True):
+        target = targets.get(name)
+        if target is not None and all(type(v) in (int, float) for v in column):
+            data[name] = np.asarray(column, dtype=target)
+        else:
+            data[name] = column
+    return pd.DataFrame(data, columns=columns)
 
 
 def plain(value: Any) -> Any:
@@ -97,12 +122,10 @@ def hello(model: Any) -> dict[str, Any]:
     }
 
 
-def answer(model: Any, request: dict[str, Any]) -> dict[str, Any]:
-    import pandas as pd
+def answer(model: Any, targets: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
     from mlflow.exceptions import MlflowException
 
-    frame = pd.DataFrame(request["rows"], columns=request["columns"])
-    frame = as_signature(frame, model.metadata.get_input_schema())
+    frame = frame_of(request["columns"], request["values"], targets)
     try:
         output = model.predict(frame)
     except MlflowException as error:  # the input does not fit the model's schema
@@ -119,12 +142,13 @@ def serve(model_dir: str, incoming: BinaryIO, outgoing: BinaryIO) -> int:
         write_message(outgoing, {"ok": False, "kind": "internal", "error": f"{type(error).__name__}: {error}"[:500]})
         return 1
     write_message(outgoing, hello(model))
+    targets = numeric_targets(model.metadata.get_input_schema())
     while True:
         request = read_message(incoming)
         if request is None:  # the server closed the pipe, or is gone
             return 0
         try:
-            reply = answer(model, request)
+            reply = answer(model, targets, request)
         except Exception as error:
             reply = {"ok": False, "kind": "internal", "error": f"{type(error).__name__}: {error}"[:500]}
         write_message(outgoing, reply)

@@ -165,7 +165,7 @@ class OperationObserver(SchemaExtension):
         result = ctx.result
         errors = list(result.errors or []) if result is not None else []
         if result is not None and errors:
-            result.errors = [self._mask(e) for e in errors]
+            result.errors = [masked(e) for e in errors]
         outcome = "error" if errors else "ok"
         try:
             op_type = ctx.operation_type.value
@@ -173,19 +173,17 @@ class OperationObserver(SchemaExtension):
             op_type = "unknown"
         self.metrics.record_operation(ctx.operation_name, op_type, outcome, time.perf_counter() - started)
 
-    def _mask(self, error: GraphQLError) -> GraphQLError:
-        if _is_expected(error):
-            return error
-        rid = request_id()
-        errors_log.error(
-            "internal error request_id=%s path=%s",
-            rid,
-            error.path,
-            exc_info=error.original_error,
-        )
-        return GraphQLError(
-            f"internal error (request id {rid})",
-            nodes=error.nodes,
-            path=error.path,
-            extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": rid},
-        )
+
+def masked(error: GraphQLError) -> GraphQLError:
+    """The error as the caller sees it: as it is when they caused it, else an internal error with the
+    request id (logged in full under that id)."""
+    if _is_expected(error):
+        return error
+    rid = request_id()
+    errors_log.error("internal error request_id=%s path=%s", rid, error.path, exc_info=error.original_error)
+    return GraphQLError(
+        f"internal error (request id {rid})",
+        nodes=error.nodes,
+        path=error.path,
+        extensions={"code": "INTERNAL_SERVER_ERROR", "requestId": rid},
+    )

@@ -1,4 +1,5 @@
-"""A compiled path for the hottest operation: a query whose only root field is `onlineFeatures`.
+"""A compiled path for the two hottest operations of online serving: a query whose only root field is
+`onlineFeatures`, and a mutation whose only root field is `predict`.
 
 Strawberry and graphql-core spend about twice the online store's own read time walking such a query
 (extension hooks, argument conversion, field-by-field completion of a result that is a few lists).
@@ -6,46 +7,73 @@ A document that has already gone through the full pipeline once without errors (
 validation, permissions) is compiled into a plan; later requests with the same document coerce their
 variables with graphql-core and call the same service code, then lay the result out as the selection
 asks. Anything unusual (another root field, fragments, directives, a variable that does not coerce,
-a caller without the reader role, any error at all) goes through the full pipeline instead, so
-errors look exactly the same on both paths; only reads are compiled, so running one again is safe.
+a caller without the role, a row cap, any error or user error at all) goes through the full pipeline
+instead, so errors look exactly the same on both paths. Only operations without side effects are
+compiled (`predict` is a mutation by convention, not by effect), so running one again is safe.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from graphql import (
     DocumentNode,
     FieldNode,
+    GraphQLError,
+    GraphQLField,
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
+from strawberry.types import ExecutionResult
 
 from server.auth.roles import Role
 from server.config import Limits
 from server.context import Context, run_blocking
 from server.lru import LRU
-from server.observability import Metrics
+from server.observability import Metrics, masked
 from server.resolvers.loaders import registry_snapshot
 from server.schema.row_budget import ONLINE, RowField, refusal, row_count
+from server.services.errors import RequestError, UserErrors
 from server.services.feature_serving import FeatureTableRecord, resolve_features
+from server.services.inference import PredictionRecord, PredictRequest
+from server.services.mlflow_records import ModelVersionRecord
 
-ROOT_FIELD = "onlineFeatures"
-TABLE_FIELDS = {"__typename", "columns", "rows", "statuses", "eventTimestamps"}
-COLUMN_FIELDS = {"__typename", "name", "dtype"}
 MAX_DOCUMENTS = 512
+ONLINE_FEATURES, PREDICT = "onlineFeatures", "predict"
+# What each compiled root field may select: {field: subfields (empty: a leaf)}.
+TABLE_FIELDS: dict[str, frozenset[str]] = {
+    "__typename": frozenset(),
+    "columns": frozenset({"__typename", "name", "dtype"}),
+    "rows": frozenset(),
+    "statuses": frozenset(),
+    "eventTimestamps": frozenset(),
+}
+VERSION_FIELDS = frozenset(
+    {"__typename", "model", "version", "status", "description", "aliases", "runId", "modelId", "creationTime",
+     "lastUpdatedTime"}
+)  # fmt: skip
+PAYLOAD_FIELDS: dict[str, frozenset[str]] = {
+    "__typename": frozenset(),
+    "predictions": frozenset(),
+    "missingFeatures": frozenset(),
+    "userErrors": frozenset({"__typename", "field", "message", "code"}),
+    "modelVersion": VERSION_FIELDS,
+}
+ROOTS = {ONLINE_FEATURES: (OperationType.QUERY, TABLE_FIELDS), PREDICT: (OperationType.MUTATION, PAYLOAD_FIELDS)}
 
 
 @dataclass(frozen=True)
 class Selection:
     key: str  # the response key: the alias, or the field name
     name: str
-    columns: tuple[tuple[str, str], ...] = ()  # (key, name) under `columns`
+    children: tuple[tuple[str, str], ...] = ()  # (key, name) of a sub-selection
 
 
 @dataclass(frozen=True)
@@ -53,6 +81,7 @@ class OnlinePlan:
     operation: OperationDefinitionNode
     field: FieldNode
     key: str
+    root: str  # onlineFeatures or predict
     selections: tuple[Selection, ...]
 
 
@@ -64,7 +93,11 @@ class OnlineFastPath:
         self.schema = schema
         self.metrics = metrics
         self.limits = limits
-        self.field_def = schema.query_type.fields[ROOT_FIELD] if schema.query_type else None
+        self.fields: dict[str, GraphQLField] = {}
+        if schema.query_type is not None:
+            self.fields[ONLINE_FEATURES] = schema.query_type.fields[ONLINE_FEATURES]
+        if schema.mutation_type is not None:
+            self.fields[PREDICT] = schema.mutation_type.fields[PREDICT]
         self._plans: LRU[bytes, OnlinePlan | bool] = LRU(MAX_DOCUMENTS)
 
     def plan(self, key: bytes) -> OnlinePlan | None:
@@ -73,38 +106,60 @@ class OnlineFastPath:
 
     def learn(self, key: bytes, document: DocumentNode, operation_name: str | None) -> None:
         """Compile a document that just ran without errors (so it is valid and within the limits)."""
-        if self.field_def is None or key in self._plans:
+        if key in self._plans:
             return
-        self._plans.put(key, compile_plan(document, operation_name) or False)
+        plan = compile_plan(document, operation_name)
+        self._plans.put(key, plan if plan is not None and plan.root in self.fields else False)
 
-    async def run(self, plan: OnlinePlan, context: Context, variables: dict[str, Any] | None) -> dict[str, Any] | None:
-        """The `data` of the response, or None to take the full pipeline."""
+    async def run(self, plan: OnlinePlan, context: Context, variables: dict[str, Any] | None) -> ExecutionResult | None:
+        """The response, or None to take the full pipeline (which words every problem with the input). A
+        failure of the service itself is the masked internal error the full pipeline would give: running
+        it again there would only cost a second failure (a model that hangs, twice)."""
         started = time.perf_counter()
         principal = context.principal
-        if principal is None or not principal.role.includes(Role.READER):
+        needed = Role.READER if plan.root == ONLINE_FEATURES else Role.EDITOR
+        if principal is None or not principal.role.includes(needed):
             return None
         coerced = get_variable_values(self.schema, plan.operation.variable_definitions or (), variables or {})
         if isinstance(coerced, list):
             return None  # variables that do not coerce: the full pipeline words the errors
-        assert self.field_def is not None
         try:
-            arg = get_argument_values(self.field_def, plan.field, coerced)["input"]
-            if refusal([RowField(plan.key, ONLINE, row_count(arg["entities"]))], self.limits) is not None:
+            arg = get_argument_values(self.fields[plan.root], plan.field, coerced)["input"]
+            rows = max(row_count(arg.get("entities")), row_count(arg.get("rows")))
+            if refusal([RowField(plan.key, ONLINE, rows)], self.limits) is not None:
                 return None  # over a row cap: the full pipeline refuses it
             snap = await registry_snapshot(context)
-            refs = resolve_features(snap, arg.get("features"), arg.get("featureService"))
-            table = await run_blocking(
-                context.services.serving.online, snap, refs, arg["entities"], arg["fullFeatureNames"]
-            )
-        except Exception:
+            if plan.root == ONLINE_FEATURES:
+                refs = resolve_features(snap, arg.get("features"), arg.get("featureService"))
+                table = await run_blocking(
+                    context.services.serving.online, snap, refs, arg["entities"], arg["fullFeatureNames"]
+                )
+                data = {plan.key: render_table(table, plan.selections)}
+            else:
+                request = PredictRequest(
+                    model=arg["model"],
+                    version=arg.get("version"),
+                    alias=arg.get("alias"),
+                    entities=arg.get("entities"),
+                    features=arg.get("features"),
+                    feature_service=arg.get("featureService"),
+                    rows=arg.get("rows"),
+                )
+                result = await run_blocking(context.services.predictor.predict, snap, request)
+                data = {plan.key: render_prediction(result, plan.selections)}
+        except (UserErrors, RequestError, GraphQLError):
             return None  # the full pipeline reports it, in the same words
-        data = {plan.key: render(table, plan.selections)}
-        self._observe(plan, started)
-        return data
+        except Exception as error:
+            failure = GraphQLError(str(error), nodes=[plan.field], path=[plan.key], original_error=error)
+            self._observe(plan, started, "error")
+            return ExecutionResult(data=None, errors=[masked(failure)])
+        self._observe(plan, started, "ok")
+        return ExecutionResult(data=data, errors=None)
 
-    def _observe(self, plan: OnlinePlan, started: float) -> None:
+    def _observe(self, plan: OnlinePlan, started: float, outcome: str) -> None:
         name = plan.operation.name.value if plan.operation.name else None
-        self.metrics.record_operation(name, "query", "ok", time.perf_counter() - started)
+        kind = "query" if plan.root == ONLINE_FEATURES else "mutation"
+        self.metrics.record_operation(name, kind, outcome, time.perf_counter() - started)
 
 
 def compile_plan(document: DocumentNode, operation_name: str | None) -> OnlinePlan | None:
@@ -115,16 +170,19 @@ def compile_plan(document: DocumentNode, operation_name: str | None) -> OnlinePl
     if len(chosen) != 1 or (operation_name is None and len(operations) != 1):
         return None
     op = chosen[0]
-    if op.operation != OperationType.QUERY or op.directives or any(v.directives for v in op.variable_definitions or ()):
+    if op.directives or any(v.directives for v in op.variable_definitions or ()):
         return None
     fields = _plain_fields(op.selection_set)
-    if fields is None or len(fields) != 1 or fields[0].name.value != ROOT_FIELD:
+    if fields is None or len(fields) != 1 or fields[0].name.value not in ROOTS:
         return None
     root = fields[0]
-    selections = _table_selections(root.selection_set)
+    operation_type, allowed = ROOTS[root.name.value]
+    if op.operation != operation_type:
+        return None
+    selections = _selections(root.selection_set, allowed)
     if selections is None:
         return None
-    return OnlinePlan(operation=op, field=root, key=_key(root), selections=selections)
+    return OnlinePlan(operation=op, field=root, key=_key(root), root=root.name.value, selections=selections)
 
 
 def _plain_fields(selection_set: SelectionSetNode | None) -> list[FieldNode] | None:
@@ -139,24 +197,26 @@ def _plain_fields(selection_set: SelectionSetNode | None) -> list[FieldNode] | N
     return fields
 
 
-def _table_selections(selection_set: SelectionSetNode | None) -> tuple[Selection, ...] | None:
+def _selections(
+    selection_set: SelectionSetNode | None, allowed: dict[str, frozenset[str]]
+) -> tuple[Selection, ...] | None:
     fields = _plain_fields(selection_set)
     if fields is None:
         return None
     selections = []
     for f in fields:
         name = f.name.value
-        if name not in TABLE_FIELDS or f.arguments:
+        if name not in allowed or f.arguments:
             return None
-        columns: tuple[tuple[str, str], ...] = ()
-        if name == "columns":
+        children: tuple[tuple[str, str], ...] = ()
+        if allowed[name]:
             sub = _plain_fields(f.selection_set)
-            if sub is None or any(c.name.value not in COLUMN_FIELDS or c.arguments or c.selection_set for c in sub):
+            if sub is None or any(c.name.value not in allowed[name] or c.arguments or c.selection_set for c in sub):
                 return None
-            columns = tuple((_key(c), c.name.value) for c in sub)
+            children = tuple((_key(c), c.name.value) for c in sub)
         elif f.selection_set is not None:
             return None
-        selections.append(Selection(key=_key(f), name=name, columns=columns))
+        selections.append(Selection(key=_key(f), name=name, children=children))
     return tuple(selections)
 
 
@@ -164,25 +224,77 @@ def _key(node: FieldNode) -> str:
     return node.alias.value if node.alias else node.name.value
 
 
-def render(table: FeatureTableRecord, selections: tuple[Selection, ...]) -> dict[str, Any]:
-    """The table as the selection asks for it, with graphql-core's merging of repeated keys."""
+def _lay_out(selections: tuple[Selection, ...], value: Callable[[Selection], Any]) -> dict[str, Any]:
+    """The selection's keys in order, with graphql-core's merging of repeated keys over lists of objects."""
     out: dict[str, Any] = {}
     for s in selections:
-        if s.name == "columns":
-            rendered = [_column(c.name, c.dtype, s.columns) for c in table.columns]
-            previous = out.get(s.key)
-            out[s.key] = [p | r for p, r in zip(previous, rendered, strict=True)] if previous else rendered
-        elif s.name == "__typename":
-            out[s.key] = "FeatureTable"
-        elif s.name == "rows":
-            out[s.key] = table.rows
-        elif s.name == "statuses":
-            out[s.key] = table.statuses
-        else:
-            out[s.key] = table.event_timestamps
+        rendered = value(s)
+        previous = out.get(s.key)
+        if previous and isinstance(rendered, list) and s.children:
+            rendered = [p | r for p, r in zip(previous, rendered, strict=True)]
+        elif isinstance(previous, dict) and isinstance(rendered, dict):
+            rendered = previous | rendered
+        out[s.key] = rendered
     return out
 
 
-def _column(name: str, dtype: Any, fields: tuple[tuple[str, str], ...]) -> dict[str, Any]:
-    values = {"__typename": "FeatureColumn", "name": name, "dtype": dtype.name if dtype is not None else None}
-    return {key: values[field] for key, field in fields}
+def _pick(values: dict[str, Any], children: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    return {key: values[name] for key, name in children}
+
+
+def render_table(table: FeatureTableRecord, selections: tuple[Selection, ...]) -> dict[str, Any]:
+    """The table as the selection asks for it."""
+
+    def value(s: Selection) -> Any:
+        if s.name == "columns":
+            return [
+                _pick(
+                    {"__typename": "FeatureColumn", "name": c.name, "dtype": c.dtype.name if c.dtype else None},
+                    s.children,
+                )
+                for c in table.columns
+            ]
+        return {
+            "__typename": "FeatureTable",
+            "rows": table.rows,
+            "statuses": table.statuses,
+            "eventTimestamps": table.event_timestamps,
+        }[s.name]
+
+    return _lay_out(selections, value)
+
+
+def _iso(ms: int | None) -> str | None:
+    """Strawberry's DateTime as it serializes it: isoformat of the aware UTC time."""
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat() if ms is not None else None
+
+
+def _version(v: ModelVersionRecord) -> dict[str, Any]:
+    return {
+        "__typename": "ModelVersion",
+        "model": v.name,
+        "version": v.version,
+        "status": v.status,
+        "description": v.description,
+        "aliases": list(v.aliases),
+        "runId": v.run_id or None,
+        "modelId": v.model_id,
+        "creationTime": _iso(v.creation_time),
+        "lastUpdatedTime": _iso(v.last_updated_time),
+    }
+
+
+def render_prediction(result: PredictionRecord, selections: tuple[Selection, ...]) -> dict[str, Any]:
+    """A prediction that worked, as PredictionPayload (userErrors empty)."""
+
+    def value(s: Selection) -> Any:
+        if s.name == "modelVersion":
+            return _pick(_version(result.version), s.children)
+        return {
+            "__typename": "PredictionPayload",
+            "predictions": result.predictions,
+            "missingFeatures": result.missing_features,
+            "userErrors": [],
+        }[s.name]
+
+    return _lay_out(selections, value)

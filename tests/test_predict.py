@@ -142,3 +142,52 @@ def test_bad_predictions_are_user_errors(client, trained, fields, expected):
     assert result["predictions"] is None
     assert [(e["code"], e["field"]) for e in result["userErrors"]] == [expected], result["userErrors"]
     assert all("Traceback" not in e["message"] for e in result["userErrors"])
+
+
+COMPILED = {
+    "bench": "mutation P($input: PredictInput!) { predict(input: $input) { predictions missingFeatures modelVersion { version } userErrors { code message } } }",
+    "everything": """mutation Every($input: PredictInput!) { p: predict(input: $input) { __typename predictions
+        missing: missingFeatures userErrors { field message code __typename } modelVersion { __typename model version
+        status description aliases runId modelId creationTime lastUpdatedTime } mv: modelVersion { version } } }""",
+}
+
+
+@pytest.fixture(scope="module")
+def generic(settings, services):
+    from dataclasses import replace
+
+    from server.app import create_app
+    from tests.support.client import local_client
+
+    with local_client(create_app(replace(settings, online_fast_path=False), services)) as c:
+        yield c
+
+
+@pytest.mark.parametrize("shape", sorted(COMPILED))
+def test_the_compiled_predict_answers_as_the_generic_pipeline(client, generic, trained, shape, monkeypatch):
+    """predict takes the compiled path (server/online_fast_path.py) after one clean run: same answers."""
+    from server.online_fast_path import OnlineFastPath
+
+    compiled = []
+    real = OnlineFastPath.run
+
+    async def counted(self, plan, context, variables):
+        data = await real(self, plan, context, variables)
+        compiled.append(data is not None)
+        return data
+
+    monkeypatch.setattr(OnlineFastPath, "run", counted)
+    cases = [
+        {"model": trained["model"], "entities": {"customer_id": [1001, 999_999]}},
+        {"model": trained["model"], "version": trained["version"], "rows": [{"total_orders": 2, "total_spent": 8.0}]},
+        {"model": trained["model"], "alias": "no-such-alias", "entities": {"customer_id": [1001]}},  # a user error
+        {"model": trained["model"], "entities": {"customer_id": "not ids"}},
+    ]
+    for variables in cases:
+        answers = [
+            client.post("/graphql", json={"query": COMPILED[shape], "variables": {"input": variables}}).json()
+            for _ in range(3)
+        ]
+        expected = generic.post("/graphql", json={"query": COMPILED[shape], "variables": {"input": variables}}).json()
+        assert all(answer == expected for answer in answers), (variables, answers, expected)
+    assert True in compiled  # the successful cases were answered by the compiled plan

@@ -18,7 +18,7 @@ from server.services.errors import ErrorCode, RequestError, UserErrors, user_err
 from server.services.feature_serving import FeatureRef, FeatureServing, entity_columns, resolve_features
 from server.services.mlflow_records import ModelVersionRecord
 from server.services.mlflow_tracking import FEATURE_SERVICE_TAG, MlflowTracking
-from server.services.model_workers import ModelRefused, ModelWorker, ModelWorkers, WorkerFailed
+from server.services.model_workers import ModelRefused, ModelWorker, ModelWorkers
 from server.services.registry_records import RegistrySnapshot
 
 
@@ -161,23 +161,22 @@ class Predictor:
         complete = [i for i in range(count) if not any(_absent(columns[name][i]) for name in names)]
         predictions: list[Any] = [None] * count
         if complete:
-            rows = [[columns[name][i] for name in names] for i in complete]
-            for position, value in zip(complete, self._run(worker, version, names, rows), strict=True):
+            if len(complete) == count:
+                values = [columns[name] for name in names]
+            else:
+                values = [[columns[name][i] for i in complete] for name in names]
+            for position, value in zip(complete, self._run(worker, names, values), strict=True):
                 predictions[position] = value
         return PredictionRecord(predictions=predictions, version=version, missing_features=missing)
 
-    def _run(self, worker: ModelWorker, version: ModelVersionRecord, names: list[str], rows: list[list[Any]]) -> Any:
-        """Predictions from the worker; one that has died is replaced once."""
-        for attempt in range(2):
-            try:
-                return worker.predict(names, rows)
-            except ModelRefused as refused:  # the input does not fit the model's schema
-                raise UserErrors([user_error(ErrorCode.INVALID_VALUE, str(refused), "rows")]) from refused
-            except WorkerFailed:
-                if attempt == 1 or worker.alive:
-                    raise
-                worker = self.load(version)  # it died (a crash, the OOM killer): a new one
-        raise AssertionError("unreachable")
+    @staticmethod
+    def _run(worker: ModelWorker, names: list[str], values: list[list[Any]]) -> Any:
+        """Predictions from the worker. One that crashes or hangs fails this prediction (WorkerFailed, an
+        internal error) and is gone: the next prediction starts a new worker, never this one again."""
+        try:
+            return worker.predict(names, values)
+        except ModelRefused as refused:  # the input does not fit the model's schema
+            raise UserErrors([user_error(ErrorCode.INVALID_VALUE, str(refused), "rows")]) from refused
 
     def _columns(
         self, snap: RegistrySnapshot, request: PredictRequest, version: ModelVersionRecord, inputs: list[str] | None

@@ -54,6 +54,7 @@ class ModelWorker:
         self.model_dir = model_dir
         self.timeout = timeout
         self._lock = threading.Lock()
+        self._buffer = bytearray()
         env = WORKER_ENV | {k: v for k, v in os.environ.items() if k.startswith(PASSED_PREFIXES)}
         command = sandbox.command(
             [sys.executable, "-m", "server.model_worker", str(model_dir)],
@@ -94,42 +95,45 @@ class ModelWorker:
         return total or None
 
     def _receive(self, timeout: float) -> dict[str, Any]:
-        stdout = self.proc.stdout
-        assert stdout is not None
         deadline = time.monotonic() + timeout
-        header = self._read_exact(stdout, HEADER.size, deadline)
-        (size,) = HEADER.unpack(header)
-        message = orjson.loads(self._read_exact(stdout, size, deadline))
+        while len(self._buffer) < HEADER.size:
+            self._fill(deadline)
+        (size,) = HEADER.unpack_from(self._buffer)
+        while len(self._buffer) < HEADER.size + size:
+            self._fill(deadline)
+        message = orjson.loads(bytes(self._buffer[HEADER.size : HEADER.size + size]))
+        del self._buffer[: HEADER.size + size]
         if not isinstance(message, dict):
             raise WorkerFailed("the worker broke the protocol")
         return message
 
-    def _read_exact(self, stream: Any, size: int, deadline: float) -> bytes:
-        chunks, left = [], size
-        fd = stream.fileno()
-        while left:
-            wait = deadline - time.monotonic()
-            if wait <= 0 or not select.select([fd], [], [], wait)[0]:
-                self.stop()
-                raise WorkerFailed(f"the model did not answer within {self.timeout:.0f} s; its worker was stopped")
-            chunk = os.read(fd, left)
-            if not chunk:
-                code = self.proc.wait(timeout=5)
-                raise WorkerFailed(f"the model's worker died (exit code {code})")
-            chunks.append(chunk)
-            left -= len(chunk)
-        return b"".join(chunks)
+    def _send(self, message: bytes) -> None:
+        assert self.proc.stdin is not None
+        fd, view = self.proc.stdin.fileno(), memoryview(message)
+        while view:
+            view = view[os.write(fd, view) :]
 
-    def predict(self, columns: list[str], rows: list[list[Any]]) -> list[Any]:
+    def _fill(self, deadline: float) -> None:
+        """Read what the worker has written (one wait, one read for a whole message, usually)."""
+        assert self.proc.stdout is not None
+        fd = self.proc.stdout.fileno()
+        wait = deadline - time.monotonic()
+        if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+            self.stop()
+            raise WorkerFailed(f"the model did not answer within {self.timeout:.0f} s; its worker was stopped")
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            code = self.proc.wait(timeout=5)
+            raise WorkerFailed(f"the model's worker died (exit code {code})")
+        self._buffer += chunk
+
+    def predict(self, columns: list[str], values: list[list[Any]]) -> list[Any]:
+        """Predictions for the rows whose values are given column by column."""
         with self._lock:
-            if not self.alive:
-                raise WorkerFailed(f"the model's worker died (exit code {self.proc.returncode})")
-            data = orjson.dumps({"columns": columns, "rows": rows})
+            data = orjson.dumps({"columns": columns, "values": values})
             try:
-                assert self.proc.stdin is not None
-                self.proc.stdin.write(HEADER.pack(len(data)) + data)
-                self.proc.stdin.flush()
-            except (BrokenPipeError, OSError) as error:
+                self._send(HEADER.pack(len(data)) + data)
+            except OSError as error:  # BrokenPipeError: it died
                 raise WorkerFailed(f"the model's worker is gone ({error})") from None
             reply = self._receive(self.timeout)
         if reply.get("ok"):
