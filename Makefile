@@ -16,7 +16,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 DATA_DIR ?= .asgard-data
 
-.PHONY: install serve test lint typecheck schema client bench constraints clean
+.PHONY: install serve test bench-smoke lint typecheck schema client bench constraints clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,10 +54,16 @@ lint: install
 typecheck: install
 	$(BIN)/mypy server
 
+# Two workers (one per core), a test file's tests on the same worker; the benchmark's smoke run is its own step.
+PYTEST_WORKERS ?= 2
 test: lint typecheck $(MLFLOW_SERVER_VENV)/.installed $(CODEGEN_VENV)/.installed
 	eval "$$(bash scripts/test-services)" && \
 	  ASGARD_TEST_MLFLOW_SERVER=$(MLFLOW_SERVER_VENV)/bin/mlflow ASGARD_TEST_CODEGEN=$(CODEGEN_VENV)/bin/ariadne-codegen \
-	  $(BIN)/pytest -q
+	  $(BIN)/pytest -q -m "not bench" -n $(PYTEST_WORKERS) --dist loadfile --durations=25
+
+# The benchmark harness end to end in its tiny smoke mode (a few minutes): CI runs it after `make test`.
+bench-smoke: install
+	eval "$$(bash scripts/test-services)" && $(BIN)/pytest -q -m bench --durations=5
 
 bench: install $(FEAST_REGISTRY_VENV)/.installed
 	ASGARD_BENCH_FEAST_REGISTRY=$(FEAST_REGISTRY_VENV)/bin/feast $(BIN)/python -m bench --out bench-results.json

@@ -48,6 +48,9 @@ READY_TIMEOUT_SECONDS = 5.0
 
 def create_services(settings: Settings) -> Services:
     """Open every backend once for the process (slow: imports Feast and MLflow)."""
+    from server.feast_import import skip_feast_instrumentation
+
+    skip_feast_instrumentation()
     from server.auth.tokens import TokenStore
     from server.jobs.events import JobEvents
     from server.jobs.materializations import Materializations

@@ -535,8 +535,8 @@ def test_job_output_is_for_its_submitter_trainers_and_admins(secured):
     client, tokens, _, _ = secured
     job_id = _submit(client, tokens["trainer"])
     deadline = time.monotonic() + 60
-    while not call(client, tokens["trainer"], JOB_VIEW, {"id": job_id}).json()["data"]["trainingJob"]["logs"]:
-        assert time.monotonic() < deadline
+    while "secret=hunter2" not in str(call(client, tokens["trainer"], JOB_VIEW, {"id": job_id}).json()):
+        assert time.monotonic() < deadline  # until the script has printed its line
         time.sleep(0.2)
     as_reader = call(client, tokens["reader"], JOB_VIEW, {"id": job_id}).json()
     job = as_reader["data"]["trainingJob"]

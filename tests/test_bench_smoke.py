@@ -7,9 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.bench
 def test_the_benchmark_harness_runs(tmp_path):
     out = tmp_path / "bench.json"
     done = subprocess.run(

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 PASSED_THROUGH = ("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 PASSED_PREFIXES = ("OPENBLAS_", "OMP_", "MKL_")
 STDERR_TAIL = 20
+JOB_SITE = Path(__file__).with_name("job_site")
 LOG_FLUSH_SECONDS = 0.2
 
 
@@ -314,6 +315,7 @@ class JobRunner:
             TMPDIR="/tmp",
             PYTHONUNBUFFERED="1",
             PYTHONDONTWRITEBYTECODE="1",
+            PYTHONPATH=str(JOB_SITE),  # sitecustomize: Feast imports in ~1.5 s instead of ~7 (server/feast_import.py)
             MLFLOW_TRACKING_URI=self.channel.url,
             MLFLOW_TRACKING_TOKEN=credential,
             MLFLOW_EXPERIMENT_ID=experiment_id,
