@@ -26,9 +26,10 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from server.auth.middleware import Authentication, Authenticator, principal_of
+from server.blocking import run_blocking
 from server.body_limit import BodySizeLimit
 from server.config import Settings
-from server.context import Context, Services, run_blocking
+from server.context import SERVICES, Context, Services, services_of
 from server.explorer import explorer_response, static_routes
 from server.exports_route import export_routes
 from server.graphql_ws import CheckedTransportWSHandler, TextWebSocketAdapter
@@ -37,8 +38,9 @@ from server.lru import text_key
 from server.observability import Metrics, RequestContext
 from server.online_fast_path import OnlineFastPath
 from server.rest.routes import rest_routes
+from server.safe_files import private_dir
 from server.sandbox import Sandbox, SandboxMode
-from server.schema import Schema, build_schema
+from server.schema.build import Schema, build_schema
 from server.schema.row_budget import refusal as rows_refusal
 from server.schema.row_budget import row_fields
 
@@ -64,7 +66,7 @@ def create_services(settings: Settings) -> Services:
     from server.services.mlflow_tracking import JobTracking, MlflowTracking
     from server.services.model_workers import ModelWorkers
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     gold = GoldCatalog(settings)
     gold.catalog()
     registry = FeatureRegistry(settings, gold)
@@ -107,7 +109,6 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def __init__(
         self,
-        services: Services,
         settings: Settings,
         authenticator: Authenticator,
         fast_path: OnlineFastPath | None,
@@ -120,7 +121,6 @@ class GraphQLApp(GraphQL[Context, None]):
             allowed_origins=settings.cors_origins,
             **kwargs,
         )
-        self.services = services
         self.settings = settings
         self.authenticator = authenticator
         self.fast_path = fast_path
@@ -187,7 +187,11 @@ class GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         principal = principal_of(request.scope)
         return Context(
-            services=self.services, settings=self.settings, principal=principal, request=request, response=response
+            services=services_of(request.scope),
+            settings=self.settings,
+            principal=principal,
+            request=request,
+            response=response,
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -241,7 +245,7 @@ class GraphQLApp(GraphQL[Context, None]):
         plan = self.fast_path.plan(text_key(query, name))
         if plan is None:
             return False
-        context = Context(services=self.services, settings=self.settings, principal=principal_of(scope))
+        context = Context(services=services_of(scope), settings=self.settings, principal=principal_of(scope))
         result = await self.fast_path.run(plan, context, variables)
         if result is None:
             return False
@@ -357,28 +361,26 @@ def _json_answers(send: Send, media_type: bytes) -> Send:
     return wrapped
 
 
-class _Deferred:
-    """An ASGI app that is built at startup, once the services exist."""
-
-    app: Any = None
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        await self.app(scope, receive, send)
-
-
 def create_app(settings: Settings, services: Services | None = None) -> Starlette:
-    """The ASGI app; backends are opened at startup unless `services` is given."""
+    """The ASGI app; backends are opened at startup unless `services` is given. The lifespan hands them to
+    every request in its state (`services_of(scope)`)."""
     metrics = Metrics()
     schema = build_schema(settings.limits, metrics, introspection=settings.introspection)
-    holder: dict[str, Services] = {}
-    graphql_endpoint = _Deferred()
     authenticator = Authenticator()  # requires tokens until start-up has decided
+    graphql_view = GraphQLApp(
+        settings,
+        authenticator,
+        OnlineFastPath(schema._schema, metrics, settings.limits) if settings.online_fast_path else None,
+        schema=schema,
+        graphql_ide="graphiql" if settings.graphiql else None,
+        allow_queries_via_get=True,
+    )
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
-    async def readyz(_: Request) -> Response:
-        s = holder["services"]
+    async def readyz(request: Request) -> Response:
+        s = services_of(request.scope)
         checks = dict(
             await asyncio.gather(
                 _check("registry", s.registry.ping),
@@ -394,36 +396,26 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     @contextlib.asynccontextmanager
-    async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        holder["services"] = services if services is not None else await run_blocking(create_services, settings)
-        await run_blocking(authenticator.start, holder["services"].tokens)
+    async def lifespan(_: Starlette) -> AsyncIterator[dict[str, Services]]:
+        opened = services if services is not None else await run_blocking(create_services, settings)
+        await run_blocking(authenticator.start, opened.tokens)
         if not await authenticator.required():
             log.warning("no tokens exist: every caller is admin, until a token is created")
-        runner = holder["services"].runner
-        await run_blocking(runner.start)
-        graphql_endpoint.app = GraphQLApp(
-            holder["services"],
-            settings,
-            authenticator,
-            OnlineFastPath(schema._schema, metrics, settings.limits) if settings.online_fast_path else None,
-            schema=schema,
-            graphql_ide="graphiql" if settings.graphiql else None,
-            allow_queries_via_get=True,
-        )
+        await run_blocking(opened.runner.start)
         try:
-            yield
+            yield {SERVICES: opened}
         finally:
-            await run_blocking(runner.stop)
+            await run_blocking(opened.runner.stop)
 
     app = Starlette(
         routes=[
-            Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
-            WebSocketRoute("/graphql", graphql_endpoint),
+            Route("/graphql", graphql_view, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql_view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics_endpoint),
-            *rest_routes(schema, settings, lambda: holder["services"]),  # the deprecated REST API, over GraphQL
-            *export_routes(lambda: holder["services"].exports),
+            *rest_routes(schema, settings),  # the deprecated REST API, over GraphQL
+            *export_routes(),
             *(static_routes() if settings.graphiql else []),
         ],
         lifespan=lifespan,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from server.config import ConfigError, Settings, load_settings
+from server.safe_files import private_dir
 
 if TYPE_CHECKING:
     from server.auth.tokens import TokenStore
@@ -23,7 +24,7 @@ def _tokens(settings: Settings) -> TokenStore:
     from server.auth.tokens import TokenStore
     from server.jobs.store import make_engine
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(settings.data_dir)
     return TokenStore(make_engine(settings.jobs.db_url), settings.token_cache_seconds)
 
 
@@ -96,7 +97,7 @@ def _token(args: argparse.Namespace) -> int:
 
 
 def _export_schema(args: argparse.Namespace) -> int:
-    from server.schema import schema_sdl
+    from server.schema.build import schema_sdl
 
     sdl = schema_sdl()
     if args.output:

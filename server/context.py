@@ -1,9 +1,7 @@
-"""What a request sees: the process's services and this request's DataLoaders."""
+"""What a request sees: the process's services, its caller and its DataLoaders."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -13,7 +11,7 @@ from starlette.websockets import WebSocket
 
 from server.auth.roles import Principal
 from server.config import Settings
-from server.services.errors import UserError, UserErrors
+from server.loaders import Loaders
 
 if TYPE_CHECKING:  # services import Feast and MLflow: keep them out of schema-only imports
     from server.auth.tokens import TokenStore
@@ -49,6 +47,15 @@ class Services:
     exports: ExportStore
 
 
+SERVICES = "services"  # where the lifespan puts them in the app's state, which every request's scope carries
+
+
+def services_of(scope: Any) -> Services:
+    """The process's services, as the app's lifespan handed them to this request or websocket."""
+    services: Services = scope["state"][SERVICES]
+    return services
+
+
 @dataclass
 class Context:
     services: Services
@@ -59,23 +66,7 @@ class Context:
     rows_in_flight: int = 0  # entity rows of the operations running on this request or websocket
     request: Request | WebSocket | None = None
     response: Response | None = None
-    loaders: dict[str, Any] = field(default_factory=dict)
+    loaders: Loaders = field(init=False)
 
-    def loader(self, name: str, make: Callable[[Context], T]) -> T:
-        """The request's DataLoader called `name`, created on first use."""
-        if name not in self.loaders:
-            self.loaders[name] = make(self)
-        return self.loaders[name]
-
-
-async def run_blocking(fn: Callable[..., T], *args: Any) -> T:
-    """Run a blocking SDK call (Feast, MLflow, pyiceberg) off the event loop."""
-    return await asyncio.to_thread(fn, *args)
-
-
-async def run_write(fn: Callable[..., T], *args: Any) -> tuple[T | None, list[UserError]]:
-    """Run a blocking write off the loop; input the service refused comes back as user errors."""
-    try:
-        return await asyncio.to_thread(fn, *args), []
-    except UserErrors as refused:
-        return None, refused.errors
+    def __post_init__(self) -> None:
+        self.loaders = Loaders(self.services)

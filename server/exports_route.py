@@ -6,7 +6,6 @@ id, an unknown one and an expired one all get the same 404: whether an export ex
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import orjson
@@ -16,10 +15,11 @@ from starlette.routing import Route
 
 from server.auth.middleware import principal_of
 from server.auth.roles import Principal, Role
-from server.context import run_blocking
+from server.blocking import run_blocking
+from server.context import services_of
 
 if TYPE_CHECKING:
-    from server.services.exports import ExportRecord, ExportStore
+    from server.services.exports import ExportRecord
 
 PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
 
@@ -33,11 +33,11 @@ def may_read(principal: Principal | None, record: ExportRecord) -> bool:
     return principal is not None and (principal.role is Role.ADMIN or principal.owner_key == record.owner)
 
 
-def export_routes(store: Callable[[], ExportStore]) -> list[Route]:
-    """The download route; `store` is a callable because the services exist only once the app has started."""
+def export_routes() -> list[Route]:
+    """The download route (the export store is the services', from the request's state)."""
 
     async def download(request: Request) -> Response:
-        exports = store()
+        exports = services_of(request.scope).exports
         record = await run_blocking(exports.get, request.path_params["export_id"])
         if record is None or not may_read(principal_of(request.scope), record):
             return _not_found()

@@ -34,11 +34,12 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.types import ExecutionResult
 
 from server.auth.roles import Role
+from server.blocking import run_blocking
 from server.config import Limits
-from server.context import Context, run_blocking
+from server.context import Context
+from server.loaders import registry_snapshot
 from server.lru import LRU
 from server.observability import Metrics, masked
-from server.resolvers.loaders import registry_snapshot
 from server.schema.row_budget import ONLINE, RowField, refusal, row_count
 from server.services.errors import RequestError, UserErrors
 from server.services.feature_serving import FeatureTableRecord, resolve_features
@@ -128,7 +129,7 @@ class OnlineFastPath:
             rows = max(row_count(arg.get("entities")), row_count(arg.get("rows")))
             if refusal([RowField(plan.key, ONLINE, rows)], self.limits) is not None:
                 return None  # over a row cap: the full pipeline refuses it
-            snap = await registry_snapshot(context)
+            snap = await registry_snapshot(context.services)
             if plan.root == ONLINE_FEATURES:
                 refs = resolve_features(snap, arg.get("features"), arg.get("featureService"))
                 table = await run_blocking(

@@ -9,8 +9,12 @@ Each runs under bubblewrap (`bwrap`, Debian's package) in namespaces of its own:
   (environments: read-only, the job's own only); `/tmp` is a private tmpfs.
 - **processes**: a PID namespace and a new session: the server's processes, their `/proc/<pid>/environ`
   and their signals are out of reach; the code cannot push input into the server's terminal.
-- **identity**: uid and gid 65534 (nobody) inside a user namespace, every capability dropped, no new
-  privileges (setuid binaries do not raise them).
+- **identity**: never the host's root. A root server's untrusted code runs as uid 65534 (nobody) of the
+  host itself (bubblewrap builds the namespaces, then setpriv drops every capability and privilege);
+  any other server's runs as 65534 inside a user namespace mapped to the server's own uid. Either way
+  no capabilities and no new privileges (setuid binaries do not raise them), `/proc/sys` read-only.
+- **limits**: no core dumps, a cap on one file's size and on open files, a root server's sandbox uid
+  capped in processes, a private `/tmp` of 1 GiB (in memory).
 - **environment**: only what the caller passes (`Confinement.env`, given to the process as its whole
   environment; never on the command line, which every local user can read).
 - **network**: shared for jobs (pip, and the job's MLflow channel on loopback); none for model workers.
@@ -35,7 +39,9 @@ from pathlib import Path
 
 log = logging.getLogger(__name__)
 
-SANDBOX_UID = 65534  # nobody, inside the user namespace
+SANDBOX_UID = 65534  # nobody: inside the user namespace, and on the host when the server runs as root
+MAX_PROCESSES = 1024  # processes of the sandbox uid at once (a root server's jobs and workers together)
+MAX_OPEN_FILES = 4096
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # What libraries read from /etc (TLS roots, name resolution, the dynamic linker, time zones); not all of it.
 ETC_FILES = (
@@ -57,6 +63,8 @@ ETC_FILES = (
     "/etc/mime.types",
     "/etc/passwd",
     "/etc/group",
+    "/etc/debian_version",
+    "/etc/os-release",
 )
 
 
@@ -111,15 +119,38 @@ def _outermost(paths: Iterable[Path]) -> list[Path]:
     return kept
 
 
+def _mount(kind: str, source: Path, target: Path) -> list[str]:
+    """A bind mount, with the directories leading to it made traversable: bubblewrap would create them
+    0700 (as /root is on the host), and code opening a path through them (Python finding its own prefix,
+    a script opened by its absolute path) would be refused on the way."""
+    args: list[str] = []
+    for parent in reversed(target.parents[:-1]):
+        args += ["--perms", "0755", "--dir", str(parent)]
+    return [*args, kind, str(source), str(target)]
+
+
 class Sandbox:
     """Builds the command line that runs an argv confined; `off` runs it as it is.
 
     Whether bubblewrap works here is found out by a trial run, once, when untrusted code first needs to
     run (at start-up with ASGARD_SANDBOX=bwrap, which refuses to start without it)."""
 
-    def __init__(self, mode: SandboxMode, bwrap: str | None = None, runtime: Sequence[Path] | None = None) -> None:
+    def __init__(
+        self,
+        mode: SandboxMode,
+        bwrap: str | None = None,
+        runtime: Sequence[Path] | None = None,
+        uid: int = SANDBOX_UID,
+        tmp_bytes: int = 1024**3,
+        max_file_bytes: int = 16 * 1024**3,
+    ) -> None:
         self.mode = mode
         self.bwrap = bwrap
+        self.setpriv = shutil.which("setpriv")
+        self.prlimit = shutil.which("prlimit")
+        self.uid = uid  # the host uid a root server's sandboxed code runs as
+        self.tmp_bytes = tmp_bytes  # the private /tmp, held in memory
+        self.max_file_bytes = max_file_bytes
         self._runtime = list(runtime) if runtime is not None else None
         self._problem: str | None = None
         self._tried = False
@@ -155,6 +186,8 @@ class Sandbox:
     def _trial(self) -> str | None:
         if self.bwrap is None:
             return "bubblewrap (bwrap) is not installed: apt-get install bubblewrap, or set ASGARD_SANDBOX=off"
+        if self.prlimit is None or (self.as_root and self.setpriv is None):
+            return "util-linux's prlimit and setpriv are needed beside bubblewrap"
         command = self.command([sys.executable, "-c", "import sys; sys.exit(0)"], Confinement())
         try:
             done = subprocess.run(command, capture_output=True, timeout=30, text=True)
@@ -176,26 +209,47 @@ class Sandbox:
                 "package `bubblewrap`, or on a single-user machine set ASGARD_SANDBOX=off)"
             )
 
+    @property
+    def as_root(self) -> bool:
+        """The server runs as root: the sandboxed code gets an unprivileged uid of the host's own."""
+        return os.geteuid() == 0
+
+    def owner(self) -> tuple[int, int] | None:
+        """Who must own what sandboxed code writes (its work dir, an environment it builds), on the host."""
+        return (self.uid, self.uid) if self.confines and self.as_root else None
+
     def command(self, argv: Sequence[str], confinement: Confinement) -> list[str]:
         if not self.confines:
             return list(argv)
         assert self.bwrap is not None
+        # Never a host root: a root server's code runs as the sandbox uid itself (bubblewrap builds the
+        # namespaces as root, then setpriv drops to that uid: no capabilities, no new privileges), so it
+        # can neither write the kernel's settings in /proc/sys nor leave setuid-root files behind. Any
+        # other server maps its own uid to 65534 in a user namespace.
+        limits = [self.prlimit or "prlimit", "--core=0", f"--fsize={self.max_file_bytes}", f"--nofile={MAX_OPEN_FILES}"]
+        identity = ["--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--cap-drop", "ALL"]
+        drop: list[str] = []
+        if self.as_root:
+            limits.append(f"--nproc={MAX_PROCESSES}")  # counted for the sandbox uid, not the server's
+            identity = []
+            drop = [self.setpriv or "setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups",
+                    "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]  # fmt: skip
         args = [
+            *limits,
+            "--",
             self.bwrap,
             "--die-with-parent",  # the server gone, so is everything it confined
             "--new-session",
-            "--unshare-user",
+            *identity,
             "--unshare-pid",
             "--unshare-ipc",
             "--unshare-uts",
             "--unshare-cgroup-try",
-            "--uid", str(SANDBOX_UID),
-            "--gid", str(SANDBOX_UID),
             "--hostname", "sandbox",
-            "--cap-drop", "ALL",
             "--proc", "/proc",
+            "--ro-bind", "/proc/sys", "/proc/sys",  # the kernel's settings: not the sandbox's to change
             "--dev", "/dev",
-            "--tmpfs", "/tmp",
+            "--perms", "1777", "--size", str(self.tmp_bytes), "--tmpfs", "/tmp",
         ]  # fmt: skip
         if not confinement.network:
             args.append("--unshare-net")
@@ -205,18 +259,19 @@ class Sandbox:
                 args += ["--symlink", os.readlink(path), directory]
             elif path.is_dir():
                 args += ["--ro-bind", directory, directory]
+        args += ["--perms", "0755", "--dir", "/etc"]
         for name in ETC_FILES:
             args += ["--ro-bind-try", name, name]
         for path in self.runtime:
-            args += ["--ro-bind", str(path), str(path)]
+            args += _mount("--ro-bind", path, path)
         for hidden in confinement.hidden:  # an empty directory, whatever is bound around it
             args += ["--tmpfs", str(hidden)]
         for path in confinement.read_only:
-            args += ["--ro-bind", str(path), str(path)]
+            args += _mount("--ro-bind", path, path)
         for source, target in confinement.mounted:
-            args += ["--ro-bind", str(source), str(target)]
+            args += _mount("--ro-bind", source, target)
         for path in [*confinement.writable, *([confinement.workdir] if confinement.workdir else [])]:
-            args += ["--bind", str(path), str(path)]
+            args += _mount("--bind", path, path)
         # The sandbox's own root and the hidden directories: nothing to write there but the mounts above.
         for read_only_root in ["/", *map(str, confinement.hidden)]:
             args += ["--remount-ro", read_only_root]
@@ -224,4 +279,4 @@ class Sandbox:
             args += ["--chdir", str(confinement.workdir)]
         # The environment is bubblewrap's own, passed on as it is: the caller starts it with
         # `confinement.env` alone (not --setenv, whose values anyone on the machine could read in `ps`).
-        return [*args, "--", *argv]
+        return [*args, "--", *drop, *argv]

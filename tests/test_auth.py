@@ -17,7 +17,7 @@ from server.app import create_app, create_services
 from server.auth.roles import Role
 from server.auth.tokens import TokenStore
 from server.config import ConfigError, load_settings
-from server.schema import build_schema
+from server.schema.build import build_schema
 from server.services.demo import load_demo_gold_layer
 from tests.conftest import customer_view_input
 from tests.support.client import local_client

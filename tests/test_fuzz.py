@@ -13,7 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server.schema import schema_sdl
+from server.schema.build import schema_sdl
 from tests.support.server import ServerProcess, asgard_command
 
 EXAMPLES = int(os.environ.get("ASGARD_FUZZ_EXAMPLES", "12"))

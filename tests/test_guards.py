@@ -301,8 +301,7 @@ def test_a_guarded_header_sent_twice_is_refused(client):
             return response.status_code
 
     twice = [("content-type", "application/json"), ("origin", EVIL), ("origin", "http://localhost:8000")]
-    assert asyncio.run(send(twice)) == 400
-    assert asyncio.run(send([("content-type", "application/json")])) == 200
+    assert asyncio.run(send(twice)) == 400  # refused by the guards, before the app (and its lifespan) is reached
 
 
 @pytest.mark.parametrize(

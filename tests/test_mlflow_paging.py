@@ -83,3 +83,30 @@ def test_a_page_of_runs_with_nested_objects_costs_a_bounded_number_of_mlflow_cal
     # search_runs, one experiment search, one model-version search, one logged-model search, and one
     # batched run lookup for the versions' runs: not 1 + 100 + 100
     assert spent <= 8, dict(services.mlflow.calls)
+
+
+def test_pages_of_artifacts_signatures_and_job_logs_cost_one_batch_each(client, services, many_runs):
+    """`runs { artifacts }`, `versions { signature }` and `trainingJobs { logs }`: one loader batch per
+    page, not one call per item; a signature already read costs no download the second time."""
+    experiment_id, _ = many_runs
+    runs = "query($ids: [ID!]) { runs(experimentIds: $ids, first: 50) { edges { node { id artifacts { path } } } } }"
+    before = services.mlflow.calls["artifacts_of"]
+    assert len(gql(client, runs, {"ids": [experiment_id]}).data["runs"]["edges"]) == 50
+    assert services.mlflow.calls["artifacts_of"] - before == 1
+    model, experiment = unique("sig_model"), unique("sig_exp")
+    train(services.mlflow.tracking_uri, experiment, model, f"{services.mlflow.artifact_root}/sig")
+    versions = "query($m: String!) { registeredModel(name: $m) { versions(first: 10) { edges { node { version signature { inputs { name } } } } } } }"
+    batches, downloads = services.mlflow.calls["signatures"], services.mlflow.calls["download_mlmodel"]
+    edges = gql(client, versions, {"m": model}).data["registeredModel"]["versions"]["edges"]
+    assert len(edges) >= 2 and all(e["node"]["signature"]["inputs"] for e in edges)
+    assert services.mlflow.calls["signatures"] - batches == 1
+    assert services.mlflow.calls["download_mlmodel"] - downloads == len(edges)
+    gql(client, versions, {"m": model})
+    assert services.mlflow.calls["download_mlmodel"] - downloads == len(edges)  # immutable versions: read once
+    for i in range(3):
+        gql(client, 'mutation($i: SubmitTrainingJobInput!) { submitTrainingJob(input: $i) { job { id } } }',
+            {"i": {"scriptName": "t.py", "script": f"print({i})", "experimentName": unique("logs_exp")}})  # fmt: skip
+    calls = services.jobs.calls["logs_of"]
+    jobs = gql(client, "{ trainingJobs(first: 20) { edges { node { id logs { text } } } } }").data["trainingJobs"]
+    assert len(jobs["edges"]) >= 3
+    assert services.jobs.calls["logs_of"] - calls == 1

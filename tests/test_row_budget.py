@@ -8,7 +8,7 @@ import pytest
 from graphql import parse
 
 from server.config import Limits, load_settings
-from server.schema import build_schema
+from server.schema.build import build_schema
 from tests.conftest import app_with_limits, customer_view_input, register_view, unique
 
 ONLINE_QUERY = """

@@ -12,6 +12,7 @@ import signal
 import subprocess
 import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -74,6 +75,18 @@ attempt("write_data_dir", lambda: open(os.path.join(data, "evil.txt"), "w").writ
 attempt("write_feast_repo", lambda: open(os.path.join(os.environ["FEAST_REPO_PATH"], "feature_store.yaml"), "a").write("#"))
 attempt("write_registry", lambda: sqlite3.connect(p["registry"]).execute("create table evil (x)"))
 attempt("setuid", lambda: os.setuid(0))
+core = open("/proc/sys/kernel/core_pattern").read()
+attempt("sysctl", lambda: open("/proc/sys/kernel/core_pattern", "w").write(core))  # the same value: a no-op if it held
+
+
+def setuid_copy():
+    import shutil
+
+    shutil.copy("/usr/bin/id", "id-setuid")
+    os.chmod("id-setuid", 0o4755)
+
+
+attempt("setuid_file", setuid_copy)
 attempt("sudo", lambda: subprocess.run(["su", "-c", "id"], capture_output=True, timeout=10).returncode and "refused")
 
 import mlflow
@@ -84,6 +97,8 @@ attempt("end_other_run", lambda: client.set_terminated(p["other_run"], "FAILED")
 attempt("read_other_run", lambda: client.get_run(p["other_run"]) and "read")
 attempt("register_model", lambda: client.create_registered_model("evil-model"))
 attempt("search_experiments", lambda: str(len(client.search_experiments())))
+attempt("metric_on_their_model", lambda: client.log_metric(os.environ["MLFLOW_RUN_ID"], "evil", 1.0, model_id=p["their_model"]))
+attempt("reserved_tag", lambda: client.set_tag(os.environ["MLFLOW_RUN_ID"], "asgard.job_id", "someone-else"))
 with mlflow.start_run():  # its own run works
     mlflow.log_metric("own", 1.0)
 print("RESULT " + json.dumps(out))
@@ -106,7 +121,11 @@ def victim():
 
 def test_a_job_that_attacks_the_server_gets_nothing(client, services, settings, victim, monkeypatch):
     monkeypatch.setenv("ASGARD_DATABASE_PASSWORD", SECRET)  # in the server's environment, as an operator's would be
-    other = services.mlflow.client().create_run(services.mlflow.create_experiment(unique("victims"), ()).id)
+    victims = services.mlflow.create_experiment(unique("victims"), ())
+    other = services.mlflow.client().create_run(victims.id)
+    their_model = services.mlflow.store().create_logged_model(
+        victims.id, name="theirs", source_run_id=other.info.run_id
+    )
     tokens_before = services.tokens.list()
     data_before = sorted(p.name for p in settings.data_dir.iterdir())
     params = {
@@ -116,6 +135,7 @@ def test_a_job_that_attacks_the_server_gets_nothing(client, services, settings, 
         "server": os.getpid(),
         "registry": settings.registry_url.removeprefix("sqlite:///"),
         "other_run": other.info.run_id,
+        "their_model": their_model.model_id,
     }
     job = wait_for(client, submit(client, ATTACK, parameters=params)["job"]["id"], {"SUCCEEDED", "FAILED"})
     assert job["status"] == "SUCCEEDED", job["error"]
@@ -137,12 +157,20 @@ def test_a_job_that_attacks_the_server_gets_nothing(client, services, settings, 
     assert out["kill_victim"] == "ProcessLookupError" and out["kill_server"] == "ProcessLookupError"
     assert victim.poll() is None
     assert out["setuid"] in ("PermissionError", "OSError")  # uid 0 is not even mapped
-    for key in ("metric_other_run", "end_other_run", "read_other_run", "register_model", "search_experiments"):
+    assert out["sysctl"] in ("OSError", "PermissionError")  # /proc/sys is read-only, and the uid no host root
+    assert out["setuid_file"] == "done"  # its own work dir: the copy is made, but neither kept setuid nor root's
+    left = settings.data_dir / "jobs" / job["id"] / "id-setuid"
+    assert left.exists() and not left.stat().st_mode & 0o6000 and left.stat().st_uid != 0
+    assert (settings.data_dir.stat().st_mode & 0o077) == 0  # and nobody else may even reach the work dirs
+    for key in ("metric_other_run", "end_other_run", "read_other_run", "register_model", "search_experiments",
+                "metric_on_their_model", "reserved_tag"):  # fmt: skip
         assert out[key] in ("MlflowException", "RestException"), (key, out[key])
     assert services.tokens.list() == tokens_before
     created = set(p.name for p in settings.data_dir.iterdir()) - set(data_before)
     assert created <= {"jobs", "job-inputs", "envs"}, created  # the runner's own directories, nothing of the job's
     assert not (settings.data_dir / "envs" / "poison.pth").exists()
+    assert services.mlflow.store().get_logged_model(their_model.model_id).metrics in (None, [])
+    assert services.mlflow.client().get_run(job["runId"]).data.tags["asgard.job_id"] == job["id"]
     untouched = services.mlflow.client().get_run(other.info.run_id)
     assert untouched.data.metrics == {} and untouched.info.status == "RUNNING"
     own = services.mlflow.client().get_run(job["runId"])
@@ -186,7 +214,8 @@ def test_metrics_show_up_while_the_job_runs(client, services):
 @pytest.mark.parametrize(
     "requirement",
     ["pkg.tar.gz", "./pkg", "../pkg", "/tmp/pkg", "file:///tmp/pkg", "git+https://example.com/x.git",
-     "--index-url https://evil.example/simple x", "-e .", "x @ file:///etc/passwd", "pkg.whl", "x --global-option=y"],
+     "--index-url https://evil.example/simple x", "-e .", "x @ file:///etc/passwd", "pkg.whl", "x --global-option=y",
+     "pkg.tbz", "pkg.txz", "pkg.tlz", "pkg.tar.lz", "pkg.tar.lzma", "x @ https://example.com/x-1.0.tar.gz"],
 )  # fmt: skip
 def test_archive_and_path_requirements_are_refused(client, requirement):
     submitted = submit(client, "print(1)", requirements=[requirement])
@@ -358,6 +387,9 @@ def test_sandboxed_signals_end_the_whole_tree(tmp_path):
             """
         )
     )
+    owner = sandbox.owner()
+    if owner is not None:
+        os.chown(tmp_path, *owner)  # as the runner does with a job's work dir
     command = sandbox.command(["python3", str(script)], Confinement(workdir=tmp_path, env={"PATH": "/usr/bin:/bin"}))
     proc = subprocess.Popen(
         command, env={"PATH": "/usr/bin:/bin"}, stdout=subprocess.PIPE, text=True, start_new_session=True
@@ -371,3 +403,40 @@ def test_sandboxed_signals_end_the_whole_tree(tmp_path):
     signal_job(proc.pid, signal.SIGKILL, confined=True)
     time.sleep(0.3)
     assert not [pid for pid in inside if _alive(pid)]
+
+
+def test_the_server_never_writes_through_a_link_a_job_left(tmp_path):
+    """A job may leave a symlink where the server later writes (its script on a retry, an environment's
+    marker): the link is replaced, what it points to is untouched; setuid bits left behind are cleared."""
+    from server.safe_files import strip_privileges, write_nofollow
+
+    canary = tmp_path / "canary.txt"
+    canary.write_text("precious")
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    (workdir / "train.py").symlink_to(canary)
+    write_nofollow(workdir / "train.py", b"print('the script')")
+    assert canary.read_text() == "precious"
+    assert not (workdir / "train.py").is_symlink() and (workdir / "train.py").read_text() == "print('the script')"
+    (workdir / "tool").write_bytes(b"#!/bin/sh")
+    os.chmod(workdir / "tool", 0o4755)
+    (workdir / "link").symlink_to("/usr/bin/passwd")
+    strip_privileges(workdir)
+    assert (workdir / "tool").stat().st_mode & 0o7777 == 0o755
+    assert Path("/usr/bin/passwd").stat().st_mode & 0o4000  # a link's target is never touched
+
+
+def test_a_model_answer_over_the_cap_costs_its_worker_only(client, services, attacker, monkeypatch):
+    """What a model writes back is bounded: over the cap, the worker is stopped before the API reads it."""
+    import server.services.model_workers as workers
+
+    monkeypatch.setattr(workers, "MAX_REPLY_BYTES", 1000)
+    services.predictor.workers.forget((attacker["name"], 1))
+    big = client.post(
+        "/graphql",
+        json={"query": PREDICT, "variables": {"input": {"model": attacker["name"], "rows": [{"mode": "look"}] * 50}}},
+    )
+    assert big.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    monkeypatch.setattr(workers, "MAX_REPLY_BYTES", 64 * 1024**2)
+    small = gql(client, PREDICT, {"input": {"model": attacker["name"], "rows": [{"mode": "look"}]}}).data["predict"]
+    assert small["userErrors"] == []

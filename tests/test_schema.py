@@ -7,7 +7,7 @@ from pathlib import Path
 
 from graphql import GraphQLEnumType, GraphQLInputObjectType, GraphQLObjectType
 
-from server.schema import build_schema, schema_sdl
+from server.schema.build import build_schema, schema_sdl
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,35 @@ def test_every_type_and_field_has_a_description():
             if isinstance(t, GraphQLObjectType):
                 for n, f in t.fields.items():
                     missing += [f"{t.name}.{n}({a})" for a, arg in f.args.items() if not arg.description]
+        if isinstance(t, GraphQLEnumType):
+            missing += [f"{t.name}.{n}" for n, v in t.values.items() if not v.description]
     assert missing == [], missing
+
+
+def test_the_schema_enums_are_twins_of_the_domain_enums():
+    """server/schema/enums.py repeats the domain's names and values (the domain enums stay undecorated)."""
+    from server.auth.roles import Role
+    from server.jobs.materializations import MaterializationStatus
+    from server.jobs.records import JobStatus, LogStream
+    from server.schema import enums
+    from server.services.dtypes import FeatureDtype
+    from server.services.errors import ErrorCode
+    from server.services.exports import ExportFormat
+    from server.services.registry_records import Change
+
+    pairs = [
+        (enums.FeatureDtype, FeatureDtype),
+        (enums.ErrorCode, ErrorCode),
+        (enums.JobStatus, JobStatus),
+        (enums.LogStream, LogStream),
+        (enums.MaterializationStatus, MaterializationStatus),
+        (enums.ExportFormat, ExportFormat),
+        (enums.Role, Role),
+        (enums.RegistrationChange, Change),
+    ]
+    for twin, domain in pairs:
+        assert [(m.name, m.value) for m in twin] == [(m.name, m.value) for m in domain], twin
+        assert not hasattr(domain, "__strawberry_definition__"), domain  # nothing decorated the domain's
 
 
 def test_names_follow_the_conventions():

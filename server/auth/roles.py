@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Role(Enum):
+class Role(StrEnum):
     """What a token may do: read; edit the registry and predict; also train; everything."""
 
     READER = "reader"

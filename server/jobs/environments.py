@@ -25,6 +25,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from server.jobs.processes import signal_job
+from server.safe_files import strip_privileges, write_nofollow
 from server.sandbox import Confinement, Sandbox
 
 
@@ -159,8 +160,17 @@ class Environments:
                 network=True,
                 hidden=self.hidden,
             )
+            owner = self.sandbox.owner()
+            if owner is not None:
+                for path in [
+                    staging,
+                    *staging.rglob("*"),
+                ]:  # the venv's own files: pip, as the sandbox uid, adds to them
+                    os.lchown(path, *owner)
             self._pip(self.sandbox.command(command, confinement), pip_env, log, cancelled, deadline)
-            (staging / ".ready").write_text(time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
+            strip_privileges(staging)
+            # What pip ran (a setup.py) may have planted a symlink here: replaced, never followed.
+            write_nofollow(staging / ".ready", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()).encode())
             if env.exists():
                 shutil.rmtree(env)
             staging.rename(env)

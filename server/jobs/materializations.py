@@ -11,7 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import select, update
@@ -25,7 +25,7 @@ from server.timeutil import as_utc, utcnow
 log = logging.getLogger(__name__)
 
 
-class MaterializationStatus(Enum):
+class MaterializationStatus(StrEnum):
     """Where a materialization is."""
 
     RUNNING = "RUNNING"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class JobStatus(Enum):
+class JobStatus(StrEnum):
     """Where a training job is in its life."""
 
     QUEUED = "QUEUED"
@@ -28,7 +28,7 @@ FINISHED = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED
 ACTIVE = frozenset({JobStatus.PREPARING, JobStatus.RUNNING})
 
 
-class LogStream(Enum):
+class LogStream(StrEnum):
     """Where a log line came from."""
 
     STDOUT = "STDOUT"

@@ -32,6 +32,7 @@ from server.jobs.processes import alive, host_prefix, pid_of, signal_job
 from server.jobs.records import JobRecord, JobStatus, LogStream
 from server.jobs.store import JobStore
 from server.jobs.tracking_channel import TrackingChannel
+from server.safe_files import strip_privileges, write_nofollow
 from server.sandbox import Confinement, Sandbox, SandboxUnavailable
 from server.services.mlflow_tracking import JobTracking
 from server.timeutil import utcnow
@@ -43,6 +44,7 @@ log = logging.getLogger(__name__)
 PASSED_THROUGH = ("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
 PASSED_PREFIXES = ("OPENBLAS_", "OMP_", "MKL_")
 STDERR_TAIL = 20
+MAX_LOG_LINES = 100_000  # per job, 10,000 characters each at most
 JOB_SITE = Path(__file__).with_name("job_site")
 LOG_FLUSH_SECONDS = 0.2
 
@@ -59,9 +61,14 @@ class JobLog:
 
     def write(self, stream: LogStream, text: str) -> None:
         with self.lock:
-            self.pending.append((stream, text[:10_000], utcnow()))
             if stream is LogStream.STDERR:
-                self.stderr_tail.append(text)
+                self.stderr_tail.append(text[:10_000])
+            kept = self.next_number + len(self.pending)
+            if kept > MAX_LOG_LINES and stream is not LogStream.SYSTEM:
+                return  # the job table is no place for a flood; the end of stderr is still kept for `error`
+            if kept == MAX_LOG_LINES and stream is not LogStream.SYSTEM:
+                stream, text = LogStream.SYSTEM, f"more than {MAX_LOG_LINES} log lines: the rest are not kept"
+            self.pending.append((stream, text[:10_000], utcnow()))
 
     def system(self, text: str) -> None:
         self.write(LogStream.SYSTEM, text)
@@ -270,7 +277,11 @@ class JobRunner:
         await self._update(job.id, mlflow_run_id=run_id)
         workdir = self.settings.data_dir / "jobs" / job.id
         workdir.mkdir(parents=True, exist_ok=True)
-        (workdir / job.script_name).write_text(job.script)
+        # A previous attempt may have left a symlink where the script goes: replaced, never followed.
+        write_nofollow(workdir / job.script_name, job.script.encode())
+        owner = self.sandbox.owner()
+        if owner is not None:
+            os.chown(workdir, *owner)  # the sandbox uid writes there (never through a link: the dir itself)
         credential = self.channel.open(job.id, experiment_id, run_id)
         try:
             mounts = await asyncio.to_thread(self.inputs.prepare, job.id)
@@ -303,6 +314,7 @@ class JobRunner:
         finally:
             self.channel.close(credential)
             await asyncio.to_thread(self.inputs.release, job.id)
+            await asyncio.to_thread(strip_privileges, workdir)
         await self._conclude(job, proc.returncode, outcome, run_id, job_log)
 
     def _environment(

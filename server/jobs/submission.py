@@ -87,7 +87,11 @@ def _requirements(values: tuple[str, ...]) -> list[UserError]:
     return errors
 
 
-ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar", ".zip", ".whl", ".egg")
+# What pip takes as an archive (pip._internal.utils.filetypes), and eggs.
+ARCHIVE_SUFFIXES = (
+    ".zip", ".whl", ".tar.bz2", ".tbz", ".tar.xz", ".txz", ".tlz", ".tar.lz", ".tar.lzma", ".tar.gz", ".tgz",
+    ".tar", ".egg",
+)  # fmt: skip
 
 
 def _not_from_an_index(text: str, requirement: Requirement) -> str | None:

@@ -38,6 +38,7 @@ API = "/api/2.0/mlflow"
 ARTIFACTS = "/api/2.0/mlflow-artifacts/artifacts"
 RUN_ARTIFACTS, MODEL_ARTIFACTS = "run", "model"
 MAX_ARTIFACT_BYTES = 2 * 1024**3
+RESERVED_TAG_PREFIX = "asgard."
 
 
 class Denied(Exception):
@@ -202,6 +203,19 @@ class TrackingChannel:
 
     # ---- scope checks -----------------------------------------------------------------------
 
+    def _own_metrics(self, scope: JobScope, metrics: Any) -> None:
+        """A metric may name a logged model: the job's own only (it would show on another's model)."""
+        for metric in metrics:
+            if metric.model_id:
+                self._own_model(scope, metric.model_id)
+
+    @staticmethod
+    def _own_tags(keys: Any) -> None:
+        """`asgard.*` tags are the server's own record of the run (its job): not the job's to change."""
+        for key in keys:
+            if str(key).startswith(RESERVED_TAG_PREFIX):
+                raise Denied(f"tags {RESERVED_TAG_PREFIX}* are set by the server, not by jobs")
+
     @staticmethod
     def _own_run(scope: JobScope, body: dict[str, Any]) -> str:
         run_id = body.get("run_id") or body.get("run_uuid")
@@ -248,6 +262,8 @@ class TrackingChannel:
         from mlflow.protos.service_pb2 import LogBatch
 
         message = _parse(body, LogBatch())
+        self._own_metrics(scope, message.metrics)
+        self._own_tags(t.key for t in message.tags)
         await self._call(
             "log_batch",
             self._own_run(scope, body),
@@ -262,6 +278,7 @@ class TrackingChannel:
         from mlflow.protos.service_pb2 import LogMetric
 
         message = _parse(body, LogMetric())
+        self._own_metrics(scope, [message])
         metric = Metric(
             message.key,
             message.value,
@@ -288,6 +305,7 @@ class TrackingChannel:
         from mlflow.protos.service_pb2 import SetTag
 
         message = _parse(body, SetTag())
+        self._own_tags([message.key])
         await self._call("set_tag", self._own_run(scope, body), RunTag(message.key, message.value))
         return _proto_json(SetTag.Response())
 
@@ -295,6 +313,7 @@ class TrackingChannel:
         from mlflow.protos.service_pb2 import DeleteTag
 
         message = _parse(body, DeleteTag())
+        self._own_tags([message.key])
         await self._call("delete_tag", self._own_run(scope, body), message.key)
         return _proto_json(DeleteTag.Response())
 

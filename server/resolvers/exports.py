@@ -7,8 +7,9 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from server.context import Context, run_write
-from server.resolvers.loaders import registry_snapshot
+from server.blocking import run_refusable
+from server.context import Context
+from server.loaders import registry_snapshot
 from server.schema.common import user_errors
 from server.schema.exports import FeatureExport, HistoricalExportPayload
 from server.schema.serving import HistoricalFeaturesInput
@@ -28,8 +29,8 @@ async def export_historical_features(
         full_names=input.full_feature_names,
         limit=input.limit,
     )
-    snap = await registry_snapshot(ctx)
-    export, refused = await run_write(
+    snap = await registry_snapshot(ctx.services)
+    export, refused = await run_refusable(
         export_historical,
         ctx.services.serving,
         ctx.services.exports,

@@ -7,10 +7,11 @@ from typing import Annotated, TypeVar
 import strawberry
 from strawberry.types import Info
 
-from server.context import Context, run_blocking, run_write
-from server.resolvers.loaders import registry_snapshot
-from server.resolvers.pagination import keyset_page
+from server.blocking import run_blocking, run_refusable
+from server.context import Context
+from server.loaders import registry_snapshot
 from server.schema.common import After, Connection, DeletePayload, First, tag_pairs, user_errors
+from server.schema.enums import RegistrationChange
 from server.schema.feature_store import (
     CreateFeatureServiceInput,
     Entity,
@@ -24,6 +25,8 @@ from server.schema.feature_store import (
     RegisterFeatureViewInput,
     RegisterFeatureViewPayload,
 )
+from server.schema.pagination import keyset_page
+from server.services.dtypes import FeatureDtype as DomainDtype
 from server.services.registry_records import (
     EntitySpec,
     FeatureServiceSpec,
@@ -67,12 +70,12 @@ async def feature_store(info: Info[Context, None]) -> FeatureStoreStatus:
 
 
 async def entities(info: Info[Context, None]) -> list[Entity]:
-    snap = await registry_snapshot(info.context)
+    snap = await registry_snapshot(info.context.services)
     return [Entity.from_record(snap.entities[n]) for n in sorted(snap.entities)]
 
 
 async def entity(info: Info[Context, None], name: EntityName) -> Entity | None:
-    record = (await registry_snapshot(info.context)).entities.get(name)
+    record = (await registry_snapshot(info.context.services)).entities.get(name)
     return Entity.from_record(record) if record else None
 
 
@@ -93,7 +96,7 @@ async def feature_views(
     first: First = None,
     after: After = None,
 ) -> Connection[FeatureView]:
-    snap = await registry_snapshot(info.context)
+    snap = await registry_snapshot(info.context.services)
     views = [snap.views[n] for n in sorted(snap.views)]
     if filter is not None:
         views = [v for v in views if _matches(v, filter, snap)]
@@ -101,17 +104,17 @@ async def feature_views(
 
 
 async def feature_view(info: Info[Context, None], name: ViewName) -> FeatureView | None:
-    record = (await registry_snapshot(info.context)).views.get(name)
+    record = (await registry_snapshot(info.context.services)).views.get(name)
     return FeatureView.from_record(record) if record else None
 
 
 async def feature_services(info: Info[Context, None]) -> list[FeatureService]:
-    snap = await registry_snapshot(info.context)
+    snap = await registry_snapshot(info.context.services)
     return [FeatureService.from_record(snap.services[n]) for n in sorted(snap.services)]
 
 
 async def feature_service(info: Info[Context, None], name: ServiceName) -> FeatureService | None:
-    record = (await registry_snapshot(info.context)).services.get(name)
+    record = (await registry_snapshot(info.context.services)).services.get(name)
     return FeatureService.from_record(record) if record else None
 
 
@@ -122,7 +125,7 @@ def _view_spec(i: RegisterFeatureViewInput) -> FeatureViewSpec:
     return FeatureViewSpec(
         name=i.name,
         entities=tuple(i.entities),
-        features=tuple(FeatureSpec(f.name, f.dtype, f.description) for f in i.features),
+        features=tuple(FeatureSpec(f.name, DomainDtype[f.dtype.name], f.description) for f in i.features),
         source=SourceSpec(
             table=i.source.table,
             timestamp_field=i.source.timestamp_field,
@@ -139,27 +142,31 @@ def _view_spec(i: RegisterFeatureViewInput) -> FeatureViewSpec:
 
 async def register_feature_view(info: Info[Context, None], input: ViewInput) -> RegisterFeatureViewPayload:
     registry = info.context.services.registry
-    result, errors = await run_write(registry.register_feature_view, _view_spec(input))
+    result, errors = await run_refusable(registry.register_feature_view, _view_spec(input))
     if result is None:
         return RegisterFeatureViewPayload(feature_view=None, change=None, user_errors=user_errors(errors))
     record, change = result
-    return RegisterFeatureViewPayload(feature_view=FeatureView.from_record(record), change=change, user_errors=[])
+    return RegisterFeatureViewPayload(
+        feature_view=FeatureView.from_record(record), change=RegistrationChange(change.value), user_errors=[]
+    )
 
 
 async def register_entity(info: Info[Context, None], input: EntityInput) -> RegisterEntityPayload:
     spec = EntitySpec(
         name=input.name,
         join_key=input.join_key,
-        value_type=input.value_type,
+        value_type=DomainDtype[input.value_type.name] if input.value_type else None,
         description=input.description,
         tags=tag_pairs(input.tags),
         owner=input.owner,
     )
-    result, errors = await run_write(info.context.services.registry.register_entity, spec)
+    result, errors = await run_refusable(info.context.services.registry.register_entity, spec)
     if result is None:
         return RegisterEntityPayload(entity=None, change=None, user_errors=user_errors(errors))
     record, change = result
-    return RegisterEntityPayload(entity=Entity.from_record(record), change=change, user_errors=[])
+    return RegisterEntityPayload(
+        entity=Entity.from_record(record), change=RegistrationChange(change.value), user_errors=[]
+    )
 
 
 async def create_feature_service(info: Info[Context, None], input: ServiceInput) -> FeatureServicePayload:
@@ -173,18 +180,20 @@ async def create_feature_service(info: Info[Context, None], input: ServiceInput)
         tags=tag_pairs(input.tags),
         owner=input.owner,
     )
-    result, errors = await run_write(info.context.services.registry.create_feature_service, spec)
+    result, errors = await run_refusable(info.context.services.registry.create_feature_service, spec)
     if result is None:
         return FeatureServicePayload(feature_service=None, change=None, user_errors=user_errors(errors))
     record, change = result
-    return FeatureServicePayload(feature_service=FeatureService.from_record(record), change=change, user_errors=[])
+    return FeatureServicePayload(
+        feature_service=FeatureService.from_record(record), change=RegistrationChange(change.value), user_errors=[]
+    )
 
 
 async def delete_feature_view(info: Info[Context, None], name: ViewName) -> DeletePayload:
-    record, errors = await run_write(info.context.services.registry.delete_feature_view, name)
+    record, errors = await run_refusable(info.context.services.registry.delete_feature_view, name)
     return DeletePayload(name=record.name if record else None, user_errors=user_errors(errors))
 
 
 async def delete_feature_service(info: Info[Context, None], name: ServiceName) -> DeletePayload:
-    record, errors = await run_write(info.context.services.registry.delete_feature_service, name)
+    record, errors = await run_refusable(info.context.services.registry.delete_feature_service, name)
     return DeletePayload(name=record.name if record else None, user_errors=user_errors(errors))

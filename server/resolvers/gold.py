@@ -7,7 +7,8 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from server.context import Context, run_blocking
+from server.blocking import run_blocking
+from server.context import Context
 from server.schema.gold import GoldTable
 
 Namespace = Annotated[str | None, strawberry.argument(description='Only tables of this namespace, e.g. "gold".')]

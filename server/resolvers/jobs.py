@@ -11,12 +11,14 @@ import strawberry
 from strawberry.types import Info
 
 from server.auth.roles import Role
-from server.context import Context, run_blocking
-from server.jobs.records import JobRecord, JobStatus
+from server.blocking import run_blocking
+from server.context import Context
+from server.jobs.records import JobRecord
+from server.jobs.records import JobStatus as DomainJobStatus
 from server.jobs.submission import Submission, validate_submission
-from server.resolvers.loaders import registry_snapshot
-from server.resolvers.pagination import decode_cursor, encode_cursor, page_size
+from server.loaders import registry_snapshot
 from server.schema.common import After, Connection, Edge, First, PageInfo, user_errors
+from server.schema.enums import JobStatus
 from server.schema.jobs import (
     LogLine,
     SubmitTrainingJobInput,
@@ -25,6 +27,7 @@ from server.schema.jobs import (
     TrainingJobFilter,
     TrainingJobPayload,
 )
+from server.schema.pagination import decode_cursor, encode_cursor, page_size
 from server.schema.permissions import may_see_job_output
 from server.services.errors import ErrorCode, RequestError, user_error
 
@@ -60,7 +63,8 @@ async def training_jobs(
     """Newest first."""
     store = info.context.services.jobs
     size = page_size(first, info.context.settings.limits)
-    statuses = list(status or []) + list((filter.status if filter else None) or [])
+    asked = list(status or []) + list((filter.status if filter else None) or [])
+    statuses = [DomainJobStatus[s.name] for s in asked]
     experiment = filter.experiment_name if filter else None
     model = filter.model_name if filter else None
     before = _position(after) if after is not None else None
@@ -109,7 +113,7 @@ async def submit_training_job(
         feature_service=input.feature_service,
         retries=input.retries,
     )
-    known = set((await registry_snapshot(info.context)).services) if input.feature_service else set()
+    known = set((await registry_snapshot(info.context.services)).services) if input.feature_service else set()
     spec, errors = validate_submission(submission, info.context.settings.jobs, known)
     if spec is None:
         return SubmitTrainingJobPayload(job=None, user_errors=user_errors(errors))

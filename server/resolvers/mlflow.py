@@ -8,8 +8,8 @@ from typing import Annotated, TypeVar
 import strawberry
 from strawberry.types import Info
 
-from server.context import Context, run_blocking, run_write
-from server.resolvers.pagination import token_page
+from server.blocking import run_blocking, run_refusable
+from server.context import Context
 from server.schema.common import After, Connection, DeletePayload, First, tag_pairs, user_errors
 from server.schema.mlflow import (
     CreateExperimentInput,
@@ -29,10 +29,10 @@ from server.schema.mlflow import (
     SetModelVersionTagInput,
     UpdateRegisteredModelInput,
     View,
-    runs_page,
 )
+from server.schema.pagination import token_page
 from server.services.errors import ErrorCode, RequestError, user_error
-from server.services.mlflow_records import ExperimentRecord, Page, RegisteredModelRecord
+from server.services.mlflow_records import ExperimentRecord, ModelVersionRecord, Page, RegisteredModelRecord, RunRecord
 
 T = TypeVar("T")
 
@@ -51,7 +51,7 @@ async def experiments(
     mlflow = info.context.services.mlflow
 
     def fetch(max_results: int, token: str | None) -> Page[ExperimentRecord]:
-        return mlflow.search_experiments(filter, order_by, view.value, max_results, token)
+        return mlflow.search_experiments(filter, order_by, view.name, max_results, token)
 
     async def total() -> int:
         return await run_blocking(_count, fetch)
@@ -157,7 +157,9 @@ async def create_experiment(
     info: Info[Context, None],
     input: Annotated[CreateExperimentInput, strawberry.argument(description="The experiment to create.")],
 ) -> ExperimentPayload:
-    found, errors = await run_write(info.context.services.mlflow.create_experiment, input.name, tag_pairs(input.tags))
+    found, errors = await run_refusable(
+        info.context.services.mlflow.create_experiment, input.name, tag_pairs(input.tags)
+    )
     return ExperimentPayload(
         experiment=Experiment.from_record(found) if found else None, user_errors=user_errors(errors)
     )
@@ -167,7 +169,7 @@ async def set_experiment_tag(
     info: Info[Context, None],
     input: Annotated[SetExperimentTagInput, strawberry.argument(description="The tag to set.")],
 ) -> ExperimentPayload:
-    found, errors = await run_write(
+    found, errors = await run_refusable(
         info.context.services.mlflow.set_experiment_tag, str(input.experiment_id), input.key, input.value
     )
     return ExperimentPayload(
@@ -179,7 +181,7 @@ async def set_model_alias(
     info: Info[Context, None],
     input: Annotated[SetModelAliasInput, strawberry.argument(description="The alias and its version.")],
 ) -> ModelVersionPayload:
-    found, errors = await run_write(
+    found, errors = await run_refusable(
         info.context.services.mlflow.set_model_alias, input.model, input.alias, input.version
     )
     return ModelVersionPayload(
@@ -202,7 +204,7 @@ async def delete_model_alias(
     if model is None or alias is None:
         missing = user_error(ErrorCode.INVALID_VALUE, "give input { model alias } (or model and alias)", "model")
         return DeletePayload(name=None, user_errors=user_errors([missing]))
-    found, errors = await run_write(info.context.services.mlflow.delete_model_alias, model, alias)
+    found, errors = await run_refusable(info.context.services.mlflow.delete_model_alias, model, alias)
     return DeletePayload(name=found, user_errors=user_errors(errors))
 
 
@@ -210,7 +212,7 @@ async def set_model_version_tag(
     info: Info[Context, None],
     input: Annotated[SetModelVersionTagInput, strawberry.argument(description="The tag to set.")],
 ) -> ModelVersionPayload:
-    found, errors = await run_write(
+    found, errors = await run_refusable(
         info.context.services.mlflow.set_model_version_tag, input.model, input.version, input.key, input.value
     )
     return ModelVersionPayload(
@@ -222,8 +224,38 @@ async def update_registered_model(
     info: Info[Context, None],
     input: Annotated[UpdateRegisteredModelInput, strawberry.argument(description="The new attributes.")],
 ) -> RegisteredModelPayload:
-    found, errors = await run_write(info.context.services.mlflow.update_registered_model, input.name, input.description)
+    found, errors = await run_refusable(
+        info.context.services.mlflow.update_registered_model, input.name, input.description
+    )
     return RegisteredModelPayload(
         registered_model=RegisteredModel.from_record(found) if found else None,
         user_errors=user_errors(errors),
     )
+
+
+async def runs_page(
+    info: Info[Context, None],
+    experiment_ids: list[str] | None,
+    filter: str | None,
+    order_by: list[str] | None,
+    view: LifecycleView,
+    first: int | None,
+    after: str | None,
+) -> Connection[Run]:
+    mlflow = info.context.services.mlflow
+
+    def fetch(max_results: int, token: str | None) -> Page[RunRecord]:
+        return mlflow.search_runs(experiment_ids, filter, order_by, view.name, max_results, token)
+
+    return await token_page(fetch, Run.from_record, first, after, info.context.settings.limits)
+
+
+async def model_versions_page(
+    info: Info[Context, None], name: str, first: int | None, after: str | None
+) -> Connection[ModelVersion]:
+    mlflow = info.context.services.mlflow
+
+    def fetch(max_results: int, token: str | None) -> Page[ModelVersionRecord]:
+        return mlflow.model_versions(name, max_results, token)
+
+    return await token_page(fetch, ModelVersion.from_record, first, after, info.context.settings.limits)

@@ -11,7 +11,8 @@ from typing import TypeVar
 from strawberry.types import Info
 
 from server import __version__
-from server.context import Context, run_blocking
+from server.blocking import run_blocking
+from server.context import Context
 from server.schema.platform import PlatformStatus
 
 log = logging.getLogger(__name__)

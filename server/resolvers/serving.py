@@ -9,8 +9,9 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from server.context import Context, run_blocking, run_write
-from server.resolvers.loaders import registry_snapshot
+from server.blocking import run_blocking, run_refusable
+from server.context import Context
+from server.loaders import registry_snapshot
 from server.schema.common import user_errors
 from server.schema.mlflow import ModelVersion
 from server.schema.serving import (
@@ -33,7 +34,7 @@ async def online_features(
     input: Annotated[OnlineFeaturesInput, strawberry.argument(description="Features and entities to read.")],
 ) -> FeatureTable:
     serving = info.context.services.serving
-    snap = await registry_snapshot(info.context)
+    snap = await registry_snapshot(info.context.services)
     refs = resolve_features(snap, input.features, input.feature_service)
     table = await run_blocking(serving.online, snap, refs, input.entities, input.full_feature_names)
     return FeatureTable.from_record(table)
@@ -44,7 +45,7 @@ async def historical_features(
     input: Annotated[HistoricalFeaturesInput, strawberry.argument(description="Features, entities and times.")],
 ) -> FeatureTable:
     serving = info.context.services.serving
-    snap = await registry_snapshot(info.context)
+    snap = await registry_snapshot(info.context.services)
     refs = resolve_features(snap, input.features, input.feature_service)
     cap = info.context.settings.limits.max_historical_rows
     table = await run_blocking(
@@ -85,12 +86,12 @@ async def materialize(
     input: Annotated[MaterializeInput, strawberry.argument(description="What to materialize, and which range.")],
 ) -> MaterializePayload:
     services = info.context.services
-    snap = await registry_snapshot(info.context)
+    snap = await registry_snapshot(info.context.services)
     views = {name: view.online for name, view in snap.views.items()}
     errors, start, end = _materialize_errors(input, views, datetime.now(UTC))
     if errors:
         return MaterializePayload(operation=None, user_errors=user_errors(errors))
-    operation, refused = await run_write(services.materializations.start, list(input.feature_views), start, end)
+    operation, refused = await run_refusable(services.materializations.start, list(input.feature_views), start, end)
     if operation is None:
         return MaterializePayload(operation=None, user_errors=user_errors(refused))
     return MaterializePayload(operation=Materialization.from_record(operation), user_errors=[])
@@ -108,7 +109,7 @@ async def predict(
     info: Info[Context, None],
     input: Annotated[PredictInput, strawberry.argument(description="Model, entities and features.")],
 ) -> PredictionPayload:
-    snap = await registry_snapshot(info.context)
+    snap = await registry_snapshot(info.context.services)
     request = PredictRequest(
         model=input.model,
         version=input.version,
@@ -118,7 +119,7 @@ async def predict(
         feature_service=input.feature_service,
         rows=input.rows,
     )
-    result, refused = await run_write(info.context.services.predictor.predict, snap, request)
+    result, refused = await run_refusable(info.context.services.predictor.predict, snap, request)
     if result is None:
         return PredictionPayload(
             predictions=None, model_version=None, missing_features=None, user_errors=user_errors(refused)

@@ -19,12 +19,12 @@ from starlette.responses import Response
 
 from server.auth.middleware import principal_of
 from server.config import Settings
-from server.context import Context, Services
+from server.context import Context, services_of
 from server.observability import request_id as current_request_id
 from server.rest.bodies import Body, Problem
 from server.rest.names import Path, old_field
 from server.rest.operations import Operation
-from server.schema import Schema
+from server.schema.build import Schema
 
 log = logging.getLogger("asgard.errors")
 
@@ -107,7 +107,6 @@ class Bridge:
 
     schema: Schema
     settings: Settings
-    services: Callable[[], Services]  # the services exist only once the app has started
 
     async def run(
         self,
@@ -117,7 +116,10 @@ class Bridge:
         renames: Mapping[Path, str] = NO_RENAMES,
     ) -> dict[str, Any]:
         context = Context(
-            services=self.services(), settings=self.settings, principal=principal_of(request.scope), request=request
+            services=services_of(request.scope),
+            settings=self.settings,
+            principal=principal_of(request.scope),
+            request=request,
         )
         result = await self.schema.execute(
             operation.document, variable_values=variables, context_value=context, operation_name=operation.name

@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from starlette.routing import Route
 
 from server.config import Settings
-from server.context import Services
 from server.rest import feast, mlops
 from server.rest.bridge import Bridge, endpoint
-from server.schema import Schema
+from server.schema.build import Schema
 
 
-def rest_routes(schema: Schema, settings: Settings, services: Callable[[], Services]) -> list[Route]:
+def rest_routes(schema: Schema, settings: Settings) -> list[Route]:
     """The old API's routes; /feast and /mlops are behind the same authentication as /graphql."""
-    bridge = Bridge(schema, settings, services)
+    bridge = Bridge(schema, settings)
     return [
         Route("/feast/features", endpoint(bridge, feast.create_feature_view, reads_body=True), methods=["POST"]),
         Route("/feast/features", endpoint(bridge, feast.list_feature_views), methods=["GET"]),

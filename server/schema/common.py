@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING, Annotated, Generic, NewType, Optional, TypeVar
 
 import strawberry
 
-from server.services.errors import ErrorCode
+from server.schema.enums import ErrorCode
 from server.services.errors import UserError as UserErrorRecord
 
 T = TypeVar("T")
 V = TypeVar("V")
 
-strawberry.enum(ErrorCode, description="What went wrong, in a form a client can branch on.")
 
 if TYPE_CHECKING:
     Long = int
@@ -56,7 +55,10 @@ class UserError:
 
 
 def user_errors(errors: list[UserErrorRecord]) -> list[UserError]:
-    return [UserError(field=list(e.field) if e.field else None, message=e.message, code=e.code) for e in errors]
+    return [
+        UserError(field=list(e.field) if e.field else None, message=e.message, code=ErrorCode(e.code.value))
+        for e in errors
+    ]
 
 
 Lazy = Union[V, Callable[[], Awaitable[V]]]

@@ -7,12 +7,10 @@ from typing import Optional
 
 import strawberry
 
-from server.schema import feature_store  # noqa: F401  (declares FeatureDtype, which FeatureColumn uses)
 from server.schema.common import Long, UserError
+from server.schema.enums import ExportFormat
 from server.schema.serving import FeatureColumn
-from server.services.exports import ExportFormat, ExportRecord
-
-strawberry.enum(ExportFormat, description="The file format of an export.")
+from server.services.exports import ExportRecord
 
 
 @strawberry.type(description="A result written to a file, to download with GET on `url` (with the same token).")
@@ -35,11 +33,11 @@ class FeatureExport:
     def from_record(cls, r: ExportRecord) -> FeatureExport:
         return cls(
             id=strawberry.ID(r.id),
-            format=r.format,
+            format=ExportFormat(r.format.value),
             url=r.url,
             row_count=r.row_count,
             bytes=r.size_bytes,
-            columns=[FeatureColumn(name=c.name, dtype=c.dtype) for c in r.columns],
+            columns=[FeatureColumn.from_record(c) for c in r.columns],
             created_at=r.created_at,
             expires_at=r.expires_at,
         )

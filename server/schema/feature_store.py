@@ -9,19 +9,14 @@ import strawberry
 from strawberry.types import Info
 
 from server.context import Context
-from server.resolvers.loaders import entity_loader, view_loader
 from server.schema.common import Tag, TagInput, UserError, tags
-from server.services.dtypes import FeatureDtype
+from server.schema.enums import FeatureDtype, RegistrationChange
 from server.services.registry_records import (
-    Change,
     EntityRecord,
     FeatureRecord,
     FeatureServiceRecord,
     FeatureViewRecord,
 )
-
-strawberry.enum(FeatureDtype, description="Value type of a feature or entity key; `_LIST` types hold arrays of it.")
-strawberry.enum(Change, name="RegistrationChange", description="What a registration did to the registry.")
 
 
 @strawberry.type(description="A business object features describe (a customer, an order), keyed by a join key.")
@@ -40,7 +35,7 @@ class Entity:
         return cls(
             name=r.name,
             join_key=r.join_key,
-            value_type=r.value_type,
+            value_type=FeatureDtype(r.value_type.value) if r.value_type else None,
             description=r.description,
             tags=tags(r.tags),
             owner=r.owner,
@@ -57,7 +52,7 @@ class Feature:
 
     @classmethod
     def from_record(cls, r: FeatureRecord) -> Feature:
-        return cls(name=r.name, dtype=r.dtype, description=r.description)
+        return cls(name=r.name, dtype=FeatureDtype(r.dtype.value) if r.dtype else None, description=r.description)
 
 
 @strawberry.type(description="The gold table a feature view reads, and its event-time column.")
@@ -97,7 +92,7 @@ class FeatureView:
 
     @strawberry.field(description="Entities whose join keys the view is keyed by.")
     async def entities(self, info: Info[Context, None]) -> list[Entity]:
-        records = await entity_loader(info.context).load_many(list(self.entity_names))
+        records = await info.context.loaders.entities.load_many(list(self.entity_names))
         return [Entity.from_record(r) for r in records if r is not None]
 
     @classmethod
@@ -130,12 +125,12 @@ class FeatureViewProjection:
 
     @strawberry.field(description="The feature view itself; null if it was deleted meanwhile.")
     async def feature_view(self, info: Info[Context, None]) -> Optional[FeatureView]:
-        record = await view_loader(info.context).load(self.name)
+        record = await info.context.loaders.views.load(self.name)
         return FeatureView.from_record(record) if record else None
 
     @strawberry.field(description="The chosen features with their types.")
     async def features(self, info: Info[Context, None]) -> list[Feature]:
-        record = await view_loader(info.context).load(self.name)
+        record = await info.context.loaders.views.load(self.name)
         known = {f.name: f for f in record.features} if record else {}
         return [Feature.from_record(known.get(n) or FeatureRecord(name=n, dtype=None)) for n in self.feature_names]
 
@@ -264,7 +259,7 @@ class FeatureViewFilter:
 @strawberry.type(description="Result of registerFeatureView.")
 class RegisterFeatureViewPayload:
     feature_view: Optional[FeatureView] = strawberry.field(description="The view as registered; null on errors.")
-    change: Optional[Change] = strawberry.field(
+    change: Optional[RegistrationChange] = strawberry.field(
         description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
     )
     user_errors: list[UserError] = strawberry.field(description="Problems with the input; nothing was written.")
@@ -273,7 +268,7 @@ class RegisterFeatureViewPayload:
 @strawberry.type(description="Result of registerEntity.")
 class RegisterEntityPayload:
     entity: Optional[Entity] = strawberry.field(description="The entity as registered; null on errors.")
-    change: Optional[Change] = strawberry.field(
+    change: Optional[RegistrationChange] = strawberry.field(
         description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
     )
     user_errors: list[UserError] = strawberry.field(description="Problems with the input; nothing was written.")
@@ -284,7 +279,7 @@ class FeatureServicePayload:
     feature_service: Optional[FeatureService] = strawberry.field(
         description="The service as registered; null on errors."
     )
-    change: Optional[Change] = strawberry.field(
+    change: Optional[RegistrationChange] = strawberry.field(
         description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
     )
     user_errors: list[UserError] = strawberry.field(description="Problems with the input; nothing was written.")

@@ -9,16 +9,13 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from server.context import Context, run_blocking
-from server.jobs.records import JobRecord, JobStatus, LogRecord, LogStream
-from server.resolvers.loaders import model_version_loader, run_loader
+from server.context import Context
+from server.jobs.records import JobRecord, LogRecord
 from server.schema.common import UserError
+from server.schema.enums import JobStatus, LogStream
 from server.schema.mlflow import ModelVersion, Run
 from server.schema.permissions import JOB_OUTPUT, TRAINER
 from server.services.errors import RequestError
-
-strawberry.enum(JobStatus, description="Where a training job is in its life.")
-strawberry.enum(LogStream, description="Where a log line came from: the script's stdout or stderr, or the server.")
 
 MAX_LOG_LINES = 10_000
 
@@ -32,7 +29,7 @@ class LogLine:
 
     @classmethod
     def from_record(cls, r: LogRecord) -> LogLine:
-        return cls(number=r.number, text=r.text, stream=r.stream, time=r.time)
+        return cls(number=r.number, text=r.text, stream=LogStream(r.stream.value), time=r.time)
 
 
 @strawberry.type(description="A training script run as a tracked job.")
@@ -79,7 +76,7 @@ class TrainingJob:
     def from_record(cls, r: JobRecord) -> TrainingJob:
         return cls(
             id=strawberry.ID(r.id),
-            status=r.status,
+            status=JobStatus(r.status.value),
             script_name=r.script_name,
             script_sha256=r.script_sha256,
             script=r.script,
@@ -107,14 +104,14 @@ class TrainingJob:
     async def run(self, info: Info[Context, None]) -> Optional[Run]:
         if not self.record.mlflow_run_id:
             return None
-        found = await run_loader(info.context).load(self.record.mlflow_run_id)
+        found = await info.context.loaders.runs.load(self.record.mlflow_run_id)
         return Run.from_record(found) if found else None
 
     @strawberry.field(description="The model version the job registered, if any.")
     async def model_version(self, info: Info[Context, None]) -> Optional[ModelVersion]:
         if self.record.model_name is None or self.record.model_version is None:
             return None
-        found = await model_version_loader(info.context).load((self.record.model_name, self.record.model_version))
+        found = await info.context.loaders.model_versions.load((self.record.model_name, self.record.model_version))
         return ModelVersion.from_record(found) if found else None
 
     @strawberry.field(
@@ -131,8 +128,8 @@ class TrainingJob:
             raise RequestError("fromLine must not be negative", field="fromLine")
         if not 0 <= limit <= MAX_LOG_LINES:
             raise RequestError(f"limit must be between 0 and {MAX_LOG_LINES}", field="limit")
-        lines = await run_blocking(info.context.services.jobs.logs, self.record.id, from_line, limit)
-        return [LogLine.from_record(line) for line in lines]
+        lines = await info.context.loaders.job_logs.load((self.record.id, from_line, limit))
+        return [LogLine.from_record(line) for line in lines or []]
 
 
 @strawberry.input(description="Narrows a list of training jobs; all given conditions must hold.")

@@ -10,15 +10,7 @@ from typing import Annotated, Optional
 import strawberry
 from strawberry.types import Info
 
-from server.context import Context, run_blocking
-from server.resolvers.loaders import (
-    experiment_loader,
-    latest_version_loader,
-    run_loader,
-    run_models_loader,
-    run_versions_loader,
-)
-from server.resolvers.pagination import token_page
+from server.context import Context
 from server.schema.common import After, Connection, First, Long, Tag, TagInput, UserError, tags
 from server.services.mlflow_records import (
     ArtifactRecord,
@@ -27,7 +19,6 @@ from server.services.mlflow_records import (
     LoggedModelRecord,
     MetricRecord,
     ModelVersionRecord,
-    Page,
     RegisteredModelRecord,
     RunRecord,
 )
@@ -35,9 +26,9 @@ from server.services.mlflow_records import (
 
 @strawberry.enum(description="Which objects a search covers by lifecycle stage.")
 class LifecycleView(Enum):
-    ACTIVE_ONLY = "ACTIVE_ONLY"
-    DELETED_ONLY = "DELETED_ONLY"
-    ALL = "ALL"
+    ACTIVE_ONLY = strawberry.enum_value("ACTIVE_ONLY", description="Only objects not deleted (the default).")
+    DELETED_ONLY = strawberry.enum_value("DELETED_ONLY", description="Only deleted objects (kept until purged).")
+    ALL = strawberry.enum_value("ALL", description="Both.")
 
 
 def ms(value: int | None) -> Optional[datetime]:
@@ -157,7 +148,7 @@ class Run:
 
     @strawberry.field(description="The experiment the run belongs to.")
     async def experiment(self, info: Info[Context, None]) -> Optional[Experiment]:
-        found = await experiment_loader(info.context).load(self.record.experiment_id)
+        found = await info.context.loaders.experiments.load(self.record.experiment_id)
         return Experiment.from_record(found) if found else None
 
     @strawberry.field(description="Every logged value of one metric, by step.")
@@ -166,8 +157,8 @@ class Run:
         info: Info[Context, None],
         key: Annotated[str, strawberry.argument(description="Metric name.")],
     ) -> list[Metric]:
-        history = await run_blocking(info.context.services.mlflow.metric_history, self.record.id, key)
-        return [Metric.from_record(m) for m in history]
+        history = await info.context.loaders.metric_histories.load((self.record.id, key))
+        return [Metric.from_record(m) for m in history or []]
 
     @strawberry.field(description="Artifacts directly under `path` (the artifact root by default).")
     async def artifacts(
@@ -178,17 +169,17 @@ class Run:
             strawberry.argument(description="Directory relative to the run's artifact root; no '..'."),
         ] = None,
     ) -> list[Artifact]:
-        files = await run_blocking(info.context.services.mlflow.artifacts, self.record.id, path)
-        return [Artifact.from_record(f) for f in files]
+        files = await info.context.loaders.artifacts.load((self.record.id, path))
+        return [Artifact.from_record(f) for f in files or []]
 
     @strawberry.field(description="Models the run logged.")
     async def logged_models(self, info: Info[Context, None]) -> list[LoggedModel]:
-        models = await run_models_loader(info.context).load(self.record)
+        models = await info.context.loaders.run_models.load(self.record)
         return [LoggedModel.from_record(m) for m in models or []]
 
     @strawberry.field(description="Registered model versions created from this run.")
     async def model_versions(self, info: Info[Context, None]) -> list[ModelVersion]:
-        versions = await run_versions_loader(info.context).load(self.record.id)
+        versions = await info.context.loaders.run_versions.load(self.record.id)
         return [ModelVersion.from_record(v) for v in versions or []]
 
 
@@ -223,24 +214,9 @@ class Experiment:
         first: First = None,
         after: After = None,
     ) -> Connection[Run]:
+        from server.resolvers.mlflow import runs_page  # the resolvers import these types: not at module level
+
         return await runs_page(info, [str(self.id)], filter, order_by, LifecycleView.ACTIVE_ONLY, first, after)
-
-
-async def runs_page(
-    info: Info[Context, None],
-    experiment_ids: list[str] | None,
-    filter: str | None,
-    order_by: list[str] | None,
-    view: LifecycleView,
-    first: int | None,
-    after: str | None,
-) -> Connection[Run]:
-    mlflow = info.context.services.mlflow
-
-    def fetch(max_results: int, token: str | None) -> Page[RunRecord]:
-        return mlflow.search_runs(experiment_ids, filter, order_by, view.value, max_results, token)
-
-    return await token_page(fetch, Run.from_record, first, after, info.context.settings.limits)
 
 
 @strawberry.type(description="An input or output column of a model signature.")
@@ -294,12 +270,12 @@ class ModelVersion:
     async def run(self, info: Info[Context, None]) -> Optional[Run]:
         if not self.record.run_id:
             return None
-        found = await run_loader(info.context).load(self.record.run_id)
+        found = await info.context.loaders.runs.load(self.record.run_id)
         return Run.from_record(found) if found else None
 
     @strawberry.field(description="Input and output columns from the model's MLmodel file.")
     async def signature(self, info: Info[Context, None]) -> Optional[ModelSignature]:
-        found = await run_blocking(info.context.services.mlflow.signature, self.record)
+        found = await info.context.loaders.signatures.load(self.record)
         if found is None:
             return None
         return ModelSignature(
@@ -338,17 +314,13 @@ class RegisteredModel:
     async def versions(
         self, info: Info[Context, None], first: First = None, after: After = None
     ) -> Connection[ModelVersion]:
-        mlflow = info.context.services.mlflow
-        name = self.name
+        from server.resolvers.mlflow import model_versions_page  # the resolvers import these types
 
-        def fetch(max_results: int, token: str | None) -> Page[ModelVersionRecord]:
-            return mlflow.model_versions(name, max_results, token)
-
-        return await token_page(fetch, ModelVersion.from_record, first, after, info.context.settings.limits)
+        return await model_versions_page(info, self.name, first, after)
 
     @strawberry.field(description="The highest version number; null when there is none.")
     async def latest_version(self, info: Info[Context, None]) -> Optional[ModelVersion]:
-        found = await latest_version_loader(info.context).load(self.name)
+        found = await info.context.loaders.latest_versions.load(self.name)
         return ModelVersion.from_record(found) if found else None
 
 

@@ -8,19 +8,21 @@ from typing import Optional, cast
 import strawberry
 from strawberry.scalars import JSON
 
-from server.jobs.materializations import MaterializationRecord, MaterializationStatus
+from server.jobs.materializations import MaterializationRecord
 from server.schema.common import Long, UserError
+from server.schema.enums import FeatureDtype, MaterializationStatus
 from server.schema.mlflow import ModelVersion
-from server.services.dtypes import FeatureDtype
-from server.services.feature_serving import FeatureTableRecord
-
-strawberry.enum(MaterializationStatus, description="Where a materialization is.")
+from server.services.feature_serving import ColumnRecord, FeatureTableRecord
 
 
 @strawberry.type(description="A column of a feature table.")
 class FeatureColumn:
     name: str = strawberry.field(description="Column name: a join key, event_timestamp, or a feature.")
     dtype: Optional[FeatureDtype] = strawberry.field(description="Type of the column's values.")
+
+    @classmethod
+    def from_record(cls, c: ColumnRecord) -> FeatureColumn:
+        return cls(name=c.name, dtype=FeatureDtype(c.dtype.value) if c.dtype else None)
 
 
 @strawberry.type(description="Feature values as a typed table: columns in the order asked for, one row per entity.")
@@ -37,7 +39,7 @@ class FeatureTable:
     @classmethod
     def from_record(cls, t: FeatureTableRecord) -> FeatureTable:
         return cls(
-            columns=[FeatureColumn(name=c.name, dtype=c.dtype) for c in t.columns],
+            columns=[FeatureColumn.from_record(c) for c in t.columns],
             rows=cast(JSON, t.rows),
             statuses=cast(JSON, t.statuses),
             event_timestamps=cast(JSON, t.event_timestamps),
@@ -100,7 +102,7 @@ class Materialization:
     def from_record(cls, m: MaterializationRecord) -> Materialization:
         return cls(
             id=strawberry.ID(m.id),
-            status=m.status,
+            status=MaterializationStatus(m.status.value),
             feature_views=list(m.feature_views),
             start=m.start,
             end=m.end,

@@ -5,10 +5,8 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from server.auth.roles import Role
 from server.context import Context
-
-strawberry.enum(Role, description="What a token may do; each role includes those before it.")
+from server.schema.enums import Role
 
 
 @strawberry.type(description="The caller of this request.")
@@ -21,4 +19,4 @@ class Viewer:
 def viewer(info: Info[Context, None]) -> Viewer:
     p = info.context.principal
     assert p is not None  # requests without a caller are refused before they reach a resolver
-    return Viewer(name=p.name, role=p.role, authenticated=p.authenticated)
+    return Viewer(name=p.name, role=Role[p.role.name], authenticated=p.authenticated)

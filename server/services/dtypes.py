@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class FeatureDtype(Enum):
+class FeatureDtype(StrEnum):
     """The value type of one feature (or entity join key)."""
 
     INT32 = "INT32"

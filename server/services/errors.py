@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class ErrorCode(Enum):
+class ErrorCode(StrEnum):
     """What went wrong, in a form a client can branch on. Codes are added, never removed."""
 
     NOT_FOUND = "NOT_FOUND"

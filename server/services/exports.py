@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
 STRAY_SECONDS = 600
 
 
-class ExportFormat(Enum):
+class ExportFormat(StrEnum):
     """The file format of an export."""
 
     PARQUET = "PARQUET"

@@ -7,6 +7,7 @@ nested GraphQL lookups to a bounded number of MLflow calls.
 
 from __future__ import annotations
 
+import logging
 import re
 import tempfile
 import threading
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from server.config import Settings
+from server.lru import LRU
 from server.services.errors import ErrorCode, RequestError, UserError, UserErrors, user_error
 from server.services.mlflow_records import (
     ArtifactRecord,
@@ -40,6 +42,10 @@ ALIAS_PATTERN = re.compile(r"^[\w\-]{1,255}$")
 VERSION_ALIAS = re.compile(r"^[vV]\d+$")
 FEATURE_SERVICE_TAG = "asgard.feature_service"
 VIEW_TYPES = {"ACTIVE_ONLY": 1, "DELETED_ONLY": 2, "ALL": 3}
+
+
+log = logging.getLogger(__name__)
+SIGNATURE_CACHE_SIZE = 1024
 
 
 @dataclass(frozen=True)
@@ -192,7 +198,7 @@ class MlflowTracking:
         self._lock = threading.Lock()
         self._client: Any = None
         self.calls: Counter[str] = Counter()
-        self._signatures: dict[tuple[str, int], SignatureRecord | None] = {}
+        self._signatures: LRU[tuple[str, int], tuple[SignatureRecord | None]] = LRU(SIGNATURE_CACHE_SIZE)
         # Moves on every write made through this process, so caches of registry reads see their own writes.
         self.generation = 0
 
@@ -350,12 +356,22 @@ class MlflowTracking:
             runs.update((r.id, r) for r in map(run_record, found))
         return runs
 
+    def metric_histories(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], list[MetricRecord]]:
+        """Histories of several (run, metric) pairs, for one loader call."""
+        return {key: self.metric_history(*key) for key in keys}
+
     def metric_history(self, run_id: str, key: str) -> list[MetricRecord]:
         history = self._call("get_metric_history", run_id, key)
         return sorted(
             (MetricRecord(m.key, m.value, m.timestamp, m.step) for m in history),
             key=lambda m: (m.step, m.timestamp),
         )
+
+    def artifacts_of(self, keys: list[tuple[str, str | None]]) -> dict[tuple[str, str | None], list[ArtifactRecord]]:
+        """Artifacts of several (run, path) pairs, for one loader call (one listing per run: MLflow has no
+        batch listing)."""
+        self.calls["artifacts_of"] += 1
+        return {key: self.artifacts(*key) for key in keys}
 
     def artifacts(self, run_id: str, path: str | None) -> list[ArtifactRecord]:
         files = self._call("list_artifacts", run_id, safe_artifact_path(path))
@@ -445,24 +461,35 @@ class MlflowTracking:
         return str(self._call("get_model_version_download_uri", version.name, str(version.version)))
 
     def signature(self, version: ModelVersionRecord) -> SignatureRecord | None:
-        """Input and output columns from the version's MLmodel file (cached: versions are immutable)."""
+        """Input and output columns from the version's MLmodel file. Versions are immutable: what was read
+        is kept (LRU); a download that failed is not, and is tried again next time."""
         key = (version.name, version.version)
-        if key not in self._signatures:
-            self._signatures[key] = self._load_signature(version)
-        return self._signatures[key]
+        cached = self._signatures.get(key)
+        if cached is not None:
+            return cached[0]
+        try:
+            found = self._load_signature(version)
+        except Exception:
+            log.warning("the MLmodel of %s v%s could not be read", version.name, version.version, exc_info=True)
+            return None
+        self._signatures.put(key, (found,))
+        return found
+
+    def signatures(self, versions: list[ModelVersionRecord]) -> dict[ModelVersionRecord, SignatureRecord | None]:
+        """Signatures of several versions, for one loader call (a page of versions: one thread hop)."""
+        self.calls["signatures"] += 1
+        return {v: self.signature(v) for v in versions}
 
     def _load_signature(self, version: ModelVersionRecord) -> SignatureRecord | None:
         from mlflow.artifacts import download_artifacts
         from mlflow.models import Model
 
+        self.calls["download_mlmodel"] += 1
         uri = self.download_uri(version)
         with tempfile.TemporaryDirectory() as tmp:
-            try:
-                local = download_artifacts(
-                    artifact_uri=f"{uri.rstrip('/')}/MLmodel", dst_path=tmp, tracking_uri=self.tracking_uri
-                )
-            except Exception:
-                return None
+            local = download_artifacts(
+                artifact_uri=f"{uri.rstrip('/')}/MLmodel", dst_path=tmp, tracking_uri=self.tracking_uri
+            )
             signature = Model.load(local).signature
         if signature is None:
             return None

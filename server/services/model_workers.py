@@ -23,12 +23,14 @@ from typing import Any
 
 import orjson
 
+import server
 from server.jobs.processes import descendants
 from server.model_worker import HEADER
 from server.sandbox import Confinement, Sandbox
 
 log = logging.getLogger(__name__)
 
+MAX_REPLY_BYTES = 64 * 1024**2
 WORKER_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "PYTHONDONTWRITEBYTECODE": "1"}
 PASSED_PREFIXES = ("OPENBLAS_", "OMP_", "MKL_")
 
@@ -56,6 +58,7 @@ class ModelWorker:
         self._lock = threading.Lock()
         self._buffer = bytearray()
         env = WORKER_ENV | {k: v for k, v in os.environ.items() if k.startswith(PASSED_PREFIXES)}
+        env["PYTHONPATH"] = str(Path(server.__file__).resolve().parent.parent)  # `server`, even from a source tree
         command = sandbox.command(
             [sys.executable, "-m", "server.model_worker", str(model_dir)],
             Confinement(read_only=[model_dir], network=False, env=env, hidden=hidden),
@@ -99,6 +102,9 @@ class ModelWorker:
         while len(self._buffer) < HEADER.size:
             self._fill(deadline)
         (size,) = HEADER.unpack_from(self._buffer)
+        if size > MAX_REPLY_BYTES:  # the model's own code writes this: never held whole in the API process
+            self.stop()
+            raise WorkerFailed(f"the model's answer is over {MAX_REPLY_BYTES // 1024**2} MiB; its worker was stopped")
         while len(self._buffer) < HEADER.size + size:
             self._fill(deadline)
         message = orjson.loads(bytes(self._buffer[HEADER.size : HEADER.size + size]))

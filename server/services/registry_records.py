@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from server.services.dtypes import FeatureDtype
 
@@ -18,7 +18,7 @@ def tags_of(mapping: dict[str, str] | None) -> Tags:
     return tuple(sorted((mapping or {}).items()))
 
 
-class Change(Enum):
+class Change(StrEnum):
     """What a registration did to the registry."""
 
     CREATED = "CREATED"

@@ -8,8 +8,8 @@ import json
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
+from server.blocking import run_blocking
 from server.config import Limits
-from server.context import run_blocking
 from server.schema.common import Connection, Edge, PageInfo
 from server.services.errors import RequestError
 from server.services.mlflow_records import Page

@@ -1,0 +1,118 @@
+"""A request's DataLoaders, typed: nested fields batch their lookups into one backend call each.
+
+Every schema type reaches the backends through these (`info.context.loaders.runs.load(id)`), never by
+calling a service itself; each loader is made on first use and lives as long as its request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from server.blocking import run_blocking
+from server.jobs.records import LogRecord
+from server.services.mlflow_records import (
+    ArtifactRecord,
+    ExperimentRecord,
+    LoggedModelRecord,
+    MetricRecord,
+    ModelVersionRecord,
+    RunRecord,
+    SignatureRecord,
+)
+from server.services.registry_records import EntityRecord, FeatureViewRecord, RegistrySnapshot
+
+if TYPE_CHECKING:  # services import Feast and MLflow: kept out of schema-only imports
+    from server.context import Services
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+async def registry_snapshot(services: Services) -> RegistrySnapshot:
+    """The registry snapshot; only a stale cache costs a trip to a worker thread."""
+    snap = services.registry.cached_snapshot()
+    return snap if snap is not None else await run_blocking(services.registry.snapshot)
+
+
+def batched(load_many: Callable[[list[K]], dict[K, V]]) -> DataLoader[K, V | None]:
+    """A loader over one batched, blocking service call (keys it does not return load as None)."""
+
+    async def load(keys: list[K]) -> list[V | None]:
+        found = await run_blocking(load_many, list(keys))
+        return [found.get(k) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+class _Lazy(Generic[K, V]):
+    """A loader attribute, made on first use per Loaders instance."""
+
+    def __init__(self, make: Callable[[Loaders], DataLoader[K, V]]) -> None:
+        self.make = make
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = f"_{name}"
+
+    def __get__(self, loaders: Loaders, owner: Any = None) -> DataLoader[K, V]:
+        found: DataLoader[K, V] | None = loaders.__dict__.get(self.name)
+        if found is None:
+            found = loaders.__dict__[self.name] = self.make(loaders)
+        return found
+
+
+def _entities(loaders: Loaders) -> DataLoader[str, EntityRecord | None]:
+    async def load(names: list[str]) -> list[EntityRecord | None]:
+        snap = await registry_snapshot(loaders.services)
+        return [snap.entities.get(n) for n in names]
+
+    return DataLoader(load_fn=load)
+
+
+def _views(loaders: Loaders) -> DataLoader[str, FeatureViewRecord | None]:
+    async def load(names: list[str]) -> list[FeatureViewRecord | None]:
+        snap = await registry_snapshot(loaders.services)
+        return [snap.views.get(n) for n in names]
+
+    return DataLoader(load_fn=load)
+
+
+def _run_models(loaders: Loaders) -> DataLoader[RunRecord, list[LoggedModelRecord] | None]:
+    mlflow = loaders.services.mlflow
+
+    def by_run(runs: list[RunRecord]) -> dict[RunRecord, list[LoggedModelRecord]]:
+        found = mlflow.logged_models_by_runs(runs)
+        return {r: found.get(r.id, []) for r in runs}
+
+    return batched(by_run)
+
+
+class Loaders:
+    """The loaders of one request (or websocket operation)."""
+
+    services: Services
+    entities = _Lazy[str, EntityRecord | None](_entities)
+    views = _Lazy[str, FeatureViewRecord | None](_views)
+    experiments = _Lazy[str, ExperimentRecord | None](lambda ls: batched(ls.services.mlflow.experiments_by_ids))
+    runs = _Lazy[str, RunRecord | None](lambda ls: batched(ls.services.mlflow.runs_by_ids))
+    run_versions = _Lazy[str, list[ModelVersionRecord] | None](
+        lambda ls: batched(ls.services.mlflow.model_versions_by_runs)
+    )
+    run_models = _Lazy[RunRecord, list[LoggedModelRecord] | None](_run_models)
+    latest_versions = _Lazy[str, ModelVersionRecord | None](lambda ls: batched(ls.services.mlflow.latest_versions))
+    model_versions = _Lazy[tuple[str, int], ModelVersionRecord | None](
+        lambda ls: batched(ls.services.mlflow.versions_by_keys)
+    )
+    signatures = _Lazy[ModelVersionRecord, SignatureRecord | None](lambda ls: batched(ls.services.mlflow.signatures))
+    artifacts = _Lazy[tuple[str, str | None], list[ArtifactRecord] | None](
+        lambda ls: batched(ls.services.mlflow.artifacts_of)
+    )
+    metric_histories = _Lazy[tuple[str, str], list[MetricRecord] | None](
+        lambda ls: batched(ls.services.mlflow.metric_histories)
+    )
+    job_logs = _Lazy[tuple[str, int, int], list[LogRecord] | None](lambda ls: batched(ls.services.jobs.logs_of))
+
+    def __init__(self, services: Services) -> None:
+        self.services = services

@@ -1,0 +1,139 @@
+"""The schema's enums: GraphQL twins of the domain's, each value described.
+
+The domain enums (server/services, server/jobs, server/auth) stay plain Python: the schema never
+decorates them. Each twin here has the same names and values (tests/test_schema_enums.py holds them
+equal); the domain's are `StrEnum`s, so a resolver returns a domain value as it is (it equals its twin's
+value) and turns an argument into the domain's with `Domain[twin.name]`.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import strawberry
+
+
+@strawberry.enum(description="Value type of a feature or entity key; `_LIST` types hold arrays of it.")
+class FeatureDtype(Enum):
+    INT32 = strawberry.enum_value("INT32", description="32-bit signed integer (Iceberg int).")
+    INT64 = strawberry.enum_value(
+        "INT64", description="64-bit signed integer (Iceberg int or long), sent as a JSON number."
+    )
+    FLOAT32 = strawberry.enum_value("FLOAT32", description="32-bit float (Iceberg float).")
+    FLOAT64 = strawberry.enum_value("FLOAT64", description="64-bit float (Iceberg float or double).")
+    STRING = strawberry.enum_value("STRING", description="UTF-8 text (Iceberg string).")
+    BOOL = strawberry.enum_value("BOOL", description="true or false (Iceberg boolean).")
+    BYTES = strawberry.enum_value("BYTES", description="Bytes (Iceberg binary), sent base64-encoded.")
+    UNIX_TIMESTAMP = strawberry.enum_value(
+        "UNIX_TIMESTAMP", description="A point in time (Iceberg timestamp or timestamptz), sent as ISO-8601."
+    )
+    INT32_LIST = strawberry.enum_value("INT32_LIST", description="An array of: 32-bit signed integer (Iceberg int).")
+    INT64_LIST = strawberry.enum_value(
+        "INT64_LIST", description="An array of: 64-bit signed integer (Iceberg int or long), sent as a JSON number."
+    )
+    FLOAT32_LIST = strawberry.enum_value("FLOAT32_LIST", description="An array of: 32-bit float (Iceberg float).")
+    FLOAT64_LIST = strawberry.enum_value(
+        "FLOAT64_LIST", description="An array of: 64-bit float (Iceberg float or double)."
+    )
+    STRING_LIST = strawberry.enum_value("STRING_LIST", description="An array of: uTF-8 text (Iceberg string).")
+    BOOL_LIST = strawberry.enum_value("BOOL_LIST", description="An array of: true or false (Iceberg boolean).")
+    BYTES_LIST = strawberry.enum_value(
+        "BYTES_LIST", description="An array of: bytes (Iceberg binary), sent base64-encoded."
+    )
+    UNIX_TIMESTAMP_LIST = strawberry.enum_value(
+        "UNIX_TIMESTAMP_LIST",
+        description="An array of: a point in time (Iceberg timestamp or timestamptz), sent as ISO-8601.",
+    )
+
+
+@strawberry.enum(description="What went wrong, in a form a client can branch on.")
+class ErrorCode(Enum):
+    NOT_FOUND = strawberry.enum_value("NOT_FOUND", description="The object named does not exist.")
+    ALREADY_EXISTS = strawberry.enum_value("ALREADY_EXISTS", description="An object of that name exists already.")
+    IN_USE = strawberry.enum_value(
+        "IN_USE", description="Other objects depend on it (a view a feature service uses): change or delete them first."
+    )
+    CONFLICT = strawberry.enum_value(
+        "CONFLICT", description="The object's current state does not allow it (a job that already ended)."
+    )
+    INVALID_NAME = strawberry.enum_value(
+        "INVALID_NAME", description="The name breaks the naming rules given in the message."
+    )
+    INVALID_VALUE = strawberry.enum_value(
+        "INVALID_VALUE", description="The value is not allowed here; the message says why."
+    )
+    UNKNOWN_TABLE = strawberry.enum_value("UNKNOWN_TABLE", description="The gold catalog has no such table.")
+    UNKNOWN_COLUMN = strawberry.enum_value("UNKNOWN_COLUMN", description="The table has no such column.")
+    TYPE_MISMATCH = strawberry.enum_value(
+        "TYPE_MISMATCH", description="The column's type cannot hold the declared dtype without losing values."
+    )
+    DUPLICATE = strawberry.enum_value("DUPLICATE", description="The same name is given twice.")
+    INVALID_SCRIPT = strawberry.enum_value(
+        "INVALID_SCRIPT", description="The training script is missing, not UTF-8, or does not compile."
+    )
+    INVALID_REQUIREMENT = strawberry.enum_value(
+        "INVALID_REQUIREMENT",
+        description="Not a requirement on the package index (PEP 508, no paths, URLs or options).",
+    )
+    TOO_LARGE = strawberry.enum_value("TOO_LARGE", description="Over a size cap (the script's, a file's).")
+    LIMIT_EXCEEDED = strawberry.enum_value("LIMIT_EXCEEDED", description="Over a configured limit (ASGARD_* settings).")
+    FORBIDDEN = strawberry.enum_value("FORBIDDEN", description="The caller's role, or ownership, does not allow it.")
+
+
+@strawberry.enum(description="Where a training job is in its life.")
+class JobStatus(Enum):
+    QUEUED = strawberry.enum_value("QUEUED", description="Waiting for a worker.")
+    PREPARING = strawberry.enum_value("PREPARING", description="A worker holds it and installs its requirements.")
+    RUNNING = strawberry.enum_value("RUNNING", description="The script runs.")
+    SUCCEEDED = strawberry.enum_value(
+        "SUCCEEDED", description="The script exited with 0 (and its model was registered, when one is named)."
+    )
+    FAILED = strawberry.enum_value(
+        "FAILED", description="The script exited otherwise, its install failed, or its server stopped."
+    )
+    CANCELLED = strawberry.enum_value("CANCELLED", description="Stopped on request.")
+    TIMED_OUT = strawberry.enum_value("TIMED_OUT", description="Stopped after its timeout.")
+
+
+@strawberry.enum(description="Where a log line came from: the script's stdout or stderr, or the server.")
+class LogStream(Enum):
+    STDOUT = strawberry.enum_value("STDOUT", description="The script's standard output.")
+    STDERR = strawberry.enum_value("STDERR", description="The script's standard error.")
+    SYSTEM = strawberry.enum_value(
+        "SYSTEM", description="The server's own notes on the job (claims, installs, how it ended)."
+    )
+
+
+@strawberry.enum(description="Where a materialization is.")
+class MaterializationStatus(Enum):
+    RUNNING = strawberry.enum_value("RUNNING", description="Loading rows into the online store.")
+    SUCCEEDED = strawberry.enum_value("SUCCEEDED", description="Every view was loaded.")
+    FAILED = strawberry.enum_value("FAILED", description="It stopped on an error (see `error`).")
+
+
+@strawberry.enum(description="The file format of an export.")
+class ExportFormat(Enum):
+    PARQUET = strawberry.enum_value("PARQUET", description="Apache Parquet, snappy-compressed.")
+
+
+@strawberry.enum(description="What a token may do; each role includes those before it.")
+class Role(Enum):
+    READER = strawberry.enum_value("reader", description="Queries and subscriptions.")
+    EDITOR = strawberry.enum_value(
+        "editor", description="Also the feature registry, materialize, predict, experiments and model aliases and tags."
+    )
+    TRAINER = strawberry.enum_value(
+        "trainer", description="Also submit training jobs (and cancel one's own), and read jobs' scripts and output."
+    )
+    ADMIN = strawberry.enum_value("admin", description="Everything.")
+
+
+@strawberry.enum(description="What a registration did to the registry.")
+class RegistrationChange(Enum):
+    CREATED = strawberry.enum_value("CREATED", description="The object did not exist and was created.")
+    UPDATED = strawberry.enum_value(
+        "UPDATED", description="The object existed with another definition, which was replaced."
+    )
+    UNCHANGED = strawberry.enum_value(
+        "UNCHANGED", description="The object existed with the same definition: nothing was written."
+    )
