@@ -88,7 +88,11 @@ def train(data_dir: Path) -> int:
     with mlflow.start_run(run_name="bench-logreg"):
         model = LogisticRegression(max_iter=1000).fit(x, y)
         info = mlflow.sklearn.log_model(
-            model, name="model", signature=infer_signature(x, model.predict(x)), registered_model_name=MODEL
+            model,
+            name="model",
+            signature=infer_signature(x, model.predict(x)),
+            registered_model_name=MODEL,
+            pip_requirements=["scikit-learn"],
         )
     return int(info.registered_model_version)
 

@@ -58,12 +58,15 @@ def create_services(settings: Settings) -> Services:
     from server.jobs.materializations import Materializations
     from server.jobs.runner import JobRunner
     from server.jobs.store import JobStore
+    from server.jobs.training import Training
     from server.services.exports import ExportStore
     from server.services.feature_registry import FeatureRegistry
     from server.services.feature_serving import FeatureServing
     from server.services.gold_catalog import GoldCatalog
     from server.services.inference import Predictor
-    from server.services.mlflow_tracking import JobTracking, MlflowTracking
+    from server.services.job_tracking import JobTracking
+    from server.services.mlflow_tracking import MlflowTracking
+    from server.services.mlflow_writes import MlflowWrites
     from server.services.model_workers import ModelWorkers
 
     private_dir(settings.data_dir)
@@ -72,10 +75,11 @@ def create_services(settings: Settings) -> Services:
     registry = FeatureRegistry(settings, gold)
     mlflow = MlflowTracking(settings)
     mlflow.client()
+    mlflow_writes = MlflowWrites(mlflow)
     jobs = JobStore(settings.jobs.db_url)
     events = JobEvents()
     sandbox = Sandbox.for_mode(SandboxMode(settings.jobs.sandbox))
-    runner = JobRunner(settings, jobs, JobTracking(mlflow), events, sandbox)
+    runner = JobRunner(settings, jobs, JobTracking(mlflow, mlflow_writes), events, sandbox)
     serving = FeatureServing(registry)
     exports = ExportStore(settings.data_dir / "exports", settings.export_max_bytes)
     exports.sweep()  # what expired while the server was down
@@ -84,9 +88,11 @@ def create_services(settings: Settings) -> Services:
         gold=gold,
         registry=registry,
         mlflow=mlflow,
+        mlflow_writes=mlflow_writes,
         jobs=jobs,
         job_events=events,
         runner=runner,
+        training=Training(settings, jobs, runner, events),
         serving=serving,
         materializations=Materializations(jobs, registry.materialize_views),
         predictor=Predictor(
@@ -210,7 +216,8 @@ class GraphQLApp(GraphQL[Context, None]):
             raise ConnectionRejectionError({"message": "unknown, revoked or missing token", "code": "UNAUTHENTICATED"})
         context.principal = principal
         context.credential = credential
-        return UNSET
+        accepted: UnsetType = UNSET
+        return accepted
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -402,9 +409,11 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         if not await authenticator.required():
             log.warning("no tokens exist: every caller is admin, until a token is created")
         await run_blocking(opened.runner.start)
+        opened.materializations.open()
         try:
             yield {SERVICES: opened}
         finally:
+            opened.materializations.close()
             await run_blocking(opened.runner.stop)
 
     app = Starlette(

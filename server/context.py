@@ -19,12 +19,14 @@ if TYPE_CHECKING:  # services import Feast and MLflow: keep them out of schema-o
     from server.jobs.materializations import Materializations
     from server.jobs.runner import JobRunner
     from server.jobs.store import JobStore
+    from server.jobs.training import Training
     from server.services.exports import ExportStore
     from server.services.feature_registry import FeatureRegistry
     from server.services.feature_serving import FeatureServing
     from server.services.gold_catalog import GoldCatalog
     from server.services.inference import Predictor
     from server.services.mlflow_tracking import MlflowTracking
+    from server.services.mlflow_writes import MlflowWrites
 
 T = TypeVar("T")
 
@@ -37,9 +39,11 @@ class Services:
     gold: GoldCatalog
     registry: FeatureRegistry
     mlflow: MlflowTracking
+    mlflow_writes: MlflowWrites
     jobs: JobStore
     job_events: JobEvents
     runner: JobRunner
+    training: Training
     serving: FeatureServing
     materializations: Materializations
     predictor: Predictor

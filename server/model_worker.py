@@ -142,7 +142,7 @@ def serve(model_dir: str, incoming: BinaryIO, outgoing: BinaryIO) -> int:
         write_message(outgoing, {"ok": False, "kind": "internal", "error": f"{type(error).__name__}: {error}"[:500]})
         return 1
     write_message(outgoing, hello(model))
-    targets = numeric_targets(model.metadata.get_input_schema())
+    targets = numeric_targets(model.metadata.get_input_schema())  # type: ignore[no-untyped-call]  # MLflow
     while True:
         request = read_message(incoming)
         if request is None:  # the server closed the pipe, or is gone

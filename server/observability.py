@@ -27,13 +27,13 @@ MAX_OPERATION_LABELS = 200
 
 
 @dataclass
-class RequestInfo:
+class RequestLog:
     request_id: str
     operation: str = "-"
     outcome: str = "-"
 
 
-current_request: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("asgard_request", default=None)
+current_request: contextvars.ContextVar[RequestLog | None] = contextvars.ContextVar("asgard_request", default=None)
 
 
 def request_id() -> str:
@@ -105,7 +105,7 @@ class RequestContext:
             return
         incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
         rid = incoming if _REQUEST_ID_OK.match(incoming) else uuid.uuid4().hex
-        info = RequestInfo(request_id=rid)
+        info = RequestLog(request_id=rid)
         token = current_request.set(info)
         started = time.perf_counter()
         status = 500

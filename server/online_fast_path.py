@@ -41,8 +41,8 @@ from server.loaders import registry_snapshot
 from server.lru import LRU
 from server.observability import Metrics, masked
 from server.schema.row_budget import ONLINE, RowField, refusal, row_count
-from server.services.errors import RequestError, UserErrors
-from server.services.feature_serving import FeatureTableRecord, resolve_features
+from server.services.errors import InputErrors, RequestError
+from server.services.feature_values import FeatureTableRecord
 from server.services.inference import PredictionRecord, PredictRequest
 from server.services.mlflow_records import ModelVersionRecord
 
@@ -131,9 +131,10 @@ class OnlineFastPath:
                 return None  # over a row cap: the full pipeline refuses it
             snap = await registry_snapshot(context.services)
             if plan.root == ONLINE_FEATURES:
-                refs = resolve_features(snap, arg.get("features"), arg.get("featureService"))
+                serving = context.services.serving
+                features, service = arg.get("features"), arg.get("featureService")
                 table = await run_blocking(
-                    context.services.serving.online, snap, refs, arg["entities"], arg["fullFeatureNames"]
+                    serving.read_online, snap, features, service, arg["entities"], arg["fullFeatureNames"]
                 )
                 data = {plan.key: render_table(table, plan.selections)}
             else:
@@ -148,7 +149,7 @@ class OnlineFastPath:
                 )
                 result = await run_blocking(context.services.predictor.predict, snap, request)
                 data = {plan.key: render_prediction(result, plan.selections)}
-        except (UserErrors, RequestError, GraphQLError):
+        except (InputErrors, RequestError, GraphQLError):
             return None  # the full pipeline reports it, in the same words
         except Exception as error:
             failure = GraphQLError(str(error), nodes=[plan.field], path=[plan.key], original_error=error)

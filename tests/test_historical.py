@@ -2,81 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 import pytest
 
 from tests.conftest import app_with_limits, customer_view_input, gql, register_view, unique
+from tests.support.historical import BASE, oracle, random_feature_rows, register, write_table
 
 HISTORICAL = """
 query($input: HistoricalFeaturesInput!) {
   historicalFeatures(input: $input) { columns { name dtype } rows statuses }
 }
 """
-BASE = datetime(2026, 3, 1, tzinfo=UTC)
-SCHEMA = pa.schema(
-    [
-        pa.field("driver_id", pa.int64(), nullable=False),
-        pa.field("trips", pa.int64()),
-        pa.field("rating", pa.float64()),
-        pa.field("ts", pa.timestamp("us", tz="UTC"), nullable=False),
-    ]
-)
-
-
-def _write_table(services, name: str, frame: pd.DataFrame, overwrite: bool = False) -> None:
-    catalog = services.gold.catalog()
-    table = pa.Table.from_pandas(frame, schema=SCHEMA, preserve_index=False)
-    if overwrite:
-        catalog.load_table(("gold", name)).overwrite(table)
-    else:
-        catalog.create_table(("gold", name), schema=SCHEMA).append(table)
-
-
-def _register(client, view: str, table: str, ttl: int | None) -> None:
-    result = register_view(
-        client,
-        {
-            "name": view,
-            "entities": ["driver_id"],
-            "features": [{"name": "trips", "dtype": "INT64"}, {"name": "rating", "dtype": "FLOAT64"}],
-            "source": {"table": f"gold.{table}", "timestampField": "ts"},
-            "ttlSeconds": ttl,
-        },
-    )
-    assert result["userErrors"] == [], result
-
-
-def _random_feature_rows(rng: np.random.Generator, drivers: int, rows: int) -> pd.DataFrame:
-    # irregular, distinct times per driver (ties have no single right answer without a tie-breaker)
-    offsets = rng.choice(30 * 86400 * 1000, size=rows, replace=False)
-    return pd.DataFrame(
-        {
-            "driver_id": rng.integers(1, drivers + 1, rows),
-            "trips": rng.integers(0, 500, rows),
-            "rating": np.round(rng.uniform(1, 5, rows), 3),
-            "ts": [BASE + timedelta(milliseconds=int(o)) for o in offsets],
-        }
-    )
-
-
-def _oracle(features: pd.DataFrame, entities: pd.DataFrame, ttl: int | None) -> pd.DataFrame:
-    """For each entity row: the latest feature row at or before its time, within the TTL."""
-    left = entities.assign(_order=range(len(entities))).sort_values("event_timestamp")
-    right = features.rename(columns={"ts": "feature_ts"}).sort_values("feature_ts")
-    merged = pd.merge_asof(
-        left,
-        right,
-        left_on="event_timestamp",
-        right_on="feature_ts",
-        by="driver_id",
-        direction="backward",
-        tolerance=pd.Timedelta(seconds=ttl) if ttl else None,
-    )
-    return merged.sort_values("_order").reset_index(drop=True)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -84,9 +23,9 @@ def test_historical_features_match_an_independent_oracle(client, services, seed)
     rng = np.random.default_rng(seed)
     ttl = [None, 3 * 86400, 12 * 3600][seed - 1]
     table, view = unique(f"prop_{seed}"), unique(f"prop_view_{seed}")
-    features = _random_feature_rows(rng, drivers=12, rows=400)
-    _write_table(services, table, features)
-    _register(client, view, table, ttl)
+    features = random_feature_rows(rng, drivers=12, rows=400)
+    write_table(services, table, features)
+    register(client, view, table, ttl)
     entity_count = 250
     entities = pd.DataFrame(
         {
@@ -112,7 +51,7 @@ def test_historical_features_match_an_independent_oracle(client, services, seed)
     assert [c["name"] for c in result["columns"]] == ["driver_id", "event_timestamp", "rating", "trips"]
     assert [c["dtype"] for c in result["columns"]] == ["INT64", "UNIX_TIMESTAMP", "FLOAT64", "INT64"]
     assert result["statuses"] is None
-    expected = _oracle(features, entities, ttl)
+    expected = oracle(features, entities, ttl)
     assert len(result["rows"]) == entity_count
     mismatches = []
     for i, row in enumerate(result["rows"]):
@@ -131,8 +70,8 @@ def test_an_overwritten_gold_table_shows_no_stale_or_duplicate_rows(client, serv
     first = pd.DataFrame(
         {"driver_id": [1, 2], "trips": [10, 20], "rating": [4.0, 3.0], "ts": [BASE, BASE + timedelta(hours=1)]}
     )
-    _write_table(services, table, first)
-    _register(client, view, table, None)
+    write_table(services, table, first)
+    register(client, view, table, None)
     request = {
         "input": {
             "features": [f"{view}:trips"],
@@ -143,7 +82,7 @@ def test_an_overwritten_gold_table_shows_no_stale_or_duplicate_rows(client, serv
     corrected = pd.DataFrame(
         {"driver_id": [1, 2], "trips": [11, 21], "rating": [4.5, 3.5], "ts": [BASE, BASE + timedelta(hours=1)]}
     )
-    _write_table(services, table, corrected, overwrite=True)
+    write_table(services, table, corrected, overwrite=True)
     rows = gql(client, HISTORICAL, request).data["historicalFeatures"]["rows"]
     assert [r[2] for r in rows] == [11, 21]
     assert len(rows) == 2
@@ -151,8 +90,8 @@ def test_an_overwritten_gold_table_shows_no_stale_or_duplicate_rows(client, serv
 
 def test_historical_input_errors(client, services):
     table, view = unique("hist_errors"), unique("hist_errors_view")
-    _write_table(services, table, _random_feature_rows(np.random.default_rng(0), 3, 20))
-    _register(client, view, table, None)
+    write_table(services, table, random_feature_rows(np.random.default_rng(0), 3, 20))
+    register(client, view, table, None)
     base = {"features": [f"{view}:trips"], "entities": {"driver_id": [1], "event_timestamp": ["2026-03-05T00:00:00Z"]}}
     cases = [
         ({"entities": {"driver_id": [1], "event_timestamp": ["2026-03-05T00:00:00"]}}, "entities.event_timestamp"),

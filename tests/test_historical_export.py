@@ -21,12 +21,12 @@ from server.auth.roles import Role
 from server.auth.tokens import TokenError
 from server.config import load_settings
 from server.services.demo import load_demo_gold_layer
-from server.services.errors import UserErrors
+from server.services.errors import InputErrors
 from server.services.exports import STRAY_SECONDS, ExportStore
-from server.services.feature_serving import ColumnRecord
+from server.services.feature_values import ColumnRecord
 from tests.conftest import app_with_limits, customer_view_input, gql, register_view, unique
 from tests.support.client import local_client
-from tests.test_historical import BASE, _oracle, _random_feature_rows, _register, _write_table
+from tests.support.historical import BASE, oracle, random_feature_rows, register, write_table
 
 EXPORT = """
 mutation($input: HistoricalFeaturesInput!) {
@@ -62,9 +62,9 @@ def drivers(client, services):
     """A driver view over random rows, and 250 entity rows at random times (as in test_historical)."""
     rng = np.random.default_rng(7)
     table, view = unique("export_drivers"), unique("export_drivers_view")
-    features = _random_feature_rows(rng, drivers=12, rows=400)
-    _write_table(services, table, features)
-    _register(client, view, table, 3 * 86400)
+    features = random_feature_rows(rng, drivers=12, rows=400)
+    write_table(services, table, features)
+    register(client, view, table, 3 * 86400)
     entities = pd.DataFrame(
         {
             "driver_id": rng.integers(1, 15, 250),
@@ -121,12 +121,12 @@ def test_the_export_holds_what_historical_features_returns(client, drivers):
         assert mine[1] == datetime.fromisoformat(theirs[1])
         assert mine[2:] == theirs[2:]
 
-    expected = _oracle(features, entities, 3 * 86400).head(200)
+    expected = oracle(features, entities, 3 * 86400).head(200)
     frame = table.to_pandas()
     assert list(frame["driver_id"]) == list(expected["driver_id"])
     assert list(frame["event_timestamp"]) == list(expected["event_timestamp"])
-    for ours, oracle in ((f"{view}__rating", "rating"), (f"{view}__trips", "trips")):
-        assert np.allclose(frame[ours].astype(float), expected[oracle].astype(float), rtol=0, atol=0, equal_nan=True)
+    for ours, theirs in ((f"{view}__rating", "rating"), (f"{view}__trips", "trips")):
+        assert np.allclose(frame[ours].astype(float), expected[theirs].astype(float), rtol=0, atol=0, equal_nan=True)
 
 
 def test_a_feature_service_and_entity_rows_export_too(client, drivers):
@@ -255,7 +255,7 @@ def test_above_the_byte_cap_the_oldest_exports_go_first(tmp_path):
     store = ExportStore(tmp_path / "capped", max_bytes=int(size * 2.5))
     made = [store.save("ann", table, [], 60) for _ in range(3)]
     assert [store.get(e.id) is not None for e in made] == [False, True, True]
-    with pytest.raises(UserErrors) as refused:
+    with pytest.raises(InputErrors) as refused:
         ExportStore(tmp_path / "tiny", max_bytes=size - 1).save("ann", table, [], 60)
     assert refused.value.errors[0].code.value == "LIMIT_EXCEEDED"
     assert _files(tmp_path / "tiny") == set()

@@ -10,26 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import customer_view_input, gql, register_view, unique
-
-SUBMIT = """
-mutation($input: SubmitTrainingJobInput!) {
-  submitTrainingJob(input: $input) {
-    job { id status scriptName scriptSha256 experimentName modelName requirements parameters timeoutSeconds }
-    userErrors { field message code }
-  }
-}
-"""
-
-JOB = """
-query($id: ID!) {
-  trainingJob(id: $id) {
-    id status attempts exitCode error warning submittedAt startedAt finishedAt runId
-    run { id status experimentId }
-    modelVersion { model version runId }
-    logs(fromLine: 0, limit: 1000) { number text stream time }
-  }
-}
-"""
+from tests.support.jobs import JOB, alive, submit, wait_for
 
 TRAIN_FROM_FEAST = """
 import json, os
@@ -61,31 +42,6 @@ with mlflow.start_run() as run:
     mlflow.sklearn.log_model(model, name="model", signature=infer_signature(X, model.predict(X)))
 print("done")
 """
-
-
-def submit(client, text: str | None, **fields) -> dict:
-    job_input = {"scriptName": "train.py", "script": text, "experimentName": unique("jobs_exp")} | fields
-    return gql(client, SUBMIT, {"input": job_input}).data["submitTrainingJob"]
-
-
-def wait_for(client, job_id: str, statuses: set[str], timeout: float = 180) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        job = gql(client, JOB, {"id": job_id}).data["trainingJob"]
-        if job["status"] in statuses:
-            return job
-        assert time.monotonic() < deadline, job
-        time.sleep(0.2)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # a zombie has exited; it only waits for its parent to reap it
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().split()[2] == "Z")
 
 
 def test_seed_scenario_features_to_registered_versions(client):
@@ -178,7 +134,7 @@ def test_timeout_ends_the_whole_process_tree(client, services):
     assert "timed out after 3 s" in job["error"]
     assert job["run"]["status"] == "KILLED"
     time.sleep(0.5)
-    assert not _alive(child)
+    assert not alive(child)
 
 
 def test_cancel_ends_the_whole_process_tree_and_logs_stay_readable(client, services):
@@ -196,7 +152,7 @@ def test_cancel_ends_the_whole_process_tree_and_logs_stay_readable(client, servi
     job = wait_for(client, job_id, {"CANCELLED", "FAILED", "SUCCEEDED"}, timeout=60)
     assert job["status"] == "CANCELLED"
     time.sleep(0.5)
-    assert not _alive(child)
+    assert not alive(child)
     again = gql(client, cancel, {"id": job_id}).data["cancelTrainingJob"]["userErrors"]
     assert again == [{"code": "CONFLICT", "field": ["id"]}]
     missing = gql(client, cancel, {"id": "no-such-job"}).data["cancelTrainingJob"]["userErrors"]

@@ -142,20 +142,24 @@ def test_a_killed_server_leaves_no_job_running_forever(tmp_path):
     data = tmp_path / "data"
     env = {"ASGARD_JOB_CONCURRENCY": "2", "ASGARD_JOB_LEASE_SECONDS": "3"}
     first = ServerProcess(data, env=env).start()
-    doomed = submit(first, LONG)
-    retried = submit(first, LONG, retries=1)
-    queued = submit(first, "print('ran after the restart')")
-    for job_id in (doomed, retried):
-        deadline = time.monotonic() + 60
-        while not any(
-            line["text"].startswith("tick") for line in first.post(JOB, {"id": job_id})["trainingJob"]["logs"]
-        ):
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
-    assert first.post(JOB, {"id": queued})["trainingJob"]["status"] == "QUEUED"
-    assert (data / "jobs" / doomed / "child.pid").exists()
-    tree = processes_in(data / "jobs" / doomed)
-    assert len(tree) >= 2  # the script and its sleep
+    try:
+        doomed = submit(first, LONG)
+        retried = submit(first, LONG, retries=1)
+        queued = submit(first, "print('ran after the restart')")
+        for job_id in (doomed, retried):
+            deadline = time.monotonic() + 60
+            while not any(
+                line["text"].startswith("tick") for line in first.post(JOB, {"id": job_id})["trainingJob"]["logs"]
+            ):
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        assert first.post(JOB, {"id": queued})["trainingJob"]["status"] == "QUEUED"
+        assert (data / "jobs" / doomed / "child.pid").exists()
+        tree = processes_in(data / "jobs" / doomed)
+        assert len(tree) >= 2  # the script and its sleep
+    except BaseException:
+        first.stop()
+        raise
     first.proc.send_signal(signal.SIGKILL)
     first.proc.wait()
     time.sleep(1.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import gql, unique
-from tests.test_mlflow import train
+from tests.support.demo_training import train
 
 RUNS = 1500
 

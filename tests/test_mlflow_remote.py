@@ -15,10 +15,11 @@ import pytest
 
 from server.app import create_app
 from server.services.mlflow_tracking import MlflowTracking
+from server.services.mlflow_writes import MlflowWrites
 from tests.conftest import gql, unique
 from tests.support.client import local_client
+from tests.support.demo_training import train
 from tests.support.server import free_port, wait_until_up
-from tests.test_mlflow import train
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,7 +65,8 @@ def mlflow_server(tmp_path_factory):
 @pytest.fixture(scope="module")
 def remote_client(settings, services, mlflow_server):
     remote_settings = replace(settings, mlflow_tracking_uri=mlflow_server)
-    remote = replace(services, mlflow=MlflowTracking(remote_settings))
+    tracking = MlflowTracking(remote_settings)
+    remote = replace(services, mlflow=tracking, mlflow_writes=MlflowWrites(tracking))
     with local_client(create_app(remote_settings, remote)) as client:
         yield client
 

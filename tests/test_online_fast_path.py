@@ -14,7 +14,7 @@ from server.app import create_app
 from server.online_fast_path import compile_plan
 from tests.conftest import create_service, customer_view_input, register_view, unique
 from tests.support.client import local_client
-from tests.test_serving import END, START, materialize
+from tests.support.serving import END, START, materialize
 
 QUERIES = {
     "plain": """query Online($i: OnlineFeaturesInput!) {
@@ -56,6 +56,23 @@ def post(client: TestClient, query: str, variables: dict[str, Any] | None = None
     return response.json()
 
 
+@pytest.fixture
+def compiled(monkeypatch) -> list[bool]:
+    """Whether each request the compiled path looked at was answered by it (True) or left to the pipeline."""
+    from server.online_fast_path import OnlineFastPath
+
+    answered: list[bool] = []
+    real = OnlineFastPath.run
+
+    async def counted(self, plan, context, variables):
+        result = await real(self, plan, context, variables)
+        answered.append(result is not None)
+        return result
+
+    monkeypatch.setattr(OnlineFastPath, "run", counted)
+    return answered
+
+
 def both(client: TestClient, generic: TestClient, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     """Ask three times (the second and third take the compiled path) and compare with the generic app."""
     answers = [post(client, query, variables) for _ in range(3)]
@@ -67,7 +84,7 @@ def both(client: TestClient, generic: TestClient, query: str, variables: dict[st
 
 
 @pytest.mark.parametrize("shape", sorted(QUERIES))
-def test_same_answers_as_the_generic_pipeline(client, generic, view, shape):
+def test_same_answers_as_the_generic_pipeline(client, generic, view, shape, compiled):
     query = QUERIES[shape].replace("%s", view)
     variables = {
         "i": {
@@ -79,6 +96,7 @@ def test_same_answers_as_the_generic_pipeline(client, generic, view, shape):
     assert "errors" not in answer
     data = next(iter(answer["data"].values()))
     assert any(v for v in data.values())
+    assert True in compiled  # the compiled path answered: a fast path that always failed would not pass
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ import pytest
 
 from tests.conftest import create_service, customer_view_input, gql, register_view, unique
 from tests.support import TRAIN_ON_SERVICE
-from tests.test_jobs import submit, wait_for
-from tests.test_serving import END, START, latest_rows, materialize
+from tests.support.jobs import submit, wait_for
+from tests.support.serving import END, START, latest_rows, materialize
 
 PREDICT = """
 mutation($input: PredictInput!) {

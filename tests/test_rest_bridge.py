@@ -22,7 +22,7 @@ from server.services.feature_registry import FeatureRegistry
 from server.services.gold_catalog import GoldCatalog
 from tests.conftest import app_with_limits, customer_view_input, gql, register_view, unique
 from tests.support.client import local_client
-from tests.test_serving import END, START, materialize
+from tests.support.serving import END, START, materialize
 
 VIEW_FIELDS = """
   name online ttlSeconds createdAt description
@@ -55,7 +55,9 @@ X = pd.DataFrame({"total_orders": rng.integers(0, 20, 200).astype("float64"), "t
 y = (X["total_orders"] > 8).astype(int)
 with mlflow.start_run():
     model = LogisticRegression(max_iter=500).fit(X, y)
-    mlflow.sklearn.log_model(model, name="model", signature=infer_signature(X, model.predict(X)))
+    mlflow.sklearn.log_model(
+        model, name="model", signature=infer_signature(X, model.predict(X)), pip_requirements=["scikit-learn"]
+    )
 print("trained on", len(X), "rows")
 """
 

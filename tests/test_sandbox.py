@@ -18,7 +18,7 @@ import pytest
 
 from server.sandbox import Confinement, Sandbox, SandboxMode, SandboxUnavailable
 from tests.conftest import gql, unique
-from tests.test_jobs import JOB, _alive, submit, wait_for
+from tests.support.jobs import JOB, alive, submit, wait_for
 
 SECRET = "asgard-server-secret-4f1c"
 
@@ -121,7 +121,7 @@ def victim():
 
 def test_a_job_that_attacks_the_server_gets_nothing(client, services, settings, victim, monkeypatch):
     monkeypatch.setenv("ASGARD_DATABASE_PASSWORD", SECRET)  # in the server's environment, as an operator's would be
-    victims = services.mlflow.create_experiment(unique("victims"), ())
+    victims = services.mlflow_writes.create_experiment(unique("victims"), ())
     other = services.mlflow.client().create_run(victims.id)
     their_model = services.mlflow.store().create_logged_model(
         victims.id, name="theirs", source_run_id=other.info.run_id
@@ -289,7 +289,7 @@ def attacker(services, tmp_path_factory):
     name = unique("attacker")
     mlflow_client = services.mlflow.client()
     mlflow.set_tracking_uri(services.mlflow.tracking_uri)
-    experiment = services.mlflow.create_experiment(unique("attacks"), ())
+    experiment = services.mlflow_writes.create_experiment(unique("attacks"), ())
     with mlflow.start_run(experiment_id=experiment.id) as run:
         logged = mlflow.pyfunc.log_model(name="model", python_model=str(code))
     mlflow_client.create_registered_model(name)
@@ -365,7 +365,7 @@ def test_the_sandbox_refuses_when_bubblewrap_cannot_run(tmp_path, monkeypatch):
 
 def test_a_job_where_no_sandbox_works_fails_with_a_clear_message(client, services, monkeypatch):
     broken = Sandbox(SandboxMode.AUTO, bwrap="/nonexistent/bwrap")
-    monkeypatch.setattr(services.runner, "sandbox", broken)
+    monkeypatch.setattr(services.runner.executor, "sandbox", broken)
     job = wait_for(client, submit(client, "print('should not run')")["job"]["id"], {"FAILED", "SUCCEEDED"})
     assert job["status"] == "FAILED"
     assert "sandbox" in job["error"] and "ASGARD_SANDBOX=off" in job["error"]
@@ -379,8 +379,9 @@ def test_sandboxed_signals_end_the_whole_tree(tmp_path):
     script.write_text(
         textwrap.dedent(
             """
-            import signal, subprocess, sys, time
-            signal.signal(signal.SIGTERM, lambda *_: (print("stopping", flush=True), sys.exit(0)))
+            import os, signal, subprocess, sys, time
+            # os.write: the signal may land while print("up") is still flushing stdout's buffer
+            signal.signal(signal.SIGTERM, lambda *_: (os.write(1, b"stopping\\n"), sys.exit(0)))
             subprocess.Popen(["sleep", "300"])
             print("up", flush=True)
             time.sleep(300)
@@ -402,7 +403,7 @@ def test_sandboxed_signals_end_the_whole_tree(tmp_path):
     proc.wait(timeout=10)
     signal_job(proc.pid, signal.SIGKILL, confined=True)
     time.sleep(0.3)
-    assert not [pid for pid in inside if _alive(pid)]
+    assert not [pid for pid in inside if alive(pid)]
 
 
 def test_the_server_never_writes_through_a_link_a_job_left(tmp_path):

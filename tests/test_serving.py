@@ -7,47 +7,19 @@ import time
 from dataclasses import replace
 from datetime import UTC, datetime
 
-import pandas as pd
 import pytest
 
 from server.app import create_app, create_services
 from server.services.demo import load_demo_gold_layer
 from tests.conftest import customer_view_input, gql, register_view, unique
 from tests.support.client import local_client
+from tests.support.serving import END, MATERIALIZE, OPERATION, START, latest_rows, materialize
 
-MATERIALIZE = """
-mutation($input: MaterializeInput!) {
-  materialize(input: $input) {
-    operation { id status featureViews start end incremental rowsWritten }
-    userErrors { field message code }
-  }
-}
-"""
-OPERATION = "query($id: ID!) { materialization(id: $id) { id status rowsWritten error finishedAt } }"
 ONLINE = """
 query($input: OnlineFeaturesInput!) {
   onlineFeatures(input: $input) { columns { name dtype } rows statuses eventTimestamps }
 }
 """
-START, END = "2025-12-31T00:00:00+00:00", "2026-01-08T00:00:00+00:00"
-
-
-def materialize(client, views, **fields) -> dict:
-    payload = gql(client, MATERIALIZE, {"input": {"featureViews": views} | fields}).data["materialize"]
-    assert payload["userErrors"] == [], payload
-    deadline = time.monotonic() + 120
-    while True:
-        op = gql(client, OPERATION, {"id": payload["operation"]["id"]}).data["materialization"]
-        if op["status"] != "RUNNING":
-            return op
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
-
-
-def latest_rows(services) -> pd.DataFrame:
-    """The oracle: each customer's latest row of the gold table."""
-    frame = services.gold.catalog().load_table(("gold", "customer_aggregates")).scan().to_pandas()
-    return frame.sort_values("updated_at").groupby("customer_id").tail(1).set_index("customer_id")
 
 
 @pytest.fixture(scope="module", params=["sqlite", "redis"])

@@ -48,7 +48,7 @@ class TokenError(Exception):
 
 
 @dataclass(frozen=True)
-class TokenInfo:
+class TokenRecord:
     name: str
     role: Role
     created_at: datetime
@@ -92,11 +92,11 @@ class TokenStore:
         self._forget()
         return f"asg_{token_id}_{secret}"
 
-    def list(self) -> list[TokenInfo]:
+    def list(self) -> list[TokenRecord]:
         with self.engine.connect() as conn:
             rows = conn.execute(select(api_tokens).order_by(api_tokens.c.created_at)).all()
         return [
-            TokenInfo(
+            TokenRecord(
                 name=r.name,
                 role=Role(r.role),
                 created_at=as_utc(r.created_at) or utcnow(),

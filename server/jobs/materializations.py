@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 from server.jobs.processes import alive, pid_of
 from server.jobs.store import JobStore
 from server.jobs.tables import materializations
-from server.services.errors import ErrorCode, UserErrors, user_error
+from server.services.errors import ErrorCode, InputErrorList, InputErrors, input_error
 from server.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,43 @@ def _record(row: Any) -> MaterializationRecord:
     )
 
 
+@dataclass(frozen=True)
+class MaterializationRequest:
+    """What a caller asks to load into the online store, before it is checked."""
+
+    feature_views: tuple[str, ...]
+    start: datetime | None
+    end: datetime | None
+    incremental: bool
+
+
+def check_request(
+    request: MaterializationRequest, online: dict[str, bool], now: datetime
+) -> tuple[InputErrorList, datetime | None, datetime]:
+    """Every problem with a request (views unknown or offline, times without a zone, a start an incremental
+    run does not take, an empty range), and the range it means: (errors, start or None, end)."""
+    errors = InputErrorList()
+    if not request.feature_views:
+        errors.add(ErrorCode.INVALID_VALUE, "name at least one feature view", "featureViews")
+    for n, name in enumerate(request.feature_views):
+        if name not in online:
+            errors.add(ErrorCode.NOT_FOUND, f"feature view {name!r} does not exist", "featureViews", n)
+        elif not online[name]:
+            errors.add(ErrorCode.INVALID_VALUE, f"{name!r} is not an online feature view", "featureViews", n)
+    for field, value in (("start", request.start), ("end", request.end)):
+        if value is not None and value.tzinfo is None:
+            errors.add(ErrorCode.INVALID_VALUE, f"{field} needs a time zone", field)
+    end = request.end or now
+    start = request.start
+    if request.incremental and start is not None:
+        errors.add(ErrorCode.INVALID_VALUE, "an incremental run takes no start", "start")
+    if not request.incremental and start is None:
+        errors.add(ErrorCode.INVALID_VALUE, "give start (or incremental: true)", "start")
+    if start is not None and start.tzinfo and end.tzinfo and start >= end:
+        errors.add(ErrorCode.INVALID_VALUE, "end must be after start", "end")
+    return errors, start, end
+
+
 # What a materialization does: (views, start or None for incremental, end) -> rows written.
 Work = Callable[[list[str], datetime | None, datetime], int]
 
@@ -74,9 +111,30 @@ class Materializations:
         self.engine = store.engine
         self.work = work
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="asgard-materialize")
+        self.workers = workers
+        self._executor: ThreadPoolExecutor | None = None  # made when an app opens these, or a run starts
         self._lock = threading.Lock()
+        self._users = 0
         self._recover()
+
+    def open(self) -> None:
+        """An app starts using these (several apps may share one process's services)."""
+        with self._lock:
+            self._users += 1
+            if self._executor is None:
+                self._executor = self._new_executor()
+
+    def _new_executor(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="asgard-materialize")
+
+    def close(self) -> None:
+        """An app stops; the last one ends the background threads (running work is left to finish)."""
+        with self._lock:
+            self._users -= 1
+            if self._users > 0 or self._executor is None:
+                return
+            executor, self._executor = self._executor, None
+        executor.shutdown(wait=False, cancel_futures=True)
 
     def _recover(self) -> None:
         """Runs started by a process of this host that is gone will never finish: say so."""
@@ -100,6 +158,12 @@ class Materializations:
             row = conn.execute(select(materializations).where(materializations.c.id == op_id)).first()
         return _record(row) if row else None
 
+    def request(self, request: MaterializationRequest, online: dict[str, bool]) -> MaterializationRecord:
+        """Check a request against the registry's views (`online`: which are online), then start it."""
+        errors, start, end = check_request(request, online, datetime.now(UTC))
+        errors.refuse()
+        return self.start(list(request.feature_views), start, end)
+
     def start(self, views: list[str], start: datetime | None, end: datetime) -> MaterializationRecord:
         """Record and start a run; a view already being materialized is a CONFLICT."""
         op_id = str(uuid.uuid4())
@@ -112,9 +176,9 @@ class Materializations:
             busy = {v for group in running for v in group}
             clashes = [(i, v) for i, v in enumerate(views) if v in busy]
             if clashes:
-                raise UserErrors(
+                raise InputErrors(
                     [
-                        user_error(
+                        input_error(
                             ErrorCode.CONFLICT, f"feature view {v!r} is being materialized already", "featureViews", i
                         )
                         for i, v in clashes
@@ -132,7 +196,12 @@ class Materializations:
                     started_at=utcnow(),
                 )
             )
-        self._executor.submit(self._run, op_id, views, start, end)
+        with self._lock:
+            executor = self._executor or ThreadPoolExecutor(
+                max_workers=self.workers, thread_name_prefix="asgard-materialize"
+            )
+            self._executor = executor
+        executor.submit(self._run, op_id, views, start, end)
         found = self.get(op_id)
         assert found is not None
         return found
@@ -150,6 +219,3 @@ class Materializations:
                 .where(materializations.c.id == op_id)
                 .values(finished_at=datetime.now(UTC), **values)
             )
-
-    def shutdown(self) -> None:
-        self._executor.shutdown(wait=False, cancel_futures=True)

@@ -1,4 +1,4 @@
-"""Validation of a training job submission (pure): every problem becomes one UserError."""
+"""Validation of a training job submission (pure): every problem becomes one InputError."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 
 from server.config import JobSettings
 from server.jobs.records import JobSpec
-from server.services.errors import ErrorCode, UserError, user_error
+from server.services.errors import ErrorCode, InputError, InputErrorList, input_error
 
 SCRIPT_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,124}\.py$")
 MAX_PARAMETERS_BYTES = 64 * 1024
@@ -37,53 +37,53 @@ class Submission:
     retries: int = 0
 
 
-def _script_text(s: Submission, cap: int) -> tuple[str | None, list[UserError]]:
+def _script_text(s: Submission, cap: int) -> tuple[str | None, list[InputError]]:
     if s.script is not None and s.script_base64 is not None:
-        return None, [user_error(ErrorCode.INVALID_VALUE, "give script or scriptBase64, not both", "script")]
+        return None, [input_error(ErrorCode.INVALID_VALUE, "give script or scriptBase64, not both", "script")]
     if s.script is None and s.script_base64 is None:
-        return None, [user_error(ErrorCode.INVALID_SCRIPT, "give the script in script or scriptBase64", "script")]
+        return None, [input_error(ErrorCode.INVALID_SCRIPT, "give the script in script or scriptBase64", "script")]
     if s.script_base64 is not None:
         field = "scriptBase64"
         if len(s.script_base64) * 3 // 4 > cap + 3:
-            return None, [user_error(ErrorCode.TOO_LARGE, f"the script is larger than {cap} bytes", field)]
+            return None, [input_error(ErrorCode.TOO_LARGE, f"the script is larger than {cap} bytes", field)]
         try:
             raw = base64.b64decode(s.script_base64, validate=True)
             text = raw.decode("utf-8")
         except (binascii.Error, ValueError):
-            return None, [user_error(ErrorCode.INVALID_SCRIPT, "scriptBase64 is not valid base64 of UTF-8 text", field)]
+            return None, [
+                input_error(ErrorCode.INVALID_SCRIPT, "scriptBase64 is not valid base64 of UTF-8 text", field)
+            ]
     else:
         field, text = "script", s.script or ""
     if len(text.encode("utf-8")) > cap:
-        return None, [user_error(ErrorCode.TOO_LARGE, f"the script is larger than {cap} bytes", field)]
+        return None, [input_error(ErrorCode.TOO_LARGE, f"the script is larger than {cap} bytes", field)]
     if not text.strip():
-        return None, [user_error(ErrorCode.INVALID_SCRIPT, "the script is empty", field)]
+        return None, [input_error(ErrorCode.INVALID_SCRIPT, "the script is empty", field)]
     try:
         compile(text, s.script_name, "exec", dont_inherit=True)
     except SyntaxError as error:
         where = f"line {error.lineno}" + (f", column {error.offset}" if error.offset else "")
-        return None, [user_error(ErrorCode.INVALID_SCRIPT, f"syntax error at {where}: {error.msg}", field)]
+        return None, [input_error(ErrorCode.INVALID_SCRIPT, f"syntax error at {where}: {error.msg}", field)]
     except ValueError as error:  # e.g. NUL bytes
-        return None, [user_error(ErrorCode.INVALID_SCRIPT, f"the script cannot be compiled: {error}", field)]
+        return None, [input_error(ErrorCode.INVALID_SCRIPT, f"the script cannot be compiled: {error}", field)]
     return text, []
 
 
-def _requirements(values: tuple[str, ...]) -> list[UserError]:
-    errors = []
+def _requirements(values: tuple[str, ...]) -> list[InputError]:
+    errors = InputErrorList()
     if len(values) > MAX_REQUIREMENTS:
-        errors.append(user_error(ErrorCode.LIMIT_EXCEEDED, f"at most {MAX_REQUIREMENTS} requirements", "requirements"))
+        errors.add(ErrorCode.LIMIT_EXCEEDED, f"at most {MAX_REQUIREMENTS} requirements", "requirements")
     for i, value in enumerate(values):
         try:
             requirement = Requirement(value)
         except InvalidRequirement as error:
-            errors.append(
-                user_error(
-                    ErrorCode.INVALID_REQUIREMENT, f"{value!r} is not a PEP 508 requirement: {error}", "requirements", i
-                )
+            errors.add(
+                ErrorCode.INVALID_REQUIREMENT, f"{value!r} is not a PEP 508 requirement: {error}", "requirements", i
             )
             continue
         problem = _not_from_an_index(value, requirement)
         if problem:
-            errors.append(user_error(ErrorCode.INVALID_REQUIREMENT, f"{value!r}: {problem}", "requirements", i))
+            errors.add(ErrorCode.INVALID_REQUIREMENT, f"{value!r}: {problem}", "requirements", i)
     return errors
 
 
@@ -108,42 +108,34 @@ def _not_from_an_index(text: str, requirement: Requirement) -> str | None:
 
 def validate_submission(
     s: Submission, settings: JobSettings, feature_services: set[str]
-) -> tuple[JobSpec | None, list[UserError]]:
-    errors: list[UserError] = []
+) -> tuple[JobSpec | None, list[InputError]]:
+    errors = InputErrorList()
     if not SCRIPT_NAME.match(s.script_name):
-        errors.append(
-            user_error(
-                ErrorCode.INVALID_NAME,
-                "scriptName must be a file name ending in .py (letters, digits, _ . -)",
-                "scriptName",
-            )
+        errors.add(
+            ErrorCode.INVALID_NAME,
+            "scriptName must be a file name ending in .py (letters, digits, _ . -)",
+            "scriptName",
         )
     script, script_errors = _script_text(s, settings.max_script_bytes)
     errors += script_errors
     if not s.experiment_name.strip() or len(s.experiment_name) > 500:
-        errors.append(user_error(ErrorCode.INVALID_NAME, "experimentName must be 1-500 characters", "experimentName"))
+        errors.add(ErrorCode.INVALID_NAME, "experimentName must be 1-500 characters", "experimentName")
     if s.model_name is not None and (not s.model_name.strip() or len(s.model_name) > 255):
-        errors.append(user_error(ErrorCode.INVALID_NAME, "modelName must be 1-255 characters", "modelName"))
+        errors.add(ErrorCode.INVALID_NAME, "modelName must be 1-255 characters", "modelName")
     errors += _requirements(s.requirements)
     timeout = s.timeout_seconds if s.timeout_seconds is not None else settings.default_timeout_seconds
     if not 0 < timeout <= settings.max_timeout_seconds:
-        errors.append(
-            user_error(
-                ErrorCode.INVALID_VALUE,
-                f"timeoutSeconds must be between 1 and {settings.max_timeout_seconds}",
-                "timeoutSeconds",
-            )
+        errors.add(
+            ErrorCode.INVALID_VALUE,
+            f"timeoutSeconds must be between 1 and {settings.max_timeout_seconds}",
+            "timeoutSeconds",
         )
     if not 0 <= s.retries <= MAX_RETRIES:
-        errors.append(user_error(ErrorCode.INVALID_VALUE, f"retries must be between 0 and {MAX_RETRIES}", "retries"))
+        errors.add(ErrorCode.INVALID_VALUE, f"retries must be between 0 and {MAX_RETRIES}", "retries")
     if len(json.dumps(s.parameters)) > MAX_PARAMETERS_BYTES:
-        errors.append(
-            user_error(ErrorCode.TOO_LARGE, f"parameters are larger than {MAX_PARAMETERS_BYTES} bytes", "parameters")
-        )
+        errors.add(ErrorCode.TOO_LARGE, f"parameters are larger than {MAX_PARAMETERS_BYTES} bytes", "parameters")
     if s.feature_service is not None and s.feature_service not in feature_services:
-        errors.append(
-            user_error(ErrorCode.NOT_FOUND, f"feature service {s.feature_service!r} does not exist", "featureService")
-        )
+        errors.add(ErrorCode.NOT_FOUND, f"feature service {s.feature_service!r} does not exist", "featureService")
     if errors or script is None:
         return None, errors
     return (

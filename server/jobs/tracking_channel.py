@@ -24,13 +24,16 @@ import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+
+if TYPE_CHECKING:
+    from mlflow.store.tracking.abstract_store import AbstractStore
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +79,7 @@ def _proto_json(message: Any) -> Response:
 def _parse(request_json: dict[str, Any], message: Any) -> Any:
     from mlflow.utils.proto_json_utils import parse_dict
 
-    parse_dict(request_json, message)
+    parse_dict(request_json, message)  # type: ignore[no-untyped-call]  # MLflow is untyped
     return message
 
 
@@ -91,8 +94,8 @@ def safe_relative(path: str) -> PurePosixPath:
 class TrackingChannel:
     """Serves the jobs of one runner; `open` a job's scope before it starts, `close` it after."""
 
-    def __init__(self, store: Callable[[], Any], host: str = "127.0.0.1") -> None:
-        self._store = store  # the server's tracking store (MLflow's AbstractStore), opened lazily
+    def __init__(self, store: Callable[[], AbstractStore], host: str = "127.0.0.1") -> None:
+        self._store = store  # the server's tracking store, opened lazily
         self.host = host
         self.port: int | None = None
         self._scopes: dict[str, JobScope] = {}
@@ -191,15 +194,16 @@ class TrackingChannel:
                 from mlflow.exceptions import MlflowException
 
                 if isinstance(error, MlflowException):
-                    return _error(error.get_http_status_code(), error.error_code, error.message)
+                    status = error.get_http_status_code()  # type: ignore[no-untyped-call]  # MLflow
+                    return _error(status, error.error_code, error.message)
                 log.exception("tracking channel: %s %s failed", request.method, request.url.path)
                 return _error(500, "INTERNAL_ERROR", "internal error")
 
         return serve
 
-    async def _call(self, method: str, *args: Any, **kwargs: Any) -> Any:
-        store = self._store()
-        return await asyncio.to_thread(getattr(store, method), *args, **kwargs)
+    def _concrete_store(self) -> Any:
+        """For the two calls every MLflow store has (SQL, file, REST) but its AbstractStore does not declare."""
+        return self._store()
 
     # ---- scope checks -----------------------------------------------------------------------
 
@@ -238,7 +242,7 @@ class TrackingChannel:
     async def get_run(self, scope: JobScope, _: Request, body: dict[str, Any]) -> Response:
         from mlflow.protos.service_pb2 import GetRun
 
-        run = await self._call("get_run", self._own_run(scope, body))
+        run = await asyncio.to_thread(self._store().get_run, self._own_run(scope, body))
         return _proto_json(GetRun.Response(run=self._run_proto(run)))
 
     async def update_run(self, scope: JobScope, _: Request, body: dict[str, Any]) -> Response:
@@ -246,8 +250,8 @@ class TrackingChannel:
 
         message = _parse(body, UpdateRun())
         run_id = self._own_run(scope, body)
-        info = await self._call(
-            "update_run_info",
+        info = await asyncio.to_thread(
+            self._store().update_run_info,
             run_id,
             message.status if message.HasField("status") else None,
             message.end_time if message.HasField("end_time") else None,
@@ -264,8 +268,8 @@ class TrackingChannel:
         message = _parse(body, LogBatch())
         self._own_metrics(scope, message.metrics)
         self._own_tags(t.key for t in message.tags)
-        await self._call(
-            "log_batch",
+        await asyncio.to_thread(
+            self._store().log_batch,
             self._own_run(scope, body),
             metrics=[Metric.from_proto(m) for m in message.metrics],
             params=[Param.from_proto(p) for p in message.params],
@@ -289,7 +293,7 @@ class TrackingChannel:
             dataset_digest=message.dataset_digest or None,
             run_id=scope.run_id,
         )
-        await self._call("log_metric", self._own_run(scope, body), metric)
+        await asyncio.to_thread(self._store().log_metric, self._own_run(scope, body), metric)
         return _proto_json(LogMetric.Response())
 
     async def log_param(self, scope: JobScope, _: Request, body: dict[str, Any]) -> Response:
@@ -297,7 +301,7 @@ class TrackingChannel:
         from mlflow.protos.service_pb2 import LogParam
 
         message = _parse(body, LogParam())
-        await self._call("log_param", self._own_run(scope, body), Param(message.key, message.value))
+        await asyncio.to_thread(self._store().log_param, self._own_run(scope, body), Param(message.key, message.value))
         return _proto_json(LogParam.Response())
 
     async def set_tag(self, scope: JobScope, _: Request, body: dict[str, Any]) -> Response:
@@ -306,7 +310,7 @@ class TrackingChannel:
 
         message = _parse(body, SetTag())
         self._own_tags([message.key])
-        await self._call("set_tag", self._own_run(scope, body), RunTag(message.key, message.value))
+        await asyncio.to_thread(self._store().set_tag, self._own_run(scope, body), RunTag(message.key, message.value))
         return _proto_json(SetTag.Response())
 
     async def delete_tag(self, scope: JobScope, _: Request, body: dict[str, Any]) -> Response:
@@ -314,7 +318,7 @@ class TrackingChannel:
 
         message = _parse(body, DeleteTag())
         self._own_tags([message.key])
-        await self._call("delete_tag", self._own_run(scope, body), message.key)
+        await asyncio.to_thread(self._concrete_store().delete_tag, self._own_run(scope, body), message.key)
         return _proto_json(DeleteTag.Response())
 
     async def log_inputs(self, scope: JobScope, _: Request, body: dict[str, Any]) -> Response:
@@ -326,7 +330,7 @@ class TrackingChannel:
         for model in models:
             self._own_model(scope, model.model_id)
         datasets = [DatasetInput.from_proto(d) for d in message.datasets]
-        await self._call("log_inputs", self._own_run(scope, body), datasets=datasets, models=models)
+        await asyncio.to_thread(self._store().log_inputs, self._own_run(scope, body), datasets=datasets, models=models)
         return _proto_json(LogInputs.Response())
 
     async def log_outputs(self, scope: JobScope, _: Request, body: dict[str, Any]) -> Response:
@@ -337,13 +341,15 @@ class TrackingChannel:
         models = [LoggedModelOutput.from_proto(m) for m in message.models]
         for model in models:
             self._own_model(scope, model.model_id)
-        await self._call("log_outputs", self._own_run(scope, body), models)
+        await asyncio.to_thread(self._store().log_outputs, self._own_run(scope, body), models)
         return _proto_json(LogOutputs.Response())
 
     async def metric_history(self, scope: JobScope, _: Request, body: dict[str, Any]) -> Response:
         from mlflow.protos.service_pb2 import GetMetricHistory
 
-        history = await self._call("get_metric_history", self._own_run(scope, body), body.get("metric_key", ""))
+        history = await asyncio.to_thread(
+            self._store().get_metric_history, self._own_run(scope, body), body.get("metric_key", "")
+        )
         return _proto_json(GetMetricHistory.Response(metrics=[m.to_proto() for m in history]))
 
     async def get_experiment(self, scope: JobScope, _: Request, body: dict[str, Any]) -> Response:
@@ -351,7 +357,7 @@ class TrackingChannel:
 
         if body.get("experiment_id") != scope.experiment_id:
             raise Denied("a job reads its own experiment only")
-        experiment = await self._call("get_experiment", scope.experiment_id)
+        experiment = await asyncio.to_thread(self._store().get_experiment, scope.experiment_id)
         proto = experiment.to_proto()
         proto.artifact_location = f"mlflow-artifacts:/{RUN_ARTIFACTS}/{scope.run_id}"
         return _proto_json(GetExperiment.Response(experiment=proto))
@@ -372,8 +378,8 @@ class TrackingChannel:
             raise Denied("a job logs models to its own experiment only")
         if message.source_run_id and message.source_run_id != scope.run_id:
             raise Denied("a job logs models from its own run only")
-        model = await self._call(
-            "create_logged_model",
+        model = await asyncio.to_thread(
+            self._store().create_logged_model,
             experiment_id=scope.experiment_id,
             name=message.name or None,
             source_run_id=scope.run_id,
@@ -387,7 +393,9 @@ class TrackingChannel:
     async def get_model(self, scope: JobScope, request: Request, _: dict[str, Any]) -> Response:
         from mlflow.protos.service_pb2 import GetLoggedModel
 
-        model = await self._call("get_logged_model", self._own_model(scope, request.path_params["model_id"]))
+        model = await asyncio.to_thread(
+            self._store().get_logged_model, self._own_model(scope, request.path_params["model_id"])
+        )
         return _proto_json(GetLoggedModel.Response(model=self._model_proto(model)))
 
     async def finalize_model(self, scope: JobScope, request: Request, body: dict[str, Any]) -> Response:
@@ -396,7 +404,9 @@ class TrackingChannel:
 
         message = _parse(body, FinalizeLoggedModel())
         model_id = self._own_model(scope, request.path_params["model_id"])
-        model = await self._call("finalize_logged_model", model_id, LoggedModelStatus.from_int(message.status))
+        model = await asyncio.to_thread(
+            self._store().finalize_logged_model, model_id, LoggedModelStatus.from_int(message.status)
+        )
         return _proto_json(FinalizeLoggedModel.Response(model=self._model_proto(model)))
 
     async def set_model_tags(self, scope: JobScope, request: Request, body: dict[str, Any]) -> Response:
@@ -405,7 +415,9 @@ class TrackingChannel:
 
         message = _parse(body, SetLoggedModelTags())
         model_id = self._own_model(scope, request.path_params["model_id"])
-        await self._call("set_logged_model_tags", model_id, [LoggedModelTag(t.key, t.value) for t in message.tags])
+        await asyncio.to_thread(
+            self._store().set_logged_model_tags, model_id, [LoggedModelTag(t.key, t.value) for t in message.tags]
+        )
         return _proto_json(SetLoggedModelTags.Response())
 
     async def log_model_params(self, scope: JobScope, request: Request, body: dict[str, Any]) -> Response:
@@ -415,7 +427,7 @@ class TrackingChannel:
         message = _parse(body, LogLoggedModelParamsRequest())
         model_id = self._own_model(scope, request.path_params["model_id"])
         params = [LoggedModelParameter.from_proto(p) for p in message.params]
-        await self._call("log_logged_model_params", model_id, params)
+        await asyncio.to_thread(self._concrete_store().log_logged_model_params, model_id, params)
         return _proto_json(LogLoggedModelParamsRequest.Response())
 
     # ---- artifacts --------------------------------------------------------------------------
@@ -425,10 +437,10 @@ class TrackingChannel:
         kind, _, rest = path.strip("/").partition("/")
         owner, _, below = rest.partition("/")
         if kind == RUN_ARTIFACTS and owner == scope.run_id:
-            run = await self._call("get_run", scope.run_id)
+            run = await asyncio.to_thread(self._store().get_run, scope.run_id)
             root = str(run.info.artifact_uri)
         elif kind == MODEL_ARTIFACTS and owner in scope.models:
-            model = await self._call("get_logged_model", owner)
+            model = await asyncio.to_thread(self._store().get_logged_model, owner)
             root = str(model.artifact_location)
         else:
             raise Denied("a job reaches its own run's and models' artifacts only")

@@ -7,13 +7,12 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from server.blocking import run_refusable
 from server.context import Context
 from server.loaders import registry_snapshot
-from server.schema.common import user_errors
+from server.resolvers.payloads import mutate
 from server.schema.exports import FeatureExport, HistoricalExportPayload
 from server.schema.serving import HistoricalFeaturesInput
-from server.services.exports import HistoricalRequest, export_historical
+from server.services.exports import ExportRecord, HistoricalRequest, export_historical
 
 
 async def export_historical_features(
@@ -30,7 +29,9 @@ async def export_historical_features(
         limit=input.limit,
     )
     snap = await registry_snapshot(ctx.services)
-    export, refused = await run_refusable(
+    return await mutate(
+        HistoricalExportPayload,
+        _exported,
         export_historical,
         ctx.services.serving,
         ctx.services.exports,
@@ -40,6 +41,7 @@ async def export_historical_features(
         ctx.settings.limits.max_historical_rows,
         ctx.settings.export_ttl_seconds,
     )
-    if export is None:
-        return HistoricalExportPayload(export=None, user_errors=user_errors(refused))
-    return HistoricalExportPayload(export=FeatureExport.from_record(export), user_errors=[])
+
+
+def _exported(export: ExportRecord) -> HistoricalExportPayload:
+    return HistoricalExportPayload(export=FeatureExport.from_record(export))

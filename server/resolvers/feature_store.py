@@ -7,10 +7,11 @@ from typing import Annotated, TypeVar
 import strawberry
 from strawberry.types import Info
 
-from server.blocking import run_blocking, run_refusable
+from server.blocking import run_blocking
 from server.context import Context
 from server.loaders import registry_snapshot
-from server.schema.common import After, Connection, DeletePayload, First, tag_pairs, user_errors
+from server.resolvers.payloads import mutate
+from server.schema.common import After, Connection, DeletePayload, First, tag_pairs
 from server.schema.enums import RegistrationChange
 from server.schema.feature_store import (
     CreateFeatureServiceInput,
@@ -28,7 +29,10 @@ from server.schema.feature_store import (
 from server.schema.pagination import keyset_page
 from server.services.dtypes import FeatureDtype as DomainDtype
 from server.services.registry_records import (
+    Change,
+    EntityRecord,
     EntitySpec,
+    FeatureServiceRecord,
     FeatureServiceSpec,
     FeatureSpec,
     FeatureViewRecord,
@@ -141,14 +145,12 @@ def _view_spec(i: RegisterFeatureViewInput) -> FeatureViewSpec:
 
 
 async def register_feature_view(info: Info[Context, None], input: ViewInput) -> RegisterFeatureViewPayload:
+    def shape(result: tuple[FeatureViewRecord, Change]) -> RegisterFeatureViewPayload:
+        record, change = result
+        return RegisterFeatureViewPayload(feature_view=FeatureView.from_record(record), change=_change(change))
+
     registry = info.context.services.registry
-    result, errors = await run_refusable(registry.register_feature_view, _view_spec(input))
-    if result is None:
-        return RegisterFeatureViewPayload(feature_view=None, change=None, user_errors=user_errors(errors))
-    record, change = result
-    return RegisterFeatureViewPayload(
-        feature_view=FeatureView.from_record(record), change=RegistrationChange(change.value), user_errors=[]
-    )
+    return await mutate(RegisterFeatureViewPayload, shape, registry.register_feature_view, _view_spec(input))
 
 
 async def register_entity(info: Info[Context, None], input: EntityInput) -> RegisterEntityPayload:
@@ -160,13 +162,12 @@ async def register_entity(info: Info[Context, None], input: EntityInput) -> Regi
         tags=tag_pairs(input.tags),
         owner=input.owner,
     )
-    result, errors = await run_refusable(info.context.services.registry.register_entity, spec)
-    if result is None:
-        return RegisterEntityPayload(entity=None, change=None, user_errors=user_errors(errors))
-    record, change = result
-    return RegisterEntityPayload(
-        entity=Entity.from_record(record), change=RegistrationChange(change.value), user_errors=[]
-    )
+
+    def shape(result: tuple[EntityRecord, Change]) -> RegisterEntityPayload:
+        record, change = result
+        return RegisterEntityPayload(entity=Entity.from_record(record), change=_change(change))
+
+    return await mutate(RegisterEntityPayload, shape, info.context.services.registry.register_entity, spec)
 
 
 async def create_feature_service(info: Info[Context, None], input: ServiceInput) -> FeatureServicePayload:
@@ -180,20 +181,26 @@ async def create_feature_service(info: Info[Context, None], input: ServiceInput)
         tags=tag_pairs(input.tags),
         owner=input.owner,
     )
-    result, errors = await run_refusable(info.context.services.registry.create_feature_service, spec)
-    if result is None:
-        return FeatureServicePayload(feature_service=None, change=None, user_errors=user_errors(errors))
-    record, change = result
-    return FeatureServicePayload(
-        feature_service=FeatureService.from_record(record), change=RegistrationChange(change.value), user_errors=[]
-    )
+
+    def shape(result: tuple[FeatureServiceRecord, Change]) -> FeatureServicePayload:
+        record, change = result
+        return FeatureServicePayload(feature_service=FeatureService.from_record(record), change=_change(change))
+
+    registry = info.context.services.registry
+    return await mutate(FeatureServicePayload, shape, registry.create_feature_service, spec)
 
 
 async def delete_feature_view(info: Info[Context, None], name: ViewName) -> DeletePayload:
-    record, errors = await run_refusable(info.context.services.registry.delete_feature_view, name)
-    return DeletePayload(name=record.name if record else None, user_errors=user_errors(errors))
+    return await mutate(DeletePayload, _deleted, info.context.services.registry.delete_feature_view, name)
 
 
 async def delete_feature_service(info: Info[Context, None], name: ServiceName) -> DeletePayload:
-    record, errors = await run_refusable(info.context.services.registry.delete_feature_service, name)
-    return DeletePayload(name=record.name if record else None, user_errors=user_errors(errors))
+    return await mutate(DeletePayload, _deleted, info.context.services.registry.delete_feature_service, name)
+
+
+def _deleted(record: FeatureViewRecord | FeatureServiceRecord) -> DeletePayload:
+    return DeletePayload(name=record.name)
+
+
+def _change(change: Change) -> RegistrationChange:
+    return RegistrationChange(change.value)

@@ -17,9 +17,9 @@ TableName = Annotated[str, strawberry.argument(description='Qualified table name
 
 async def gold_tables(info: Info[Context, None], namespace: Namespace = None) -> list[GoldTable]:
     tables = await run_blocking(info.context.services.gold.list_tables, namespace)
-    return [GoldTable.from_info(t) for t in tables]
+    return [GoldTable.from_record(t) for t in tables]
 
 
 async def gold_table(info: Info[Context, None], name: TableName) -> GoldTable | None:
     table = await run_blocking(info.context.services.gold.describe, name)
-    return GoldTable.from_info(table) if table else None
+    return GoldTable.from_record(table) if table else None

@@ -10,14 +10,15 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from server.auth.roles import Role
+from server.auth.roles import Principal
 from server.blocking import run_blocking
 from server.context import Context
 from server.jobs.records import JobRecord
 from server.jobs.records import JobStatus as DomainJobStatus
-from server.jobs.submission import Submission, validate_submission
+from server.jobs.submission import Submission
 from server.loaders import registry_snapshot
-from server.schema.common import After, Connection, Edge, First, PageInfo, user_errors
+from server.resolvers.payloads import mutate
+from server.schema.common import After, Connection, Edge, First, PageInfo
 from server.schema.enums import JobStatus
 from server.schema.jobs import (
     LogLine,
@@ -29,7 +30,7 @@ from server.schema.jobs import (
 )
 from server.schema.pagination import decode_cursor, encode_cursor, page_size
 from server.schema.permissions import may_see_job_output
-from server.services.errors import ErrorCode, RequestError, user_error
+from server.services.errors import RequestCode, RequestError
 
 JobId = Annotated[strawberry.ID, strawberry.argument(description="Id of the training job.")]
 LOG_BATCH = 500
@@ -40,15 +41,6 @@ def _position(cursor: str) -> tuple[int, str]:
     if not seq.isdigit() or not job_id:
         raise RequestError("after is not a cursor this server gave out", field="after")
     return int(seq), job_id
-
-
-def _training_allowed(ctx: Context) -> bool:
-    """Uploaded code runs only where callers are known (tokens, then the trainer role) or trusted
-    (loopback); ASGARD_ALLOW_TRAINING overrides both ways."""
-    explicit = ctx.settings.jobs.allow_training
-    if explicit is not None:
-        return explicit
-    return ctx.settings.serves_loopback or (ctx.principal is not None and ctx.principal.authenticated)
 
 
 async def training_jobs(
@@ -93,14 +85,6 @@ async def submit_training_job(
     info: Info[Context, None],
     input: Annotated[SubmitTrainingJobInput, strawberry.argument(description="The script and how to run it.")],
 ) -> SubmitTrainingJobPayload:
-    services = info.context.services
-    if not _training_allowed(info.context):
-        refused = user_error(
-            ErrorCode.FORBIDDEN,
-            "running uploaded scripts is off: serve on loopback, or set ASGARD_ALLOW_TRAINING=1",
-            "scriptName",
-        )
-        return SubmitTrainingJobPayload(job=None, user_errors=user_errors([refused]))
     submission = Submission(
         script_name=input.script_name,
         script=input.script,
@@ -114,34 +98,27 @@ async def submit_training_job(
         retries=input.retries,
     )
     known = set((await registry_snapshot(info.context.services)).services) if input.feature_service else set()
-    spec, errors = validate_submission(submission, info.context.settings.jobs, known)
-    if spec is None:
-        return SubmitTrainingJobPayload(job=None, user_errors=user_errors(errors))
-    principal = info.context.principal
-    assert principal is not None  # the trainer role was checked
-    job = await run_blocking(services.jobs.submit, spec, principal.name, principal.owner_key)
-    services.runner.wake()
-    return SubmitTrainingJobPayload(job=TrainingJob.from_record(job), user_errors=[])
+    training = info.context.services.training
+    return await mutate(SubmitTrainingJobPayload, _submitted, training.submit, submission, _caller(info), known)
 
 
 async def cancel_training_job(info: Info[Context, None], id: JobId) -> TrainingJobPayload:
-    services = info.context.services
-    job = await run_blocking(services.jobs.get, str(id))
-    if job is None:
-        missing = user_error(ErrorCode.NOT_FOUND, f"training job {id} does not exist", "id")
-        return TrainingJobPayload(job=None, user_errors=user_errors([missing]))
+    training = info.context.services.training
+    return await mutate(TrainingJobPayload, _cancelled, training.cancel, str(id), _caller(info))
+
+
+def _caller(info: Info[Context, None]) -> Principal:
     principal = info.context.principal
-    if principal is None or not (principal.role is Role.ADMIN or job.owner == principal.owner_key):
-        refused = user_error(ErrorCode.FORBIDDEN, "trainers cancel their own jobs; an admin may cancel any", "id")
-        return TrainingJobPayload(job=None, user_errors=user_errors([refused]))
-    if job.status.finished:
-        done = user_error(ErrorCode.CONFLICT, f"the job already ended ({job.status.value})", "id")
-        return TrainingJobPayload(job=TrainingJob.from_record(job), user_errors=user_errors([done]))
-    updated = await run_blocking(services.jobs.request_cancel, str(id))
-    services.job_events.publish(str(id), updated)
-    services.runner.wake()
-    assert updated is not None
-    return TrainingJobPayload(job=TrainingJob.from_record(updated), user_errors=[])
+    assert principal is not None  # the trainer role was checked before any resolver runs
+    return principal
+
+
+def _submitted(job: JobRecord) -> SubmitTrainingJobPayload:
+    return SubmitTrainingJobPayload(job=TrainingJob.from_record(job))
+
+
+def _cancelled(job: JobRecord) -> TrainingJobPayload:
+    return TrainingJobPayload(job=TrainingJob.from_record(job))
 
 
 # ---- subscriptions ------------------------------------------------------------------------------
@@ -150,7 +127,7 @@ async def cancel_training_job(info: Info[Context, None], id: JobId) -> TrainingJ
 async def _require(info: Info[Context, None], job_id: str) -> JobRecord:
     job = await run_blocking(info.context.services.jobs.get, job_id)
     if job is None:
-        raise RequestError(f"training job {job_id} does not exist", code="NOT_FOUND", field="id")
+        raise RequestError(f"training job {job_id} does not exist", code=RequestCode.NOT_FOUND, field="id")
     return job
 
 
@@ -189,7 +166,7 @@ async def training_job_logs(
     with services.job_events.subscribe(str(id)) as queue:
         owner = (await _require(info, str(id))).owner
         if not may_see_job_output(info.context.principal, owner):
-            raise RequestError("a job's logs are for its submitter, trainers and admins", code="FORBIDDEN")
+            raise RequestError("a job's logs are for its submitter, trainers and admins", code=RequestCode.FORBIDDEN)
         position = from_line
         while True:
             job = await run_blocking(services.jobs.get, str(id))

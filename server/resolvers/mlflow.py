@@ -8,9 +8,10 @@ from typing import Annotated, TypeVar
 import strawberry
 from strawberry.types import Info
 
-from server.blocking import run_blocking, run_refusable
+from server.blocking import run_blocking
 from server.context import Context
-from server.schema.common import After, Connection, DeletePayload, First, tag_pairs, user_errors
+from server.resolvers.payloads import mutate, refusal
+from server.schema.common import After, Connection, DeletePayload, First, tag_pairs
 from server.schema.mlflow import (
     CreateExperimentInput,
     DeleteModelAliasInput,
@@ -31,7 +32,7 @@ from server.schema.mlflow import (
     View,
 )
 from server.schema.pagination import token_page
-from server.services.errors import ErrorCode, RequestError, user_error
+from server.services.errors import ErrorCode, RequestError, input_error
 from server.services.mlflow_records import ExperimentRecord, ModelVersionRecord, Page, RegisteredModelRecord, RunRecord
 
 T = TypeVar("T")
@@ -157,35 +158,26 @@ async def create_experiment(
     info: Info[Context, None],
     input: Annotated[CreateExperimentInput, strawberry.argument(description="The experiment to create.")],
 ) -> ExperimentPayload:
-    found, errors = await run_refusable(
-        info.context.services.mlflow.create_experiment, input.name, tag_pairs(input.tags)
-    )
-    return ExperimentPayload(
-        experiment=Experiment.from_record(found) if found else None, user_errors=user_errors(errors)
-    )
+    writes = info.context.services.mlflow_writes
+    return await mutate(ExperimentPayload, _experiment, writes.create_experiment, input.name, tag_pairs(input.tags))
 
 
 async def set_experiment_tag(
     info: Info[Context, None],
     input: Annotated[SetExperimentTagInput, strawberry.argument(description="The tag to set.")],
 ) -> ExperimentPayload:
-    found, errors = await run_refusable(
-        info.context.services.mlflow.set_experiment_tag, str(input.experiment_id), input.key, input.value
-    )
-    return ExperimentPayload(
-        experiment=Experiment.from_record(found) if found else None, user_errors=user_errors(errors)
-    )
+    writes = info.context.services.mlflow_writes
+    id_, key, value = str(input.experiment_id), input.key, input.value
+    return await mutate(ExperimentPayload, _experiment, writes.set_experiment_tag, id_, key, value)
 
 
 async def set_model_alias(
     info: Info[Context, None],
     input: Annotated[SetModelAliasInput, strawberry.argument(description="The alias and its version.")],
 ) -> ModelVersionPayload:
-    found, errors = await run_refusable(
-        info.context.services.mlflow.set_model_alias, input.model, input.alias, input.version
-    )
-    return ModelVersionPayload(
-        model_version=ModelVersion.from_record(found) if found else None, user_errors=user_errors(errors)
+    writes = info.context.services.mlflow_writes
+    return await mutate(
+        ModelVersionPayload, _model_version, writes.set_model_alias, input.model, input.alias, input.version
     )
 
 
@@ -202,35 +194,41 @@ async def delete_model_alias(
     if input is not None:
         model, alias = input.model, input.alias
     if model is None or alias is None:
-        missing = user_error(ErrorCode.INVALID_VALUE, "give input { model alias } (or model and alias)", "model")
-        return DeletePayload(name=None, user_errors=user_errors([missing]))
-    found, errors = await run_refusable(info.context.services.mlflow.delete_model_alias, model, alias)
-    return DeletePayload(name=found, user_errors=user_errors(errors))
+        missing = input_error(ErrorCode.INVALID_VALUE, "give input { model alias } (or model and alias)", "model")
+        return refusal(DeletePayload, [missing])
+    writes = info.context.services.mlflow_writes
+    return await mutate(DeletePayload, lambda name: DeletePayload(name=name), writes.delete_model_alias, model, alias)
 
 
 async def set_model_version_tag(
     info: Info[Context, None],
     input: Annotated[SetModelVersionTagInput, strawberry.argument(description="The tag to set.")],
 ) -> ModelVersionPayload:
-    found, errors = await run_refusable(
-        info.context.services.mlflow.set_model_version_tag, input.model, input.version, input.key, input.value
-    )
-    return ModelVersionPayload(
-        model_version=ModelVersion.from_record(found) if found else None, user_errors=user_errors(errors)
-    )
+    writes = info.context.services.mlflow_writes
+    args = (input.model, input.version, input.key, input.value)
+    return await mutate(ModelVersionPayload, _model_version, writes.set_model_version_tag, *args)
 
 
 async def update_registered_model(
     info: Info[Context, None],
     input: Annotated[UpdateRegisteredModelInput, strawberry.argument(description="The new attributes.")],
 ) -> RegisteredModelPayload:
-    found, errors = await run_refusable(
-        info.context.services.mlflow.update_registered_model, input.name, input.description
+    writes = info.context.services.mlflow_writes
+    return await mutate(
+        RegisteredModelPayload,
+        lambda m: RegisteredModelPayload(registered_model=RegisteredModel.from_record(m)),
+        writes.update_registered_model,
+        input.name,
+        input.description,
     )
-    return RegisteredModelPayload(
-        registered_model=RegisteredModel.from_record(found) if found else None,
-        user_errors=user_errors(errors),
-    )
+
+
+def _experiment(e: ExperimentRecord) -> ExperimentPayload:
+    return ExperimentPayload(experiment=Experiment.from_record(e))
+
+
+def _model_version(v: ModelVersionRecord) -> ModelVersionPayload:
+    return ModelVersionPayload(model_version=ModelVersion.from_record(v))
 
 
 async def runs_page(

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from server.blocking import run_blocking, run_refusable
+from server.blocking import run_blocking
 from server.context import Context
+from server.jobs.materializations import MaterializationRecord, MaterializationRequest
 from server.loaders import registry_snapshot
-from server.schema.common import user_errors
+from server.resolvers.payloads import mutate
 from server.schema.mlflow import ModelVersion
 from server.schema.serving import (
     FeatureTable,
@@ -24,9 +24,8 @@ from server.schema.serving import (
     PredictInput,
     PredictionPayload,
 )
-from server.services.errors import ErrorCode, UserError, user_error
-from server.services.feature_serving import resolve_features
-from server.services.inference import PredictRequest
+from server.services.feature_requests import resolve_features
+from server.services.inference import PredictionRecord, PredictRequest
 
 
 async def online_features(
@@ -35,8 +34,9 @@ async def online_features(
 ) -> FeatureTable:
     serving = info.context.services.serving
     snap = await registry_snapshot(info.context.services)
-    refs = resolve_features(snap, input.features, input.feature_service)
-    table = await run_blocking(serving.online, snap, refs, input.entities, input.full_feature_names)
+    table = await run_blocking(
+        serving.read_online, snap, input.features, input.feature_service, input.entities, input.full_feature_names
+    )
     return FeatureTable.from_record(table)
 
 
@@ -54,47 +54,21 @@ async def historical_features(
     return FeatureTable.from_record(table)
 
 
-def _materialize_errors(
-    i: MaterializeInput, views: dict[str, bool], now: datetime
-) -> tuple[list[UserError], datetime | None, datetime]:
-    errors = []
-    if not i.feature_views:
-        errors.append(user_error(ErrorCode.INVALID_VALUE, "name at least one feature view", "featureViews"))
-    for n, name in enumerate(i.feature_views):
-        if name not in views:
-            errors.append(user_error(ErrorCode.NOT_FOUND, f"feature view {name!r} does not exist", "featureViews", n))
-        elif not views[name]:
-            errors.append(
-                user_error(ErrorCode.INVALID_VALUE, f"{name!r} is not an online feature view", "featureViews", n)
-            )
-    for field, value in (("start", i.start), ("end", i.end)):
-        if value is not None and value.tzinfo is None:
-            errors.append(user_error(ErrorCode.INVALID_VALUE, f"{field} needs a time zone", field))
-    end = i.end or now
-    start = i.start
-    if i.incremental and start is not None:
-        errors.append(user_error(ErrorCode.INVALID_VALUE, "an incremental run takes no start", "start"))
-    if not i.incremental and start is None:
-        errors.append(user_error(ErrorCode.INVALID_VALUE, "give start (or incremental: true)", "start"))
-    if start is not None and start.tzinfo and end.tzinfo and start >= end:
-        errors.append(user_error(ErrorCode.INVALID_VALUE, "end must be after start", "end"))
-    return errors, start, end
-
-
 async def materialize(
     info: Info[Context, None],
     input: Annotated[MaterializeInput, strawberry.argument(description="What to materialize, and which range.")],
 ) -> MaterializePayload:
     services = info.context.services
     snap = await registry_snapshot(info.context.services)
-    views = {name: view.online for name, view in snap.views.items()}
-    errors, start, end = _materialize_errors(input, views, datetime.now(UTC))
-    if errors:
-        return MaterializePayload(operation=None, user_errors=user_errors(errors))
-    operation, refused = await run_refusable(services.materializations.start, list(input.feature_views), start, end)
-    if operation is None:
-        return MaterializePayload(operation=None, user_errors=user_errors(refused))
-    return MaterializePayload(operation=Materialization.from_record(operation), user_errors=[])
+    request = MaterializationRequest(
+        feature_views=tuple(input.feature_views), start=input.start, end=input.end, incremental=bool(input.incremental)
+    )
+    online = {name: view.online for name, view in snap.views.items()}
+    return await mutate(MaterializePayload, _started, services.materializations.request, request, online)
+
+
+def _started(operation: MaterializationRecord) -> MaterializePayload:
+    return MaterializePayload(operation=Materialization.from_record(operation))
 
 
 async def materialization(
@@ -119,14 +93,12 @@ async def predict(
         feature_service=input.feature_service,
         rows=input.rows,
     )
-    result, refused = await run_refusable(info.context.services.predictor.predict, snap, request)
-    if result is None:
-        return PredictionPayload(
-            predictions=None, model_version=None, missing_features=None, user_errors=user_errors(refused)
-        )
+    return await mutate(PredictionPayload, _predicted, info.context.services.predictor.predict, snap, request)
+
+
+def _predicted(result: PredictionRecord) -> PredictionPayload:
     return PredictionPayload(
         predictions=cast(JSON, result.predictions),
         model_version=ModelVersion.from_record(result.version),
         missing_features=result.missing_features,
-        user_errors=[],
     )

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Generic, NewType, Optional, TypeVar
 import strawberry
 
 from server.schema.enums import ErrorCode
-from server.services.errors import UserError as UserErrorRecord
+from server.services.errors import InputError as UserErrorRecord
 
 T = TypeVar("T")
 V = TypeVar("V")
@@ -101,8 +101,10 @@ class Connection(Generic[T]):
 
 @strawberry.type(description="The result of a delete.")
 class DeletePayload:
-    name: str | None = strawberry.field(description="Name of the deleted object; null when nothing was deleted.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was deleted, if so.")
+    name: str | None = strawberry.field(
+        default=None, description="Name of the deleted object; null when nothing was deleted."
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list, description="Why nothing was deleted, if so.")
 
 
 First = Annotated[Optional[int], strawberry.argument(description="Page size: default 20, at most 100.")]

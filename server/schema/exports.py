@@ -45,5 +45,7 @@ class FeatureExport:
 
 @strawberry.type(description="Result of exportHistoricalFeatures.")
 class HistoricalExportPayload:
-    export: Optional[FeatureExport] = strawberry.field(description="The written export; null on errors.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was exported, if so.")
+    export: Optional[FeatureExport] = strawberry.field(default=None, description="The written export; null on errors.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was exported, if so."
+    )

@@ -258,28 +258,36 @@ class FeatureViewFilter:
 
 @strawberry.type(description="Result of registerFeatureView.")
 class RegisterFeatureViewPayload:
-    feature_view: Optional[FeatureView] = strawberry.field(description="The view as registered; null on errors.")
-    change: Optional[RegistrationChange] = strawberry.field(
-        description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
+    feature_view: Optional[FeatureView] = strawberry.field(
+        default=None, description="The view as registered; null on errors."
     )
-    user_errors: list[UserError] = strawberry.field(description="Problems with the input; nothing was written.")
+    change: Optional[RegistrationChange] = strawberry.field(
+        default=None, description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; nothing was written."
+    )
 
 
 @strawberry.type(description="Result of registerEntity.")
 class RegisterEntityPayload:
-    entity: Optional[Entity] = strawberry.field(description="The entity as registered; null on errors.")
+    entity: Optional[Entity] = strawberry.field(default=None, description="The entity as registered; null on errors.")
     change: Optional[RegistrationChange] = strawberry.field(
-        description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
+        default=None, description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
     )
-    user_errors: list[UserError] = strawberry.field(description="Problems with the input; nothing was written.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; nothing was written."
+    )
 
 
 @strawberry.type(description="Result of createFeatureService.")
 class FeatureServicePayload:
     feature_service: Optional[FeatureService] = strawberry.field(
-        description="The service as registered; null on errors."
+        default=None, description="The service as registered; null on errors."
     )
     change: Optional[RegistrationChange] = strawberry.field(
-        description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
+        default=None, description="CREATED, UPDATED or UNCHANGED; null when userErrors is not empty."
     )
-    user_errors: list[UserError] = strawberry.field(description="Problems with the input; nothing was written.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; nothing was written."
+    )

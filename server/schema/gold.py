@@ -8,7 +8,7 @@ from typing import Optional
 import strawberry
 
 from server.schema.common import Long
-from server.services.gold_catalog import GoldTableInfo
+from server.services.gold_catalog import GoldTableRecord
 
 
 @strawberry.type(description="One column of a gold table.")
@@ -33,7 +33,7 @@ class GoldTable:
     last_updated: Optional[datetime] = strawberry.field(description="When the table's metadata last changed.")
 
     @classmethod
-    def from_info(cls, t: GoldTableInfo) -> GoldTable:
+    def from_record(cls, t: GoldTableRecord) -> GoldTable:
         return cls(
             name=t.name,
             namespace=t.namespace,

@@ -163,11 +163,13 @@ class SubmitTrainingJobInput:
 
 @strawberry.type(description="Result of submitTrainingJob.")
 class SubmitTrainingJobPayload:
-    job: Optional[TrainingJob] = strawberry.field(description="The queued job; null on errors.")
-    user_errors: list[UserError] = strawberry.field(description="Problems with the input; nothing was queued.")
+    job: Optional[TrainingJob] = strawberry.field(default=None, description="The queued job; null on errors.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; nothing was queued."
+    )
 
 
 @strawberry.type(description="Result of a mutation on a training job.")
 class TrainingJobPayload:
-    job: Optional[TrainingJob] = strawberry.field(description="The job as it is now; null on errors.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing changed, if so.")
+    job: Optional[TrainingJob] = strawberry.field(default=None, description="The job as it is now; null on errors.")
+    user_errors: list[UserError] = strawberry.field(default_factory=list, description="Why nothing changed, if so.")

@@ -14,13 +14,13 @@ from server.context import Context
 from server.schema.common import After, Connection, First, Long, Tag, TagInput, UserError, tags
 from server.services.mlflow_records import (
     ArtifactRecord,
-    ColumnSpec,
     ExperimentRecord,
     LoggedModelRecord,
     MetricRecord,
     ModelVersionRecord,
     RegisteredModelRecord,
     RunRecord,
+    SignatureColumnRecord,
 )
 
 
@@ -226,7 +226,7 @@ class SignatureColumn:
     required: bool = strawberry.field(description="Whether the model needs the column.")
 
     @classmethod
-    def from_spec(cls, c: ColumnSpec) -> SignatureColumn:
+    def from_record(cls, c: SignatureColumnRecord) -> SignatureColumn:
         return cls(name=c.name, type=c.type, required=c.required)
 
 
@@ -279,8 +279,8 @@ class ModelVersion:
         if found is None:
             return None
         return ModelSignature(
-            inputs=[SignatureColumn.from_spec(c) for c in found.inputs],
-            outputs=[SignatureColumn.from_spec(c) for c in found.outputs],
+            inputs=[SignatureColumn.from_record(c) for c in found.inputs],
+            outputs=[SignatureColumn.from_record(c) for c in found.outputs],
         )
 
 
@@ -326,20 +326,28 @@ class RegisteredModel:
 
 @strawberry.type(description="Result of an experiment mutation.")
 class ExperimentPayload:
-    experiment: Optional[Experiment] = strawberry.field(description="The experiment; null on errors.")
-    user_errors: list[UserError] = strawberry.field(description="Problems with the input; nothing changed.")
+    experiment: Optional[Experiment] = strawberry.field(default=None, description="The experiment; null on errors.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; nothing changed."
+    )
 
 
 @strawberry.type(description="Result of a model version mutation.")
 class ModelVersionPayload:
-    model_version: Optional[ModelVersion] = strawberry.field(description="The version; null on errors.")
-    user_errors: list[UserError] = strawberry.field(description="Problems with the input; nothing changed.")
+    model_version: Optional[ModelVersion] = strawberry.field(default=None, description="The version; null on errors.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; nothing changed."
+    )
 
 
 @strawberry.type(description="Result of a registered model mutation.")
 class RegisteredModelPayload:
-    registered_model: Optional[RegisteredModel] = strawberry.field(description="The model; null on errors.")
-    user_errors: list[UserError] = strawberry.field(description="Problems with the input; nothing changed.")
+    registered_model: Optional[RegisteredModel] = strawberry.field(
+        default=None, description="The model; null on errors."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Problems with the input; nothing changed."
+    )
 
 
 # ---- inputs -------------------------------------------------------------------------------------

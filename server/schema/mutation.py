@@ -6,9 +6,7 @@ import strawberry
 
 from server.resolvers import exports as exporting
 from server.resolvers import feature_store as features
-from server.resolvers import jobs as training
-from server.resolvers import mlflow as tracking
-from server.resolvers import serving
+from server.resolvers import jobs, mlflow, serving
 from server.schema.permissions import EDITOR, READER, TRAINER
 
 
@@ -38,37 +36,37 @@ class Mutation:
         permission_classes=EDITOR, resolver=features.delete_feature_service, description="Delete a feature service."
     )
     create_experiment = strawberry.field(
-        permission_classes=EDITOR, resolver=tracking.create_experiment, description="Create an MLflow experiment."
+        permission_classes=EDITOR, resolver=mlflow.create_experiment, description="Create an MLflow experiment."
     )
     set_experiment_tag = strawberry.field(
-        permission_classes=EDITOR, resolver=tracking.set_experiment_tag, description="Set a tag on an experiment."
+        permission_classes=EDITOR, resolver=mlflow.set_experiment_tag, description="Set a tag on an experiment."
     )
     set_model_alias = strawberry.field(
         permission_classes=EDITOR,
-        resolver=tracking.set_model_alias,
+        resolver=mlflow.set_model_alias,
         description="Point an alias of a registered model at a version (moving it if it exists).",
     )
     delete_model_alias = strawberry.field(
         permission_classes=EDITOR,
-        resolver=tracking.delete_model_alias,
+        resolver=mlflow.delete_model_alias,
         description="Remove an alias from a registered model.",
     )
     set_model_version_tag = strawberry.field(
-        permission_classes=EDITOR, resolver=tracking.set_model_version_tag, description="Set a tag on a model version."
+        permission_classes=EDITOR, resolver=mlflow.set_model_version_tag, description="Set a tag on a model version."
     )
     update_registered_model = strawberry.field(
         permission_classes=EDITOR,
-        resolver=tracking.update_registered_model,
+        resolver=mlflow.update_registered_model,
         description="Change a registered model's description.",
     )
     submit_training_job = strawberry.field(
         permission_classes=TRAINER,
-        resolver=training.submit_training_job,
+        resolver=jobs.submit_training_job,
         description="Queue a training script; it runs as a tracked job with its own MLflow run.",
     )
     cancel_training_job = strawberry.field(
         permission_classes=TRAINER,
-        resolver=training.cancel_training_job,
+        resolver=jobs.cancel_training_job,
         description="Cancel a job: a queued one at once, a running one by stopping its whole process group.",
     )
     materialize = strawberry.field(

@@ -6,10 +6,8 @@ import strawberry
 
 from server.resolvers import feature_store as features
 from server.resolvers import gold as gold_layer
-from server.resolvers import jobs as training
-from server.resolvers import mlflow as tracking
+from server.resolvers import jobs, mlflow, serving
 from server.resolvers import platform as platform_status
-from server.resolvers import serving
 from server.schema.permissions import READER
 from server.schema.viewer import viewer as viewer_resolver
 
@@ -62,44 +60,42 @@ class Query:
     )
     experiments = strawberry.field(
         permission_classes=READER,
-        resolver=tracking.experiments,
+        resolver=mlflow.experiments,
         description="MLflow experiments, filtered and ordered with MLflow's syntax, paged.",
     )
     experiment = strawberry.field(
         permission_classes=READER,
-        resolver=tracking.experiment,
+        resolver=mlflow.experiment,
         description="One experiment by id or by name; null if absent.",
     )
     runs = strawberry.field(
         permission_classes=READER,
-        resolver=tracking.runs,
+        resolver=mlflow.runs,
         description="MLflow runs of some or all experiments, filtered, ordered, paged.",
     )
-    run = strawberry.field(
-        permission_classes=READER, resolver=tracking.run, description="One run by id; null if absent."
-    )
+    run = strawberry.field(permission_classes=READER, resolver=mlflow.run, description="One run by id; null if absent.")
     registered_models = strawberry.field(
         permission_classes=READER,
-        resolver=tracking.registered_models,
+        resolver=mlflow.registered_models,
         description="Registered models, filtered and paged.",
     )
     registered_model = strawberry.field(
         permission_classes=READER,
-        resolver=tracking.registered_model,
+        resolver=mlflow.registered_model,
         description="One registered model by name; null if absent.",
     )
     model_version = strawberry.field(
         permission_classes=READER,
-        resolver=tracking.model_version,
+        resolver=mlflow.model_version,
         description="One version of a registered model, by number or alias; null if absent.",
     )
     training_jobs = strawberry.field(
         permission_classes=READER,
-        resolver=training.training_jobs,
+        resolver=jobs.training_jobs,
         description="Training jobs, newest first, filtered by state, experiment or model, paged.",
     )
     training_job = strawberry.field(
-        permission_classes=READER, resolver=training.training_job, description="One training job; null if absent."
+        permission_classes=READER, resolver=jobs.training_job, description="One training job; null if absent."
     )
     online_features = strawberry.field(
         permission_classes=READER,

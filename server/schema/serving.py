@@ -12,7 +12,7 @@ from server.jobs.materializations import MaterializationRecord
 from server.schema.common import Long, UserError
 from server.schema.enums import FeatureDtype, MaterializationStatus
 from server.schema.mlflow import ModelVersion
-from server.services.feature_serving import ColumnRecord, FeatureTableRecord
+from server.services.feature_values import ColumnRecord, FeatureTableRecord
 
 
 @strawberry.type(description="A column of a feature table.")
@@ -116,8 +116,10 @@ class Materialization:
 
 @strawberry.type(description="Result of materialize.")
 class MaterializePayload:
-    operation: Optional[Materialization] = strawberry.field(description="The started operation; null on errors.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was started, if so.")
+    operation: Optional[Materialization] = strawberry.field(
+        default=None, description="The started operation; null on errors."
+    )
+    user_errors: list[UserError] = strawberry.field(default_factory=list, description="Why nothing was started, if so.")
 
 
 @strawberry.input(description="What to predict with, and for whom.")
@@ -129,21 +131,27 @@ class PredictInput:
         default=None, description="Entity keys (columns or rows) to fetch online features for."
     )
     features: Optional[list[str]] = strawberry.field(
-        default=None, description='Features to fetch ("view:feature"); default: what the model was trained on.'
+        default=None,
+        description='Features to fetch ("view:feature"); default: what the model was trained on.',
     )
     feature_service: Optional[str] = strawberry.field(default=None, description="Feature service to fetch.")
     rows: Optional[JSON] = strawberry.field(
-        default=None, description="Feature values given directly (columns or rows), instead of or besides entities."
+        default=None,
+        description="Feature values given directly (columns or rows), instead of or besides entities.",
     )
 
 
 @strawberry.type(description="Result of predict.")
 class PredictionPayload:
     predictions: Optional[JSON] = strawberry.field(
-        description="One prediction per entity row; null for a row whose features were not all found."
+        default=None, description="One prediction per entity row; null for a row whose features were not all found."
     )
-    model_version: Optional[ModelVersion] = strawberry.field(description="The model version that predicted.")
+    model_version: Optional[ModelVersion] = strawberry.field(
+        default=None, description="The model version that predicted."
+    )
     missing_features: Optional[list[str]] = strawberry.field(
-        description="Model inputs that were missing (not found online) for at least one row."
+        default=None, description="Model inputs that were missing (not found online) for at least one row."
     )
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was predicted, if so.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was predicted, if so."
+    )

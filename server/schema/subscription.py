@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from server.resolvers import jobs as training
+from server.resolvers import jobs
 from server.schema.permissions import READER
 
 
@@ -12,11 +12,11 @@ from server.schema.permissions import READER
 class Subscription:
     training_job = strawberry.subscription(
         permission_classes=READER,
-        resolver=training.training_job_updates,
+        resolver=jobs.training_job_updates,
         description="The job now, then every state change until it ends.",
     )
     training_job_logs = strawberry.subscription(
         permission_classes=READER,
-        resolver=training.training_job_logs,
+        resolver=jobs.training_job_logs,
         description="The job's log lines from fromLine on, as they are written, until the job ends.",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NoReturn
 
 
 class ErrorCode(StrEnum):
@@ -28,7 +29,7 @@ class ErrorCode(StrEnum):
 
 
 @dataclass(frozen=True)
-class UserError:
+class InputError:
     """A problem the caller can fix; `field` is the path inside the mutation's input."""
 
     message: str
@@ -36,16 +37,43 @@ class UserError:
     field: tuple[str, ...] | None = None
 
 
-def user_error(code: ErrorCode, message: str, *path: str | int) -> UserError:
-    return UserError(message=message, code=code, field=tuple(str(p) for p in path) or None)
+def input_error(code: ErrorCode, message: str, *path: str | int) -> InputError:
+    return InputError(message=message, code=code, field=tuple(str(p) for p in path) or None)
 
 
-class UserErrors(Exception):
+def refuse(code: ErrorCode, message: str, *path: str | int) -> NoReturn:
+    """Refuse the input for this one reason (when checking further would say nothing more)."""
+    raise InputErrors([input_error(code, message, *path)])
+
+
+class InputErrorList(list[InputError]):
+    """Where a check collects what is wrong with an input: `errors.add(code, message, *path)`."""
+
+    def add(self, code: ErrorCode, message: str, *path: str | int) -> None:
+        self.append(input_error(code, message, *path))
+
+    def refuse(self) -> None:
+        """Raise them all, if there are any (nothing is written when there are)."""
+        if self:
+            raise InputErrors(self)
+
+
+class InputErrors(Exception):
     """Raised by a service when input is refused; carries every problem found, not just the first."""
 
-    def __init__(self, errors: Sequence[UserError]) -> None:
+    def __init__(self, errors: Sequence[InputError], current: object | None = None) -> None:
         super().__init__("; ".join(e.message for e in errors))
         self.errors = list(errors)
+        self.current = current  # the object as it is, when a refusal still has one to show
+
+
+class RequestCode(StrEnum):
+    """What a RequestError says went wrong (a GraphQL error's `extensions.code`)."""
+
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
 
 
 class RequestError(Exception):
@@ -54,7 +82,7 @@ class RequestError(Exception):
     The GraphQL layer turns it into an error with `extensions.code` and `extensions.field`.
     """
 
-    def __init__(self, message: str, code: str = "BAD_USER_INPUT", field: str | None = None):
+    def __init__(self, message: str, code: RequestCode = RequestCode.BAD_USER_INPUT, field: str | None = None):
         super().__init__(message)
         self.code = code
         self.field = field
@@ -62,7 +90,13 @@ class RequestError(Exception):
     @property
     def extensions(self) -> dict[str, str]:
         # graphql-core copies an original error's `extensions` onto the error it reports.
-        ext = {"code": self.code}
+        ext = {"code": self.code.value}
         if self.field is not None:
             ext["field"] = self.field
         return ext
+
+
+def as_input_errors(error: RequestError, default_field: str) -> InputErrors:
+    """A read's RequestError as a mutation's user error on the same field (for mutations that read)."""
+    code = ErrorCode.NOT_FOUND if error.code is RequestCode.NOT_FOUND else ErrorCode.INVALID_VALUE
+    return InputErrors([input_error(code, str(error), *(error.field or default_field).split("."))])

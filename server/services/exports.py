@@ -22,8 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from server.services.dtypes import FeatureDtype
-from server.services.errors import ErrorCode, RequestError, UserErrors, user_error
-from server.services.feature_serving import ColumnRecord, FeatureServing, resolve_features
+from server.services.errors import ErrorCode, InputErrors, RequestError, as_input_errors, input_error
+from server.services.feature_requests import resolve_features
+from server.services.feature_serving import FeatureServing
+from server.services.feature_values import ColumnRecord
 from server.services.registry_records import RegistrySnapshot
 from server.timeutil import utcnow
 
@@ -138,9 +140,9 @@ class ExportStore:
                 expires_at=created + timedelta(seconds=ttl_seconds),
             )
             if record.size_bytes > self.max_bytes:
-                raise UserErrors(
+                raise InputErrors(
                     [
-                        user_error(
+                        input_error(
                             ErrorCode.LIMIT_EXCEEDED,
                             f"the export would be {record.size_bytes} bytes, more than this server keeps "
                             f"({self.max_bytes}); ask for fewer rows or features",
@@ -223,12 +225,6 @@ def _unlink_if_older(path: Path, before: float) -> None:
         pass
 
 
-def refused(error: RequestError) -> UserErrors:
-    """A retrieval problem as the mutation's user error, on the same field."""
-    code = ErrorCode.NOT_FOUND if error.code == "NOT_FOUND" else ErrorCode.INVALID_VALUE
-    return UserErrors([user_error(code, str(error), *(error.field or "entities").split("."))])
-
-
 def export_historical(
     serving: FeatureServing,
     store: ExportStore,
@@ -243,5 +239,5 @@ def export_historical(
         refs = resolve_features(snap, request.features, request.feature_service)
         result = serving.historical_table(snap, refs, request.entities, request.full_names, request.limit, cap)
     except RequestError as error:
-        raise refused(error) from error
+        raise as_input_errors(error, "entities") from error
     return store.save(owner, result.table, result.columns, ttl_seconds)

@@ -19,7 +19,7 @@ from feast import FeatureStore
 
 from server.config import Settings
 from server.services import feast_objects as fo
-from server.services.errors import ErrorCode, UserErrors, user_error
+from server.services.errors import ErrorCode, InputErrors, input_error
 from server.services.feast_repo import online_store_config, registry_kind, write_feast_repo
 from server.services.gold_catalog import GoldCatalog
 from server.services.registration import plan_entity, plan_feature_service, plan_feature_view
@@ -106,7 +106,8 @@ class FeatureRegistry:
         if read is None:
             return None
         try:
-            return read(self._project)
+            updated: datetime | None = read(self._project)
+            return updated
         except Exception:
             log.debug("could not read the registry's last-updated marker", exc_info=True)
             return None
@@ -158,7 +159,7 @@ class FeatureRegistry:
             snap = self._reload()
             plan, errors = plan_feature_view(spec, table, snap, self._gold.name)
             if plan is None:
-                raise UserErrors(errors)
+                raise InputErrors(errors)
             existing = snap.views.get(spec.name)
             change = _change(_definition(existing) if existing else None, plan.view)
             if change is Change.UNCHANGED and not plan.new_entities:
@@ -175,7 +176,7 @@ class FeatureRegistry:
             snap = self._reload()
             record, errors = plan_entity(spec, snap)
             if record is None:
-                raise UserErrors(errors)
+                raise InputErrors(errors)
             existing = snap.entities.get(spec.name)
             change = _change(_definition(existing) if existing else None, record)
             if change is Change.UNCHANGED:
@@ -188,7 +189,7 @@ class FeatureRegistry:
             snap = self._reload()
             record, errors = plan_feature_service(spec, snap)
             if record is None:
-                raise UserErrors(errors)
+                raise InputErrors(errors)
             existing = snap.services.get(spec.name)
             change = _change(_definition(existing) if existing else None, record)
             if change is Change.UNCHANGED:
@@ -228,12 +229,12 @@ class FeatureRegistry:
             snap = self._reload()
             view = snap.views.get(name)
             if view is None:
-                raise UserErrors([user_error(ErrorCode.NOT_FOUND, f"feature view {name!r} does not exist", "name")])
+                raise InputErrors([input_error(ErrorCode.NOT_FOUND, f"feature view {name!r} does not exist", "name")])
             users = snap.services_using(name)
             if users:
-                raise UserErrors(
+                raise InputErrors(
                     [
-                        user_error(
+                        input_error(
                             ErrorCode.IN_USE,
                             f"feature view {name!r} is used by feature services {', '.join(users)}; "
                             "delete or change them first",
@@ -252,7 +253,9 @@ class FeatureRegistry:
             snap = self._reload()
             service = snap.services.get(name)
             if service is None:
-                raise UserErrors([user_error(ErrorCode.NOT_FOUND, f"feature service {name!r} does not exist", "name")])
+                raise InputErrors(
+                    [input_error(ErrorCode.NOT_FOUND, f"feature service {name!r} does not exist", "name")]
+                )
             self.store.registry.delete_feature_service(name, self._project, commit=True)
             self._reload()
             return service

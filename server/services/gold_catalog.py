@@ -20,7 +20,7 @@ class GoldColumn:
 
 
 @dataclass(frozen=True)
-class GoldTableInfo:
+class GoldTableRecord:
     namespace: str
     table: str
     columns: tuple[GoldColumn, ...]
@@ -94,11 +94,11 @@ class GoldCatalog:
     def count_tables(self) -> int:
         return sum(len(self.catalog().list_tables(ns)) for ns in self.namespaces())
 
-    def list_tables(self, namespace: str | None = None) -> list[GoldTableInfo]:
+    def list_tables(self, namespace: str | None = None) -> list[GoldTableRecord]:
         if namespace and any(not part.strip() for part in namespace.split(".")):
             raise RequestError(f"{namespace!r} is not a namespace name (e.g. gold or lake.gold)", field="namespace")
         namespaces = [namespace] if namespace else self.namespaces()
-        tables: list[GoldTableInfo] = []
+        tables: list[GoldTableRecord] = []
         for ns in namespaces:
             if not self._namespace_exists(ns):
                 continue
@@ -133,7 +133,7 @@ class GoldCatalog:
             return 0
         return int(table.group_by(keys).aggregate([]).num_rows)
 
-    def describe(self, name: str) -> GoldTableInfo | None:
+    def describe(self, name: str) -> GoldTableRecord | None:
         """Columns, current snapshot and row count of one table; None when it does not exist."""
         from pyiceberg.exceptions import NoSuchNamespaceError, NoSuchTableError
 
@@ -153,13 +153,13 @@ def _window_filter(column: str, start: datetime | None, end: datetime) -> str:
     return upper if start is None else f"{column} >= '{start.isoformat()}' and {upper}"
 
 
-def _table_info(parts: tuple[str, str], table: Any) -> GoldTableInfo:
+def _table_info(parts: tuple[str, str], table: Any) -> GoldTableRecord:
     snapshot = table.current_snapshot()
     summary = snapshot.summary if snapshot is not None else None
     total = summary.get("total-records") if summary is not None else None
     metadata = table.metadata
     updated = metadata.last_updated_ms
-    return GoldTableInfo(
+    return GoldTableRecord(
         namespace=parts[0],
         table=parts[1],
         columns=tuple(

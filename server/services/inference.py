@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from server.services.errors import ErrorCode, RequestError, UserErrors, user_error
-from server.services.feature_serving import FeatureRef, FeatureServing, entity_columns, resolve_features
-from server.services.mlflow_records import ModelVersionRecord
-from server.services.mlflow_tracking import FEATURE_SERVICE_TAG, MlflowTracking
+from server.services.errors import ErrorCode, InputErrors, RequestError, as_input_errors, input_error
+from server.services.feature_requests import FeatureRef, entity_columns, resolve_features
+from server.services.feature_serving import FeatureServing
+from server.services.mlflow_records import FEATURE_SERVICE_TAG, ModelVersionRecord
+from server.services.mlflow_tracking import MlflowTracking
 from server.services.model_workers import ModelRefused, ModelWorker, ModelWorkers
 from server.services.registry_records import RegistrySnapshot
 
@@ -41,12 +42,6 @@ class PredictRequest:
 
 
 RESOLVED_CACHE_SIZE = 256
-
-
-def _refused(error: RequestError) -> UserErrors:
-    """A retrieval problem, as the mutation's user error on the same field."""
-    code = ErrorCode.NOT_FOUND if error.code == "NOT_FOUND" else ErrorCode.INVALID_VALUE
-    return UserErrors([user_error(code, str(error), *(error.field or "entities").split("."))])
 
 
 ResolveKey = tuple[str, int | None, str | None]
@@ -91,21 +86,21 @@ class Predictor:
     def _resolve(self, model: str, version: int | None, alias: str | None) -> ModelVersionRecord:
         """One registry read when the version is found; saying what is missing costs a second."""
         if version is not None and alias is not None:
-            raise UserErrors([user_error(ErrorCode.INVALID_VALUE, "give version or alias, not both", "version")])
+            raise InputErrors([input_error(ErrorCode.INVALID_VALUE, "give version or alias, not both", "version")])
         if version is not None:
             found = self.mlflow.model_version(model, version)
-            missing = user_error(ErrorCode.NOT_FOUND, f"model {model!r} has no version {version}", "version")
+            missing = input_error(ErrorCode.NOT_FOUND, f"model {model!r} has no version {version}", "version")
         elif alias is not None:
             found = self.mlflow.model_version_by_alias(model, alias)
-            missing = user_error(ErrorCode.NOT_FOUND, f"model {model!r} has no alias {alias!r}", "alias")
+            missing = input_error(ErrorCode.NOT_FOUND, f"model {model!r} has no alias {alias!r}", "alias")
         else:
             found = next(iter(self.mlflow.model_versions(model, 1, None).items), None)  # newest first
-            missing = user_error(ErrorCode.NOT_FOUND, f"model {model!r} has no versions", "model")
+            missing = input_error(ErrorCode.NOT_FOUND, f"model {model!r} has no versions", "model")
         if found is not None:
             return found
         if self.mlflow.registered_model(model) is None:
-            raise UserErrors([user_error(ErrorCode.NOT_FOUND, f"model {model!r} does not exist", "model")])
-        raise UserErrors([missing])
+            raise InputErrors([input_error(ErrorCode.NOT_FOUND, f"model {model!r} does not exist", "model")])
+        raise InputErrors([missing])
 
     def load(self, version: ModelVersionRecord) -> ModelWorker:
         """The version's worker process, its files downloaded first (once)."""
@@ -146,9 +141,9 @@ class Predictor:
         required = worker.inputs.required
         absent = [name for name in inputs if name not in columns]
         if [name for name in absent if name in required or not required]:
-            raise UserErrors(
+            raise InputErrors(
                 [
-                    user_error(
+                    input_error(
                         ErrorCode.INVALID_VALUE,
                         f"the model needs {', '.join(absent)}, which the request does not supply",
                         "features",
@@ -176,7 +171,7 @@ class Predictor:
         try:
             return worker.predict(names, values)
         except ModelRefused as refused:  # the input does not fit the model's schema
-            raise UserErrors([user_error(ErrorCode.INVALID_VALUE, str(refused), "rows")]) from refused
+            raise InputErrors([input_error(ErrorCode.INVALID_VALUE, str(refused), "rows")]) from refused
 
     def _columns(
         self, snap: RegistrySnapshot, request: PredictRequest, version: ModelVersionRecord, inputs: list[str] | None
@@ -184,7 +179,7 @@ class Predictor:
         """The request's values by column: online features for the entities, then the rows given (whose
         columns win where both have one)."""
         if request.entities is None and request.rows is None:
-            raise UserErrors([user_error(ErrorCode.INVALID_VALUE, "give entities (or rows of features)", "entities")])
+            raise InputErrors([input_error(ErrorCode.INVALID_VALUE, "give entities (or rows of features)", "entities")])
         parts: list[dict[str, list[Any]]] = []
         try:
             if request.entities is not None:
@@ -197,10 +192,10 @@ class Predictor:
             if request.rows is not None:
                 parts.append(entity_columns(request.rows, field="rows"))
         except RequestError as error:
-            raise _refused(error) from error
+            raise as_input_errors(error, "entities") from error
         lengths = {len(next(iter(part.values()))) for part in parts if part}
         if len(lengths) > 1:
-            raise UserErrors([user_error(ErrorCode.INVALID_VALUE, "rows and entities differ in length", "rows")])
+            raise InputErrors([input_error(ErrorCode.INVALID_VALUE, "rows and entities differ in length", "rows")])
         columns: dict[str, list[Any]] = {}
         for part in parts:
             columns.update(part)

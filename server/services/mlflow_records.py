@@ -8,6 +8,8 @@ from typing import Generic, TypeVar
 from server.services.registry_records import Tags
 
 T = TypeVar("T")
+# On a model version: the feature service it was trained on (lineage; what predict fetches by default).
+FEATURE_SERVICE_TAG = "asgard.feature_service"
 
 
 @dataclass(frozen=True)
@@ -106,7 +108,7 @@ class ModelVersionRecord:
 
 
 @dataclass(frozen=True)
-class ColumnSpec:
+class SignatureColumnRecord:
     name: str | None
     type: str
     required: bool = True
@@ -114,5 +116,5 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class SignatureRecord:
-    inputs: tuple[ColumnSpec, ...]
-    outputs: tuple[ColumnSpec, ...]
+    inputs: tuple[SignatureColumnRecord, ...]
+    outputs: tuple[SignatureColumnRecord, ...]

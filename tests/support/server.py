@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import os
 import shutil
 import signal
@@ -13,6 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_test_process() -> None:
+    """In the child before exec: a test run that is killed takes its servers with it (Linux only)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def free_port() -> int:
@@ -62,6 +72,7 @@ class ServerProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
             env=self.env,
+            preexec_fn=die_with_test_process,
         )
         log.close()
         wait_until_up(f"{self.url}/healthz", self.proc, self.log_path, timeout)

@@ -21,4 +21,6 @@ print(f"training on {len(X)} rows")
 with mlflow.start_run():
     model = LogisticRegression(max_iter=1000).fit(X, y)
     mlflow.log_metric("accuracy", float(model.score(X, y)))
-    mlflow.sklearn.log_model(model, name="model", signature=infer_signature(X, model.predict(X)))
+    mlflow.sklearn.log_model(
+        model, name="model", signature=infer_signature(X, model.predict(X)), pip_requirements=["scikit-learn"]
+    )

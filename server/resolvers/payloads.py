@@ -1,0 +1,33 @@
+"""The one way from a service call to a mutation payload."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from server.schema.common import user_errors
+from server.services.errors import InputError, InputErrors
+
+P = TypeVar("P")
+R = TypeVar("R")
+
+
+async def mutate(payload: Callable[..., P], shape: Callable[[R], P], call: Callable[..., R], *args: Any) -> P:
+    """Run a service call off the event loop and shape its result into the payload. Input the service
+    refused comes back as the payload's `userErrors` with every other field null, or with the object as
+    it still is when the refusal carries one."""
+    try:
+        result = await asyncio.to_thread(call, *args)
+    except InputErrors as refused:
+        if refused.current is not None:
+            shaped = shape(cast(R, refused.current))
+            return dataclasses.replace(shaped, user_errors=user_errors(refused.errors))  # type: ignore[type-var]
+        return refusal(payload, refused.errors)
+    return shape(result)
+
+
+def refusal(payload: Callable[..., P], errors: list[InputError]) -> P:
+    """A payload that says why nothing was done."""
+    return payload(user_errors=user_errors(errors))

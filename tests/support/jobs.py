@@ -1,0 +1,55 @@
+"""Submitting training jobs and following them, over GraphQL (the helpers of the job tests)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from tests.conftest import gql, unique
+
+SUBMIT = """
+mutation($input: SubmitTrainingJobInput!) {
+  submitTrainingJob(input: $input) {
+    job { id status scriptName scriptSha256 experimentName modelName requirements parameters timeoutSeconds }
+    userErrors { field message code }
+  }
+}
+"""
+
+
+JOB = """
+query($id: ID!) {
+  trainingJob(id: $id) {
+    id status attempts exitCode error warning submittedAt startedAt finishedAt runId
+    run { id status experimentId }
+    modelVersion { model version runId }
+    logs(fromLine: 0, limit: 1000) { number text stream time }
+  }
+}
+"""
+
+
+def submit(client, text: str | None, **fields) -> dict:
+    job_input = {"scriptName": "train.py", "script": text, "experimentName": unique("jobs_exp")} | fields
+    return gql(client, SUBMIT, {"input": job_input}).data["submitTrainingJob"]
+
+
+def wait_for(client, job_id: str, statuses: set[str], timeout: float = 180) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        job = gql(client, JOB, {"id": job_id}).data["trainingJob"]
+        if job["status"] in statuses:
+            return job
+        assert time.monotonic() < deadline, job
+        time.sleep(0.2)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie has exited; it only waits for its parent to reap it
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split()[2] == "Z")
