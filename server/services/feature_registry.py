@@ -11,18 +11,19 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from feast import FeatureStore
 
 from server.config import Settings
 from server.services import feast_objects as fo
-from server.services.errors import ErrorCode, InputErrors, input_error
+from server.services.errors import ErrorCode, InputError, InputErrors, refuse
 from server.services.feast_repo import online_store_config, registry_kind, write_feast_repo
 from server.services.gold_catalog import GoldCatalog
-from server.services.registration import plan_entity, plan_feature_service, plan_feature_view
+from server.services.registration import ViewPlan, plan_entity, plan_feature_service, plan_feature_view
 from server.services.registry_records import (
     Change,
     EntityRecord,
@@ -36,6 +37,8 @@ from server.services.registry_records import (
 )
 
 log = logging.getLogger(__name__)
+P = TypeVar("P")  # what a registration plans
+R = TypeVar("R")  # the record it answers with
 
 
 def _change(existing: object | None, new: object) -> Change:
@@ -154,50 +157,72 @@ class FeatureRegistry:
     # ---- writes -----------------------------------------------------------------------------
 
     def register_feature_view(self, spec: FeatureViewSpec) -> tuple[FeatureViewRecord, Change]:
-        table = self._gold.describe(spec.source.table)
-        with self._write_lock:
-            snap = self._reload()
-            plan, errors = plan_feature_view(spec, table, snap, self._gold.name)
-            if plan is None:
-                raise InputErrors(errors)
-            existing = snap.views.get(spec.name)
-            change = _change(_definition(existing) if existing else None, plan.view)
-            if change is Change.UNCHANGED and not plan.new_entities:
-                return existing, change  # type: ignore[return-value]
-            if change is Change.UNCHANGED:
-                change = Change.UPDATED
-            view = fo.build_feature_view(plan.view, plan.entities, self._gold)
-            new_entities = [fo.build_entity(e) for e in plan.new_entities]
-            self._apply([*new_entities, view], undo=lambda: self._undo_view(spec.name, existing, plan.new_entities))
-            return self._reload().views[spec.name], change
+        table = self._gold.describe(spec.source.table)  # outside the lock: the catalog may be slow
+
+        def build(plan: ViewPlan) -> list[Any]:
+            entities = [fo.build_entity(e) for e in plan.new_entities]
+            return [*entities, fo.build_feature_view(plan.view, plan.entities, self._gold)]
+
+        return self._register(
+            spec.name,
+            lambda snap: snap.views,
+            lambda snap: plan_feature_view(spec, table, snap, self._gold.name),
+            lambda plan: plan.view,
+            build,
+            lambda existing, plan: self._undo_view(spec.name, existing, plan.new_entities),
+            lambda plan: bool(plan.new_entities),  # a new entity for an unchanged view is still a change
+        )
 
     def register_entity(self, spec: EntitySpec) -> tuple[EntityRecord, Change]:
-        with self._write_lock:
-            snap = self._reload()
-            record, errors = plan_entity(spec, snap)
-            if record is None:
-                raise InputErrors(errors)
-            existing = snap.entities.get(spec.name)
-            change = _change(_definition(existing) if existing else None, record)
-            if change is Change.UNCHANGED:
-                return existing, change  # type: ignore[return-value]
-            self._apply([fo.build_entity(record)], undo=lambda: self._restore_entity(spec.name, existing))
-            return self._reload().entities[spec.name], change
+        return self._register(
+            spec.name,
+            lambda snap: snap.entities,
+            lambda snap: plan_entity(spec, snap),
+            lambda record: record,
+            lambda record: [fo.build_entity(record)],
+            lambda existing, _: self._restore_entity(spec.name, existing),
+        )
 
     def create_feature_service(self, spec: FeatureServiceSpec) -> tuple[FeatureServiceRecord, Change]:
+        def build(record: FeatureServiceRecord) -> list[Any]:
+            registry, project = self.store.registry, self._project
+            views = {p.view: registry.get_feature_view(p.view, project) for p in record.projections}
+            return [fo.build_feature_service(record, views)]
+
+        return self._register(
+            spec.name,
+            lambda snap: snap.services,
+            lambda snap: plan_feature_service(spec, snap),
+            lambda record: record,
+            build,
+            lambda existing, _: self._restore_service(spec.name, existing),
+        )
+
+    def _register(
+        self,
+        name: str,
+        section: Callable[[RegistrySnapshot], Mapping[str, R]],
+        plan: Callable[[RegistrySnapshot], tuple[P | None, list[InputError]]],
+        definition: Callable[[P], Any],
+        build: Callable[[P], list[Any]],
+        undo: Callable[[R | None, P], None],
+        changes_anyway: Callable[[P], bool] = lambda _: False,
+    ) -> tuple[R, Change]:
+        """Every registration: plan against the current registry (or refuse with every problem), compare
+        with what is there, apply all-or-nothing, and answer from the reloaded snapshot."""
         with self._write_lock:
             snap = self._reload()
-            record, errors = plan_feature_service(spec, snap)
-            if record is None:
+            planned, errors = plan(snap)
+            if planned is None:
                 raise InputErrors(errors)
-            existing = snap.services.get(spec.name)
-            change = _change(_definition(existing) if existing else None, record)
+            existing = section(snap).get(name)
+            change = _change(_definition(existing) if existing is not None else None, definition(planned))
             if change is Change.UNCHANGED:
-                return existing, change  # type: ignore[return-value]
-            views = {p.view: self.store.registry.get_feature_view(p.view, self._project) for p in record.projections}
-            service = fo.build_feature_service(record, views)
-            self._apply([service], undo=lambda: self._restore_service(spec.name, existing))
-            return self._reload().services[spec.name], change
+                if existing is not None and not changes_anyway(planned):
+                    return existing, change
+                change = Change.UPDATED
+            self._apply(build(planned), undo=lambda: undo(existing, planned))
+            return section(self._reload())[name], change
 
     def materialize(self, views: list[str], start: datetime, end: datetime) -> None:
         """Load [start, end) of `views` into the online store.
@@ -229,18 +254,14 @@ class FeatureRegistry:
             snap = self._reload()
             view = snap.views.get(name)
             if view is None:
-                raise InputErrors([input_error(ErrorCode.NOT_FOUND, f"feature view {name!r} does not exist", "name")])
+                refuse(ErrorCode.NOT_FOUND, f"feature view {name!r} does not exist", "name")
             users = snap.services_using(name)
             if users:
-                raise InputErrors(
-                    [
-                        input_error(
-                            ErrorCode.IN_USE,
-                            f"feature view {name!r} is used by feature services {', '.join(users)}; "
-                            "delete or change them first",
-                            "name",
-                        )
-                    ]
+                refuse(
+                    ErrorCode.IN_USE,
+                    f"feature view {name!r} is used by feature services {', '.join(users)}; "
+                    "delete or change them first",
+                    "name",
                 )
             feast_view = self.store.registry.get_feature_view(name, self._project)
             assert feast_view.batch_source is not None
@@ -253,9 +274,7 @@ class FeatureRegistry:
             snap = self._reload()
             service = snap.services.get(name)
             if service is None:
-                raise InputErrors(
-                    [input_error(ErrorCode.NOT_FOUND, f"feature service {name!r} does not exist", "name")]
-                )
+                refuse(ErrorCode.NOT_FOUND, f"feature service {name!r} does not exist", "name")
             self.store.registry.delete_feature_service(name, self._project, commit=True)
             self._reload()
             return service
