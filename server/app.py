@@ -388,14 +388,15 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
 
     async def readyz(request: Request) -> Response:
         s = services_of(request.scope)
-        checks = dict(
-            await asyncio.gather(
-                _check("registry", s.registry.ping),
-                _check("goldCatalog", s.gold.ping),
-                _check("mlflow", s.mlflow.ping),
-                _check("jobs", s.jobs.ping),
-            )
-        )
+        probes = [
+            _check("registry", s.registry.ping),
+            _check("goldCatalog", s.gold.ping),
+            _check("mlflow", s.mlflow.ping),
+            _check("jobs", s.jobs.ping),
+        ]
+        if s.registry.trino is not None:  # the offline engine, when it is a server of its own
+            probes.append(_check("trino", s.registry.trino.ping))
+        checks = dict(await asyncio.gather(*probes))
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 

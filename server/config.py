@@ -67,6 +67,15 @@ class Settings:
     catalog_name: str = "iceberg"
     catalog_uri: str = ""
     warehouse: str = ""
+    # An S3-compatible store's endpoint (MinIO, s3proxy, Ceph...) for an s3:// warehouse; empty: AWS itself.
+    # Credentials come the standard way (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION), never here.
+    s3_endpoint: str = ""
+    # Where historical retrieval, exports and materialization read the gold layer: DuckDB in-process
+    # (through pyiceberg), or a Trino cluster whose `trino_catalog` is the same Iceberg catalog.
+    offline_engine: str = "duckdb"
+    trino_url: str = ""
+    trino_catalog: str = "iceberg"
+    trino_user: str = "asgard"
     online_store: str = ""
     mlflow_tracking_uri: str = ""
     mlflow_artifact_root: str = ""
@@ -246,6 +255,11 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         "catalog_name": env.get("ASGARD_CATALOG_NAME") or "iceberg",
         "catalog_uri": env.get("ASGARD_CATALOG_URI", ""),
         "warehouse": env.get("ASGARD_WAREHOUSE", ""),
+        "s3_endpoint": env.get("ASGARD_S3_ENDPOINT", ""),
+        "offline_engine": _choice(env, "ASGARD_OFFLINE_ENGINE", ("duckdb", "trino"), "duckdb"),
+        "trino_url": env.get("ASGARD_TRINO_URL", ""),
+        "trino_catalog": env.get("ASGARD_TRINO_CATALOG") or "iceberg",
+        "trino_user": env.get("ASGARD_TRINO_USER") or "asgard",
         "online_store": env.get("ASGARD_ONLINE_STORE", ""),
         "mlflow_tracking_uri": env.get("ASGARD_MLFLOW_TRACKING_URI", ""),
         "mlflow_artifact_root": env.get("ASGARD_MLFLOW_ARTIFACT_ROOT", ""),
@@ -266,4 +280,6 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
     if not isinstance(values["data_dir"], Path):
         values["data_dir"] = Path(str(values["data_dir"]))
     values["root_path"] = _root_path(str(values["root_path"]))
+    if values["offline_engine"] == "trino" and not str(values["trino_url"]).startswith(("http://", "https://")):
+        raise ConfigError("ASGARD_OFFLINE_ENGINE=trino needs ASGARD_TRINO_URL=http(s)://host:port")
     return Settings(**values).resolved()  # type: ignore[arg-type]

@@ -13,6 +13,7 @@ from strawberry.dataloader import DataLoader
 
 from server.blocking import run_blocking
 from server.jobs.records import LogRecord
+from server.services.gold_catalog import GoldPreviewRecord
 from server.services.mlflow_records import (
     ArtifactRecord,
     ExperimentRecord,
@@ -112,6 +113,7 @@ class Loaders:
     metric_histories = _Lazy[tuple[str, str], list[MetricRecord] | None](
         lambda ls: batched(ls.services.mlflow.metric_histories)
     )
+    gold_previews = _Lazy[tuple[str, int], GoldPreviewRecord | None](lambda ls: batched(ls.services.gold.previews))
     job_logs = _Lazy[tuple[str, int, int], list[LogRecord] | None](lambda ls: batched(ls.services.jobs.logs_of))
 
     def __init__(self, services: Services) -> None:

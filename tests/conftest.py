@@ -44,6 +44,41 @@ def client(settings: Settings, services: Services) -> Iterator[TestClient]:
         yield c
 
 
+def _lakehouse(tmp_path_factory: pytest.TempPathFactory, engine: str) -> Iterator[tuple[TestClient, Services]]:
+    from tests.support.lakehouse import lakehouse_settings
+
+    data = tmp_path_factory.mktemp(f"lakehouse-{engine}")
+    settings = lakehouse_settings(data, engine=engine, registry_cache_seconds=0.5)
+    services = create_services(settings)
+    load_demo_gold_layer(services.gold)
+    with local_client(create_app(settings, services)) as c:
+        yield c, services
+
+
+@pytest.fixture(scope="session")
+def lakehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Services]]:
+    """An app on the seed's stack: gold layer on Nessie + S3, Feast registry on PostgreSQL (made on first use)."""
+    yield from _lakehouse(tmp_path_factory, "duckdb")
+
+
+@pytest.fixture(scope="session")
+def lakehouse_trino(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, Services]]:
+    """The same stack with Trino as the offline engine: retrieval, exports and materialization run there."""
+    yield from _lakehouse(tmp_path_factory, "trino")
+
+
+@pytest.fixture(scope="module", params=["embedded", "lakehouse", "trino"])
+def gold_backend(request: pytest.FixtureRequest) -> tuple[TestClient, Services]:
+    """The same tests on the embedded gold layer (SQL catalog, local files, DuckDB), on the real lakehouse
+    (Nessie, S3, PostgreSQL) with DuckDB, and on the lakehouse with Trino as the offline engine."""
+    if request.param == "embedded":
+        return request.getfixturevalue("client"), request.getfixturevalue("services")
+    found: tuple[TestClient, Services] = request.getfixturevalue(
+        "lakehouse" if request.param == "lakehouse" else "lakehouse_trino"
+    )
+    return found
+
+
 def app_with_limits(settings: Settings, services: Services, **limits: Any) -> TestClient:
     """A second app over the same backends, with other limits."""
     changed = replace(settings, limits=replace(Limits(), **limits))

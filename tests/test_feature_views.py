@@ -180,3 +180,34 @@ def test_registered_view_reads_historical_features_from_iceberg(client, services
 def test_mutation_over_get_is_refused(client):
     response = client.get("/graphql", params={"query": 'mutation { deleteFeatureView(name: "x") { name } }'})
     assert response.status_code in (400, 405)
+
+
+def test_registration_checks_the_table_as_its_engine_reads_it(gold_backend):
+    """The same checks and answers on every gold layer and engine; with Trino the columns come from
+    Trino's information_schema, and a view read back from Feast compares equal to what was asked."""
+    client, services = gold_backend
+    engine = services.settings.offline_engine
+    store = gql(client, "{ featureStore { offlineStoreType } }").data["featureStore"]
+    assert store["offlineStoreType"] == engine.upper()
+    ready = client.get("/readyz").json()
+    assert ready["ready"] is True and ready["checks"].get("trino") == ("ok" if engine == "trino" else None)
+    name = unique("engine_view")
+    created = register_view(client, customer_view_input(name))
+    assert created["userErrors"] == [] and created["change"] == "CREATED"
+    assert created["featureView"]["source"] == {
+        "table": "gold.customer_aggregates",
+        "timestampField": "updated_at",
+        "createdTimestampField": None,
+        "catalog": "iceberg",
+    }
+    assert register_view(client, customer_view_input(name))["change"] == "UNCHANGED"
+    features = [{"name": "no_such_column", "dtype": "INT64"}, {"name": "total_spent", "dtype": "STRING"}]
+    refused = register_view(client, customer_view_input(unique("engine_bad"), features=features))
+    assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [
+        ("UNKNOWN_COLUMN", ["features", "0", "name"]),
+        ("TYPE_MISMATCH", ["features", "1", "dtype"]),
+    ]
+    missing = register_view(
+        client, customer_view_input(unique("engine_missing"), source={"table": "gold.nope", "timestampField": "t"})
+    )
+    assert [(e["code"], e["field"]) for e in missing["userErrors"]] == [("UNKNOWN_TABLE", ["source", "table"])]

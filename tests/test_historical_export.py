@@ -60,6 +60,17 @@ def _files(directory) -> set[str]:
 @pytest.fixture(scope="module")
 def drivers(client, services):
     """A driver view over random rows, and 250 entity rows at random times (as in test_historical)."""
+    return _drivers(client, services)
+
+
+@pytest.fixture(scope="module")
+def engine_drivers(gold_backend):
+    """The same on every gold layer and offline engine (embedded, lakehouse with DuckDB, with Trino)."""
+    client, services = gold_backend
+    return client, *_drivers(client, services)
+
+
+def _drivers(client, services):
     rng = np.random.default_rng(7)
     table, view = unique("export_drivers"), unique("export_drivers_view")
     features = random_feature_rows(rng, drivers=12, rows=400)
@@ -81,8 +92,8 @@ def _entities(frame: pd.DataFrame) -> dict:
     }
 
 
-def test_the_export_holds_what_historical_features_returns(client, drivers):
-    view, features, entities = drivers
+def test_the_export_holds_what_historical_features_returns(engine_drivers):
+    client, view, features, entities = engine_drivers
     request = {
         "features": [f"{view}:rating", f"{view}:trips"],
         "entities": _entities(entities),

@@ -22,11 +22,16 @@ query($input: OnlineFeaturesInput!) {
 """
 
 
-@pytest.fixture(scope="module", params=["sqlite", "redis"])
+@pytest.fixture(scope="module", params=["sqlite", "redis", "lakehouse", "trino"])
 def backend(request, settings, services, client, tmp_path_factory):
-    """A client, its services and a materialized online view, per online store."""
+    """A client, its services and a materialized online view, per online store; and on the real lakehouse
+    (gold layer on Nessie + S3, registry on PostgreSQL), materialized into its SQLite online store by
+    DuckDB or by Trino."""
     if request.param == "sqlite":
         yield client, services
+        return
+    if request.param in ("lakehouse", "trino"):
+        yield request.getfixturevalue("lakehouse" if request.param == "lakehouse" else "lakehouse_trino")
         return
     url = os.environ.get("ASGARD_TEST_REDIS_URL")
     if not url:
@@ -64,7 +69,7 @@ def test_materialization_is_tracked_and_recorded_on_the_view(backend, online_vie
 
 def test_online_values_are_the_latest_row_per_entity(backend, online_view):
     client, services = backend
-    ids = [1001, 1002, 2500, 4000]
+    ids = [1001, 1002, 2500, 4000, 999_999]  # the last is no customer: NOT_FOUND
     table = gql(
         client,
         ONLINE,
@@ -81,6 +86,7 @@ def test_online_values_are_the_latest_row_per_entity(backend, online_view):
         {"name": "total_orders", "dtype": "INT64"},
     ]
     oracle = latest_rows(services)
+    assert 999_999 not in oracle.index
     for row, status, stamp in zip(table["rows"], table["statuses"], table["eventTimestamps"], strict=True):
         key = row[0]
         if key in oracle.index:

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Row
 
 from server.jobs.records import ACTIVE, JobRecord, JobSpec, JobStatus, LogRecord, LogStream
 from server.jobs.tables import create_tables, job_logs, jobs
+from server.sql_urls import sqlalchemy_url
 from server.timeutil import as_utc, utcnow
 
 
@@ -34,9 +35,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(sqlalchemy_url(url), pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
 def _record(row: Row[Any]) -> JobRecord:

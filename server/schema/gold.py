@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from typing import Annotated, Optional, cast
 
 import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
 
+from server.context import Context
 from server.schema.common import Long
-from server.services.gold_catalog import GoldTableRecord
+from server.schema.pagination import page_size
+from server.services.gold_catalog import GoldColumn, GoldTableRecord
+
+PREVIEW_ROWS = 10
 
 
 @strawberry.type(description="One column of a gold table.")
@@ -17,6 +23,20 @@ class Column:
     type: str = strawberry.field(description="Iceberg type name: int, long, double, string, timestamptz, list<long>...")
     nullable: bool = strawberry.field(description="Whether the column may hold nulls.")
     description: Optional[str] = strawberry.field(description="The column's documentation, if any.")
+
+    @classmethod
+    def from_record(cls, c: GoldColumn) -> Column:
+        return cls(name=c.name, type=c.type, nullable=c.nullable, description=c.doc)
+
+
+@strawberry.type(description="The first rows of a gold table, to see the data before registering a view.")
+class GoldPreview:
+    columns: list[Column] = strawberry.field(description="The table's columns, in order, with their Iceberg types.")
+    rows: JSON = strawberry.field(
+        description="List of rows, each a list of values in column order: numbers and booleans as JSON, "
+        "decimals and uuids as strings, binary as base64, dates and times as ISO-8601 (with their zone "
+        "when the column has one), structs as objects, maps as [key, value] pairs, NaN as null."
+    )
 
 
 @strawberry.type(description="An Apache Iceberg table of the gold layer.")
@@ -32,13 +52,28 @@ class GoldTable:
     row_count: Optional[Long] = strawberry.field(description="Rows in the current snapshot.")
     last_updated: Optional[datetime] = strawberry.field(description="When the table's metadata last changed.")
 
+    @strawberry.field(description="The table's first rows from its current snapshot (none while it is empty).")
+    async def preview(
+        self,
+        info: Info[Context, None],
+        first: Annotated[
+            int,
+            strawberry.argument(description=f"How many rows (default {PREVIEW_ROWS}, at most the page size limit)."),
+        ] = PREVIEW_ROWS,
+    ) -> Optional[GoldPreview]:
+        n = page_size(first, info.context.settings.limits)
+        found = await info.context.loaders.gold_previews.load((self.name, n))
+        if found is None:  # dropped since it was described
+            return None
+        return GoldPreview(columns=[Column.from_record(c) for c in found.columns], rows=cast(JSON, found.rows))
+
     @classmethod
     def from_record(cls, t: GoldTableRecord) -> GoldTable:
         return cls(
             name=t.name,
             namespace=t.namespace,
             table=t.table,
-            columns=[Column(name=c.name, type=c.type, nullable=c.nullable, description=c.doc) for c in t.columns],
+            columns=[Column.from_record(c) for c in t.columns],
             snapshot_id=str(t.snapshot_id) if t.snapshot_id is not None else None,
             snapshot_count=t.snapshot_count,
             row_count=t.row_count,

@@ -11,7 +11,9 @@ from typing import Any
 
 from feast import Entity, FeatureService, FeatureView, Field, ValueType
 from feast import types as ft
+from feast.data_source import DataSource
 from feast.infra.data_sources.contrib.iceberg_catalog.iceberg_source import IcebergSource
+from feast.infra.offline_stores.contrib.trino_offline_store.trino_source import TrinoSource
 
 from server.services.dtypes import FeatureDtype
 from server.services.gold_catalog import GoldCatalog, split_table_name
@@ -24,6 +26,7 @@ from server.services.registry_records import (
     SourceRecord,
     tags_of,
 )
+from server.services.trino_engine import TrinoEngine
 from server.timeutil import as_utc
 
 _SCALARS: dict[FeatureDtype, tuple[Any, ValueType]] = {
@@ -74,9 +77,21 @@ def build_entity(record: EntityRecord) -> Entity:
     )
 
 
-def build_source(view: FeatureViewRecord, gold: GoldCatalog) -> IcebergSource:
+GOLD_CATALOG_TAG = "asgard.gold_catalog"
+
+
+def build_source(view: FeatureViewRecord, gold: GoldCatalog, trino: TrinoEngine | None = None) -> DataSource:
+    """The view's gold table as Feast reads it: through pyiceberg (DuckDB), or as a Trino table."""
     parts = split_table_name(view.source.table)
     assert parts is not None
+    if trino is not None:
+        return TrinoSource(
+            name=source_name(view.name),
+            table=trino.table(view.source.table),
+            timestamp_field=view.source.timestamp_field,
+            created_timestamp_column=view.source.created_timestamp_field or "",
+            tags={GOLD_CATALOG_TAG: gold.name},
+        )
     props = gold.properties()
     return IcebergSource(
         name=source_name(view.name),
@@ -86,13 +101,18 @@ def build_source(view: FeatureViewRecord, gold: GoldCatalog) -> IcebergSource:
         catalog_type=props["type"],
         catalog_name=gold.name,
         catalog_properties={k: v for k, v in props.items() if k not in {"type", "warehouse"}},
+        # Feast's DuckDB store opens a REST catalog from `endpoint` and `warehouse` alone (not the
+        # properties): the S3 endpoint then comes from the catalog's own config, as Nessie serves it.
+        endpoint=props["uri"] if props["type"] == "rest" else "",
         timestamp_field=view.source.timestamp_field,
         created_timestamp_column=view.source.created_timestamp_field or "",
         credential_vending=False,
     )
 
 
-def build_feature_view(view: FeatureViewRecord, entities: tuple[EntityRecord, ...], gold: GoldCatalog) -> FeatureView:
+def build_feature_view(
+    view: FeatureViewRecord, entities: tuple[EntityRecord, ...], gold: GoldCatalog, trino: TrinoEngine | None = None
+) -> FeatureView:
     # Join keys go in the schema too: otherwise Feast reads the table to infer their types.
     key_fields = [Field(name=e.join_key, dtype=feast_type(e.value_type or FeatureDtype.STRING)) for e in entities]
     feature_fields = [
@@ -104,7 +124,7 @@ def build_feature_view(view: FeatureViewRecord, entities: tuple[EntityRecord, ..
         name=view.name,
         entities=[build_entity(e) for e in entities],
         schema=key_fields + feature_fields,
-        source=build_source(view, gold),
+        source=build_source(view, gold, trino),
         ttl=timedelta(seconds=view.ttl_seconds or 0),
         online=view.online,
         description=view.description,
@@ -148,6 +168,9 @@ def _source_record(source: Any) -> SourceRecord:
     if isinstance(source, IcebergSource):
         table = f"{source.namespace}.{source.iceberg_table}"
         catalog: str | None = source.catalog_name
+    elif isinstance(source, TrinoSource) and GOLD_CATALOG_TAG in source.tags:
+        table = source.table.split(".", 1)[1]  # <trino catalog>.<namespace>.<table>
+        catalog = source.tags[GOLD_CATALOG_TAG]
     else:  # a view registered by someone else, on another kind of source
         table = getattr(source, "table", None) or getattr(source, "path", None) or source.name
         catalog = None

@@ -9,6 +9,8 @@ from typing import Any
 import yaml
 
 from server.config import Settings
+from server.services.trino_engine import TrinoEngine
+from server.sql_urls import sqlalchemy_url
 
 
 def online_store_config(url: str) -> dict[str, Any] | None:
@@ -25,13 +27,14 @@ def online_store_config(url: str) -> dict[str, Any] | None:
 
 def registry_kind(url: str) -> str:
     scheme = url.split(":", 1)[0].split("+", 1)[0].lower()
-    return {"sqlite": "SQL_SQLITE", "postgresql": "SQL_POSTGRESQL", "mysql": "SQL_MYSQL"}.get(scheme, "SQL")
+    kinds = {"sqlite": "SQL_SQLITE", "postgresql": "SQL_POSTGRESQL", "postgres": "SQL_POSTGRESQL", "mysql": "SQL_MYSQL"}
+    return kinds.get(scheme, "SQL")
 
 
 def repo_config(settings: Settings) -> dict[str, Any]:
     registry: dict[str, Any] = {
         "registry_type": "sql",
-        "path": settings.registry_url,
+        "path": sqlalchemy_url(settings.registry_url),
         "cache_ttl_seconds": 60,
         "sqlalchemy_config_kwargs": {"echo": False, "pool_pre_ping": True},
     }
@@ -42,7 +45,9 @@ def repo_config(settings: Settings) -> dict[str, Any]:
         "project": settings.feast_project,
         "provider": "local",
         "registry": registry,
-        "offline_store": {"type": "duckdb"},
+        "offline_store": TrinoEngine(settings).feast_config()
+        if settings.offline_engine == "trino"
+        else {"type": "duckdb"},
         "entity_key_serialization_version": 3,
     }
     online = online_store_config(settings.online_store)

@@ -35,6 +35,7 @@ from server.services.registry_records import (
     RegistrySnapshot,
     StoreStatus,
 )
+from server.services.trino_engine import TrinoEngine
 
 log = logging.getLogger(__name__)
 P = TypeVar("P")  # what a registration plans
@@ -58,6 +59,9 @@ class FeatureRegistry:
     def __init__(self, settings: Settings, gold: GoldCatalog) -> None:
         self._settings = settings
         self._gold = gold
+        self.trino = TrinoEngine(settings) if settings.offline_engine == "trino" else None
+        if self.trino is not None:
+            self.trino.prepare()
         self.repo_path = write_feast_repo(settings)
         self.store = FeatureStore(repo_path=str(self.repo_path))
         self._project = settings.feast_project
@@ -119,6 +123,10 @@ class FeatureRegistry:
         started = time.monotonic()
         marker, wall = self._registry_marker(), time.time()
         registry = self.store.registry
+        if marker is None or marker != self._marker:
+            # Feast's online reads resolve views from its own registry cache, not from this snapshot:
+            # a view another replica registered would be listed here but unknown to them until its TTL.
+            registry.refresh(self._project)
         entities = {
             e.name: fo.entity_record(e)
             for e in registry.list_entities(self._project, allow_cache=False)
@@ -147,7 +155,7 @@ class FeatureRegistry:
         return StoreStatus(
             registry_type=registry_kind(self._settings.registry_url),
             registry_location=self._settings.public(self._settings.registry_url),
-            offline_store_type="DUCKDB",
+            offline_store_type=self._settings.offline_engine.upper(),
             online_store_type=str(online["type"]).upper() if online else "DISABLED",
             feature_views=len(snap.views),
             entities=len(snap.entities),
@@ -157,11 +165,13 @@ class FeatureRegistry:
     # ---- writes -----------------------------------------------------------------------------
 
     def register_feature_view(self, spec: FeatureViewSpec) -> tuple[FeatureViewRecord, Change]:
-        table = self._gold.describe(spec.source.table)  # outside the lock: the catalog may be slow
+        # Outside the lock: the catalog may be slow. With Trino as the engine, a table is checked as
+        # Trino sees it, since Trino is what will read it.
+        table = (self.trino or self._gold).describe(spec.source.table)
 
         def build(plan: ViewPlan) -> list[Any]:
             entities = [fo.build_entity(e) for e in plan.new_entities]
-            return [*entities, fo.build_feature_view(plan.view, plan.entities, self._gold)]
+            return [*entities, fo.build_feature_view(plan.view, plan.entities, self._gold, self.trino)]
 
         return self._register(
             spec.name,
@@ -301,7 +311,7 @@ class FeatureRegistry:
             _ignore_missing(registry.delete_data_source, fo.source_name(name), self._project)
         else:
             entities = tuple(self._snapshot.entities[e] for e in previous.entities) if self._snapshot else ()
-            self.store.apply([fo.build_feature_view(previous, entities, self._gold)])
+            self.store.apply([fo.build_feature_view(previous, entities, self._gold, self.trino)])
         for entity in new_entities:
             _ignore_missing(registry.delete_entity, entity.name, self._project)
 

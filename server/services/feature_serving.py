@@ -22,7 +22,14 @@ from server.services.feature_requests import (
     parse_timestamps,
     resolve_features,
 )
-from server.services.feature_values import ColumnRecord, FeatureTableRecord, iso_utc, json_column, online_table
+from server.services.feature_values import (
+    ColumnRecord,
+    FeatureTableRecord,
+    iso_utc,
+    json_column,
+    online_table,
+    typed_column,
+)
 from server.services.registry_records import RegistrySnapshot
 
 _ROW_ID = "__asgard_row__"
@@ -128,7 +135,8 @@ class FeatureServing:
             + [ColumnRecord(EVENT_TIMESTAMP, FeatureDtype.UNIX_TIMESTAMP)]
             + [ColumnRecord(r.column(full_names), feature_dtype(snap, r)) for r in refs]
         )
-        arrays = [result[k] for k, _ in keys] + [row_times] + [result[r.column(full_names)] for r in refs]
+        arrays = [result[k] for k, _ in keys] + [row_times]
+        arrays += [typed_column(result[r.column(full_names)], feature_dtype(snap, r)) for r in refs]
         # from_arrays: no pandas metadata from Feast's frame (its index) comes along
         table = pa.Table.from_arrays(arrays, names=[c.name for c in table_columns])
         return HistoricalTable(table=table, columns=table_columns)

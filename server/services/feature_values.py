@@ -50,6 +50,19 @@ def json_value(value: Any) -> Any:
     return value
 
 
+def typed_column(column: Any, dtype: FeatureDtype | None) -> Any:
+    """An Arrow column in its dtype's integer type when an engine handed it over as floats: Trino's
+    results come through pandas, where an integer column with nulls turns float (NaN for null)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    target = {FeatureDtype.INT64: pa.int64(), FeatureDtype.INT32: pa.int32()}.get(dtype) if dtype else None
+    if target is None or column.type == target or not pa.types.is_floating(column.type):
+        return column
+    nulls = pc.if_else(pc.is_nan(column), pa.scalar(None, column.type), column)
+    return nulls.cast(target)  # safe: a fraction is an error, never a silent truncation
+
+
 def iso_utc(stamps: Any) -> list[str]:
     """An Arrow column of UTC times as datetime.isoformat() writes them, formatted by Arrow in bulk."""
     import pyarrow as pa
@@ -139,7 +152,9 @@ def online_table(
         stamps: list[str | None] = []
         for code, ts in zip(vector.statuses, vector.event_timestamps, strict=False):
             seconds = ts.seconds + ts.nanos / 1e9
-            if code == 1 and ttl and seconds and now - seconds > ttl:
+            if code == 1 and not seconds:
+                code = 3  # Feast's Redis store reports a key it does not hold as PRESENT, with no event time
+            elif code == 1 and ttl and now - seconds > ttl:
                 code = 4
             statuses.append(_STATUS.get(code, "INVALID"))
             if seconds not in stamps_seen:

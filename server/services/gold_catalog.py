@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import math
 import threading
+import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from typing import Any
 
 from server.config import Settings
@@ -38,6 +42,14 @@ class GoldTableRecord:
         return next((c for c in self.columns if c.name == name), None)
 
 
+@dataclass(frozen=True)
+class GoldPreviewRecord:
+    """The first rows of a table, in its current schema's column order, as JSON-ready values."""
+
+    columns: tuple[GoldColumn, ...]
+    rows: list[list[Any]]
+
+
 def split_table_name(name: str) -> tuple[str, str] | None:
     """`gold.customer_aggregates` -> ("gold", "customer_aggregates"); None when malformed."""
     namespace, sep, table = name.strip().rpartition(".")
@@ -57,6 +69,7 @@ class GoldCatalog:
         self._name = settings.catalog_name
         self._uri = settings.catalog_uri
         self._warehouse = settings.warehouse
+        self._s3_endpoint = settings.s3_endpoint
         self._lock = threading.Lock()
         self._catalog: Any = None
 
@@ -82,6 +95,11 @@ class GoldCatalog:
         props = {"type": self.kind, "uri": self._uri, "warehouse": self._warehouse}
         if self.kind == "sql":
             props["init_catalog_tables"] = "true"
+        if self._s3_endpoint:
+            # No keys here: Feast stores these in its registry. pyarrow's S3 file system reads
+            # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_REGION from the environment.
+            props["s3.endpoint"] = self._s3_endpoint
+            props["s3.path-style-access"] = "true"
         return props
 
     def ping(self) -> bool:
@@ -133,17 +151,33 @@ class GoldCatalog:
             return 0
         return int(table.group_by(keys).aggregate([]).num_rows)
 
-    def describe(self, name: str) -> GoldTableRecord | None:
-        """Columns, current snapshot and row count of one table; None when it does not exist."""
+    def previews(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], GoldPreviewRecord]:
+        """The first `n` rows of each table named (tables that do not exist are left out)."""
+        found: dict[tuple[str, int], GoldPreviewRecord] = {}
+        for name, n in keys:
+            table = self._load(name)
+            if table is not None:
+                found[(name, n)] = _preview(table, n)
+        return found
+
+    def _load(self, name: str) -> Any:
         from pyiceberg.exceptions import NoSuchNamespaceError, NoSuchTableError
 
         parts = split_table_name(name)
         if parts is None:
             return None
         try:
-            table = self.catalog().load_table(parts)
+            return self.catalog().load_table(parts)
         except (NoSuchTableError, NoSuchNamespaceError):
             return None
+
+    def describe(self, name: str) -> GoldTableRecord | None:
+        """Columns, current snapshot and row count of one table; None when it does not exist."""
+        table = self._load(name)
+        if table is None:
+            return None
+        parts = split_table_name(name)
+        assert parts is not None
         return _table_info(parts, table)
 
 
@@ -162,13 +196,47 @@ def _table_info(parts: tuple[str, str], table: Any) -> GoldTableRecord:
     return GoldTableRecord(
         namespace=parts[0],
         table=parts[1],
-        columns=tuple(
-            GoldColumn(name=f.name, type=str(f.field_type), nullable=not f.required, doc=f.doc)
-            for f in table.schema().fields
-        ),
+        columns=_columns(table),
         snapshot_id=snapshot.snapshot_id if snapshot is not None else None,
         row_count=int(total) if total is not None else (0 if snapshot is None else None),
         snapshot_count=len(metadata.snapshots),
         last_updated=datetime.fromtimestamp(updated / 1000, tz=UTC) if updated else None,
         location=table.location(),
     )
+
+
+def _columns(table: Any) -> tuple[GoldColumn, ...]:
+    return tuple(
+        GoldColumn(name=f.name, type=str(f.field_type), nullable=not f.required, doc=f.doc)
+        for f in table.schema().fields
+    )
+
+
+def _preview(table: Any, n: int) -> GoldPreviewRecord:
+    columns = _columns(table)
+    if n == 0 or table.current_snapshot() is None:
+        return GoldPreviewRecord(columns=columns, rows=[])
+    arrow = table.scan(limit=n).to_arrow().slice(0, n)
+    values = [[preview_value(v) for v in arrow.column(c.name).to_pylist()] for c in columns]
+    return GoldPreviewRecord(columns=columns, rows=[list(row) for row in zip(*values, strict=True)])
+
+
+def preview_value(value: Any) -> Any:
+    """A gold value as JSON, exactly: decimals and uuids as strings, bytes as base64, times as
+    ISO-8601 (with their zone when the column has one), NaN and infinities as null, structs as objects,
+    maps as [key, value] pairs."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, (Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): preview_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [preview_value(v) for v in value]
+    return str(value)

@@ -1,0 +1,99 @@
+"""The real lakehouse (scripts/lakehouse-services): Nessie's Iceberg REST catalog over S3 (s3proxy),
+Trino, and PostgreSQL for Feast's registry. Each test session gets a Nessie branch of its own, so
+sessions (and xdist workers) never see each other's gold tables, and a Feast project of its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from server.config import Settings, load_settings
+
+NEEDED = (
+    "ASGARD_TEST_ICEBERG_REST_URI",
+    "ASGARD_TEST_WAREHOUSE",
+    "ASGARD_TEST_S3_ENDPOINT",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_REGION",
+    "ASGARD_TEST_POSTGRES_URL",
+)
+
+
+def require(*names: str) -> dict[str, str]:
+    """The variables named, or a failure that names the missing ones (no silent skips)."""
+    missing = [n for n in names if not os.environ.get(n)]
+    if missing:
+        pytest.fail(
+            f"{', '.join(missing)} not set: run the suite with `make test`, whose scripts/test-services starts "
+            "PostgreSQL and the lakehouse (scripts/lakehouse-services: s3proxy, Nessie, Trino)"
+        )
+    return {n: os.environ[n] for n in names}
+
+
+def nessie_branch(rest_uri: str, name: str) -> str:
+    """A new Nessie branch off main; returns the Iceberg REST URI that reads and writes it."""
+    root = rest_uri.rstrip("/").removesuffix("/iceberg")
+    with urllib.request.urlopen(f"{root}/api/v2/trees/main", timeout=30) as response:
+        main = json.load(response)["reference"]
+    body = json.dumps({"type": "BRANCH", "name": "main", "hash": main["hash"]}).encode()
+    request = urllib.request.Request(
+        f"{root}/api/v2/trees?name={name}&type=BRANCH",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+    return f"{root}/iceberg/{name}"
+
+
+def trino_catalog(trino_url: str, name: str, rest_uri: str) -> None:
+    """A Trino catalog over one Nessie branch (Trino's dynamic catalogs), with the store's keys."""
+    import trino
+
+    parts = urllib.parse.urlsplit(trino_url)
+    conn = trino.dbapi.connect(host=parts.hostname, port=parts.port, user="asgard-tests")
+    options = {
+        "iceberg.catalog.type": "rest",
+        "iceberg.rest-catalog.uri": rest_uri,
+        "iceberg.rest-catalog.warehouse": "warehouse",
+        "fs.native-s3.enabled": "true",
+        "s3.endpoint": os.environ["ASGARD_TEST_S3_ENDPOINT"],
+        "s3.region": os.environ["AWS_REGION"],
+        "s3.path-style-access": "true",
+        "s3.aws-access-key": os.environ["AWS_ACCESS_KEY_ID"],
+        "s3.aws-secret-key": os.environ["AWS_SECRET_ACCESS_KEY"],
+    }
+    with_clause = ", ".join(f"\"{k}\" = '{v}'" for k, v in options.items())
+    cursor = conn.cursor()
+    cursor.execute(f"CREATE CATALOG {name} USING iceberg WITH ({with_clause})")
+    cursor.fetchall()
+
+
+def lakehouse_settings(data_dir: Path, engine: str = "duckdb", **overrides: object) -> Settings:
+    """Settings of a server whose gold layer is Iceberg on S3 behind Nessie, and whose Feast registry
+    is on PostgreSQL: the seed platform's stack; with `engine="trino"`, historical retrieval, exports
+    and materialization run on Trino over the same tables."""
+    env = require(*NEEDED, *(("ASGARD_TEST_TRINO_URL",) if engine == "trino" else ()))
+    branch = f"asgard_{uuid.uuid4().hex[:10]}"
+    rest_uri = nessie_branch(env["ASGARD_TEST_ICEBERG_REST_URI"], branch)
+    if engine == "trino":
+        trino_catalog(env["ASGARD_TEST_TRINO_URL"], branch, rest_uri)
+        overrides.update(offline_engine="trino", trino_url=env["ASGARD_TEST_TRINO_URL"], trino_catalog=branch)
+    return load_settings(
+        env={},
+        data_dir=data_dir,
+        catalog_uri=rest_uri,
+        warehouse=env["ASGARD_TEST_WAREHOUSE"],
+        s3_endpoint=env["ASGARD_TEST_S3_ENDPOINT"],
+        registry_url=env["ASGARD_TEST_POSTGRES_URL"],
+        feast_project=branch,
+        **overrides,
+    ).resolved()

@@ -1,0 +1,139 @@
+"""Two `asgard serve` replicas on one stack: PostgreSQL (Feast registry, job table), Redis (online
+store), Nessie + S3 (gold layer), Trino (offline engine), one MLflow store. What one replica does, the
+other sees: registrations within the registry cache time, jobs (claimed once, followed over a
+websocket), materializations and the values they wrote."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from websockets.sync.client import connect
+
+from tests.conftest import customer_view_input
+from tests.support.lakehouse import NEEDED, nessie_branch, require, trino_catalog
+from tests.support.server import ServerProcess
+from tests.support.serving import END, START
+
+CACHE_SECONDS = 1.0
+REGISTER = """
+mutation($input: RegisterFeatureViewInput!) { registerFeatureView(input: $input) { change userErrors { code message } } }
+"""
+VIEW = "query($n: String!) { featureView(name: $n) { name } }"
+
+
+def _database(url: str) -> str:
+    """A database of its own on the test PostgreSQL (other tests drop the shared one's job tables)."""
+    name = f"asgard_rep_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="module")
+def replicas(tmp_path_factory) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    env = require(*NEEDED, "ASGARD_TEST_TRINO_URL", "ASGARD_TEST_REDIS_URL")
+    shared = tmp_path_factory.mktemp("replicas-shared")
+    branch = f"asgard_{uuid.uuid4().hex[:10]}"
+    rest_uri = nessie_branch(env["ASGARD_TEST_ICEBERG_REST_URI"], branch)
+    trino_catalog(env["ASGARD_TEST_TRINO_URL"], branch, rest_uri)
+    database = _database(env["ASGARD_TEST_POSTGRES_URL"])
+    config = {
+        "ASGARD_CATALOG_URI": rest_uri,
+        "ASGARD_WAREHOUSE": env["ASGARD_TEST_WAREHOUSE"],
+        "ASGARD_S3_ENDPOINT": env["ASGARD_TEST_S3_ENDPOINT"],
+        "ASGARD_OFFLINE_ENGINE": "trino",
+        "ASGARD_TRINO_URL": env["ASGARD_TEST_TRINO_URL"],
+        "ASGARD_TRINO_CATALOG": branch,
+        "ASGARD_REGISTRY_URL": database,
+        "ASGARD_FEAST_PROJECT": branch,
+        "ASGARD_JOB_DB_URL": database,
+        "ASGARD_ONLINE_STORE": env["ASGARD_TEST_REDIS_URL"],
+        "ASGARD_MLFLOW_TRACKING_URI": f"sqlite:///{shared / 'mlflow.db'}",
+        "ASGARD_MLFLOW_ARTIFACT_ROOT": (shared / "mlartifacts").as_uri(),
+        "ASGARD_REGISTRY_CACHE_SECONDS": str(CACHE_SECONDS),
+        "ASGARD_JOB_POLL_SECONDS": "0.2",
+    }
+    root = tmp_path_factory.mktemp("replicas")
+    first = ServerProcess(root / "a", "--demo", env=config).start()  # loads the demo gold layer, once
+    second = ServerProcess(root / "b", env=config).start()
+    yield first, second
+    for server in (first, second):
+        server.stop()
+
+
+def test_a_registration_on_one_replica_is_seen_on_the_other_within_the_cache_time(replicas):
+    a, b = replicas
+    name = f"replicated_{uuid.uuid4().hex[:6]}"
+    assert b.post(VIEW, {"n": name})["featureView"] is None  # B has it cached as absent
+    registered = a.post(REGISTER, {"input": customer_view_input(name)})["registerFeatureView"]
+    assert registered["userErrors"] == [] and registered["change"] == "CREATED"
+    started = time.monotonic()
+    while b.post(VIEW, {"n": name})["featureView"] is None:
+        assert time.monotonic() - started < CACHE_SECONDS + 2.0, "B did not see A's registration in time"
+        time.sleep(0.1)
+
+
+def test_a_materialization_started_on_one_replica_is_followed_and_served_on_the_other(replicas):
+    a, b = replicas
+    name = f"replicated_online_{uuid.uuid4().hex[:6]}"
+    assert (
+        a.post(REGISTER, {"input": customer_view_input(name, ttlSeconds=0)})["registerFeatureView"]["userErrors"] == []
+    )
+    started = a.post(
+        "mutation($i: MaterializeInput!) { materialize(input: $i) { operation { id } userErrors { message } } }",
+        {"i": {"featureViews": [name], "start": START, "end": END}},
+    )["materialize"]
+    assert started["userErrors"] == []
+    operation = started["operation"]["id"]
+    deadline = time.monotonic() + 120
+    while True:  # followed on B: the operations live in the shared job table
+        seen = b.post("query($id: ID!) { materialization(id: $id) { status error } }", {"id": operation})
+        status = seen["materialization"]
+        if status is not None and status["status"] in ("SUCCEEDED", "FAILED"):
+            break
+        assert time.monotonic() < deadline, status
+        time.sleep(0.5)
+    assert status == {"status": "SUCCEEDED", "error": None}
+    online = b.post(
+        "query($i: OnlineFeaturesInput!) { onlineFeatures(input: $i) { rows statuses } }",
+        {"i": {"features": [f"{name}:total_orders"], "entities": {"customer_id": [1001, 999999]}}},
+    )["onlineFeatures"]
+    assert online["statuses"][0] == ["PRESENT", "PRESENT"] and online["statuses"][1][1] == "NOT_FOUND", online
+    assert isinstance(online["rows"][0][1], int)
+
+
+def test_a_job_is_claimed_once_and_followed_from_the_other_replica(replicas):
+    a, b = replicas
+    submitted = a.post(
+        "mutation($i: SubmitTrainingJobInput!) { submitTrainingJob(input: $i) { job { id } userErrors { message } } }",
+        {
+            "i": {
+                "scriptName": "hello.py",
+                "script": "import time\ntime.sleep(2)\nprint('hello')",
+                "experimentName": "rep",
+            }
+        },
+    )["submitTrainingJob"]
+    assert submitted["userErrors"] == []
+    job_id = submitted["job"]["id"]
+    statuses = []
+    with connect(f"ws://127.0.0.1:{b.port}/graphql", subprotocols=["graphql-transport-ws"], open_timeout=30) as ws:
+        ws.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(ws.recv(timeout=30))["type"] == "connection_ack"
+        query = "subscription($id: ID!) { trainingJob(id: $id) { status workerId attempts } }"
+        ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": {"id": job_id}}}))
+        while True:
+            message = json.loads(ws.recv(timeout=180))
+            if message["type"] == "complete":
+                break
+            assert message["type"] == "next", message
+            statuses.append(message["payload"]["data"]["trainingJob"])
+    assert statuses[-1]["status"] == "SUCCEEDED", statuses
+    assert statuses[-1]["attempts"] == 1  # claimed once, by one of the two
+    workers = {s["workerId"] for s in statuses if s["workerId"]}
+    assert len(workers) == 1
