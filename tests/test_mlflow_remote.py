@@ -6,10 +6,7 @@ from the helper venv that `make test` builds (ASGARD_TEST_MLFLOW_SERVER names it
 
 from __future__ import annotations
 
-import os
-import subprocess
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
@@ -19,47 +16,14 @@ from server.services.mlflow_writes import MlflowWrites
 from tests.conftest import gql, unique
 from tests.support.client import local_client
 from tests.support.demo_training import train
-from tests.support.server import free_port, wait_until_up
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def _mlflow_executable() -> str:
-    exe = os.environ.get("ASGARD_TEST_MLFLOW_SERVER") or str(ROOT / ".venv-mlflow-server" / "bin" / "mlflow")
-    if not Path(exe).exists():
-        pytest.fail(f"no MLflow server executable at {exe}: run `make test`, which builds the helper venv")
-    return exe
+from tests.support.mlflow_server import mlflow_server as start_mlflow_server
 
 
 @pytest.fixture(scope="module")
 def mlflow_server(tmp_path_factory):
     data = tmp_path_factory.mktemp("mlflow-server")
-    port = free_port()
-    log = open(data / "server.log", "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [
-            _mlflow_executable(),
-            "server",
-            "--backend-store-uri",
-            f"sqlite:///{data / 'mlflow.db'}",
-            "--artifacts-destination",
-            str(data / "artifacts"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_until_up(f"{url}/health", proc, data / "server.log")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
-    log.close()
+    with start_mlflow_server(data, f"sqlite:///{data / 'mlflow.db'}", str(data / "artifacts")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

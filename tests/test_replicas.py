@@ -10,12 +10,11 @@ import time
 import uuid
 from collections.abc import Iterator
 
-import psycopg
 import pytest
 from websockets.sync.client import connect
 
 from tests.conftest import customer_view_input
-from tests.support.lakehouse import NEEDED, nessie_branch, require, trino_catalog
+from tests.support.lakehouse import NEEDED, nessie_branch, new_database, require, trino_catalog
 from tests.support.server import ServerProcess
 from tests.support.serving import END, START
 
@@ -26,14 +25,6 @@ mutation($input: RegisterFeatureViewInput!) { registerFeatureView(input: $input)
 VIEW = "query($n: String!) { featureView(name: $n) { name } }"
 
 
-def _database(url: str) -> str:
-    """A database of its own on the test PostgreSQL (other tests drop the shared one's job tables)."""
-    name = f"asgard_rep_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    return url.rsplit("/", 1)[0] + "/" + name
-
-
 @pytest.fixture(scope="module")
 def replicas(tmp_path_factory) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     env = require(*NEEDED, "ASGARD_TEST_TRINO_URL", "ASGARD_TEST_REDIS_URL")
@@ -41,7 +32,7 @@ def replicas(tmp_path_factory) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     branch = f"asgard_{uuid.uuid4().hex[:10]}"
     rest_uri = nessie_branch(env["ASGARD_TEST_ICEBERG_REST_URI"], branch)
     trino_catalog(env["ASGARD_TEST_TRINO_URL"], branch, rest_uri)
-    database = _database(env["ASGARD_TEST_POSTGRES_URL"])
+    database = new_database(env["ASGARD_TEST_POSTGRES_URL"])
     config = {
         "ASGARD_CATALOG_URI": rest_uri,
         "ASGARD_WAREHOUSE": env["ASGARD_TEST_WAREHOUSE"],

@@ -42,7 +42,7 @@ class JobRunner:
         self.tracking = tracking
         self.events = events
         self.sandbox = sandbox
-        self.channel = TrackingChannel(tracking.tracking.store)
+        self.channel = TrackingChannel(tracking.tracking.store, tracking.tracking.tracking_uri)
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.executor = JobExecutor(settings, store, tracking, events, sandbox, self.channel, self.worker_id)
         self._thread: threading.Thread | None = None

@@ -94,8 +94,11 @@ def safe_relative(path: str) -> PurePosixPath:
 class TrackingChannel:
     """Serves the jobs of one runner; `open` a job's scope before it starts, `close` it after."""
 
-    def __init__(self, store: Callable[[], AbstractStore], host: str = "127.0.0.1") -> None:
+    def __init__(self, store: Callable[[], AbstractStore], tracking_uri: str, host: str = "127.0.0.1") -> None:
         self._store = store  # the server's tracking store, opened lazily
+        # `mlflow-artifacts:` locations (a tracking server that proxies its artifacts) resolve against it,
+        # not against whatever MLflow's process-wide tracking URI happens to be
+        self._tracking_uri = tracking_uri
         self.host = host
         self.port: int | None = None
         self._scopes: dict[str, JobScope] = {}
@@ -462,7 +465,7 @@ class TrackingChannel:
                         raise Denied("artifacts are at most 2 GiB each", "RESOURCE_LIMIT_EXCEEDED", 413)
                     out.write(chunk)
             parent = str(relative.parent) if str(relative.parent) != "." else None
-            repo = get_artifact_repository(root)
+            repo = get_artifact_repository(root, tracking_uri=self._tracking_uri)
             await asyncio.to_thread(repo.log_artifact, str(local), parent)
         return Response(b"{}", media_type="application/json")
 
@@ -471,7 +474,7 @@ class TrackingChannel:
 
         root, relative = await self._location(scope, request.path_params["path"])
         with tempfile.TemporaryDirectory(prefix="asgard-artifact-") as staging:
-            repo = get_artifact_repository(root)
+            repo = get_artifact_repository(root, tracking_uri=self._tracking_uri)
             local = await asyncio.to_thread(repo.download_artifacts, str(relative), staging)
             if not Path(local).is_file():
                 raise Denied("not a file", "RESOURCE_DOES_NOT_EXIST", 404)
@@ -482,7 +485,7 @@ class TrackingChannel:
         from mlflow.store.artifact.artifact_repository_registry import get_artifact_repository
 
         root, relative = await self._location(scope, body.get("path", ""))
-        repo = get_artifact_repository(root)
+        repo = get_artifact_repository(root, tracking_uri=self._tracking_uri)
         listed = await asyncio.to_thread(repo.list_artifacts, str(relative) if relative.parts else None)
         files = [
             {

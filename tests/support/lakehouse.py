@@ -54,6 +54,16 @@ def nessie_branch(rest_uri: str, name: str) -> str:
     return f"{root}/iceberg/{name}"
 
 
+def new_database(url: str) -> str:
+    """A database of its own on the test PostgreSQL (other tests drop tables of the shared one)."""
+    import psycopg
+
+    name = f"asgard_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
 def trino_catalog(trino_url: str, name: str, rest_uri: str) -> None:
     """A Trino catalog over one Nessie branch (Trino's dynamic catalogs), with the store's keys."""
     import trino
