@@ -140,8 +140,10 @@ def test_more_entity_rows_than_the_cap_is_refused(client, settings, services):
     assert "at most 5" in result.errors[0]["message"]
 
 
-def test_concurrent_reads_share_the_offline_engine(client):
-    """Aliases run at once; Feast's DuckDB offline store has one connection, busy with one query at a time."""
+def test_concurrent_reads_share_the_offline_engine(gold_backend):
+    """Aliases run at once; Feast's DuckDB offline store has one connection, busy with one query at a time,
+    while Trino runs them side by side."""
+    client, _ = gold_backend
     view = unique("concurrent")
     register_view(client, customer_view_input(view))
     fields = " ".join(f"h{i}: historicalFeatures(input: $input) {{ rows }}" for i in range(4))

@@ -8,10 +8,12 @@ your writes) and at most every `registry_cache_seconds` otherwise (to see other 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
@@ -69,7 +71,10 @@ class FeatureRegistry:
         self._read_lock = threading.Lock()
         # Feast's DuckDB offline store runs every query on one shared DuckDB connection, which refuses
         # a second caller while it is busy ("connection is busy with another call"): one at a time.
-        self.offline_lock = threading.Lock()
+        # Trino runs retrievals side by side (each has temporary tables of its own): nothing to wait for.
+        self.offline_lock: AbstractContextManager[Any] = (
+            threading.Lock() if settings.offline_engine == "duckdb" else contextlib.nullcontext()
+        )
         self._snapshot: RegistrySnapshot | None = None
         self._loaded_at = 0.0
         self._marker: datetime | None = None

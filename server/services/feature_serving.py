@@ -4,8 +4,8 @@ columns come back in the order asked for. Parsing lives in feature_requests, enc
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +49,7 @@ class FeatureServing:
 
     def __init__(self, registry: Any) -> None:
         self.store = registry.store
-        self.offline_lock: threading.Lock = registry.offline_lock
+        self.offline_lock: AbstractContextManager[Any] = registry.offline_lock
 
     def _entities(
         self, snap: RegistrySnapshot, refs: list[FeatureRef], raw: Any, extra: Sequence[str] = ()
