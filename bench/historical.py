@@ -89,12 +89,13 @@ FULL = Sizes(customers=100_000, snapshots=10, entity_rows=100_000)
 SMOKE = Sizes(customers=1_000, snapshots=3, entity_rows=1_000)
 
 
-def write_gold_table(data_dir: Path, sizes: Sizes) -> None:
-    """gold.customer_history: every customer once per daily snapshot, appended a snapshot at a time."""
+def write_gold_table(data_dir: Path, sizes: Sizes, env: dict[str, str] | None = None) -> None:
+    """gold.customer_history: every customer once per daily snapshot, appended a snapshot at a time.
+    `env`: the server's ASGARD_* settings (a REST catalog on S3 for the Trino runs); none: the embedded one."""
     from server.config import load_settings
     from server.services.gold_catalog import GoldCatalog
 
-    catalog = GoldCatalog(load_settings(env={}, data_dir=data_dir)).catalog()
+    catalog = GoldCatalog(load_settings(env=env or {}, data_dir=data_dir)).catalog()
     catalog.create_namespace_if_not_exists("gold")
     if catalog.table_exists(("gold", TABLE)):
         return
@@ -180,28 +181,36 @@ def _fetch(client: httpx.Client, url: str, body: bytes) -> tuple[list[list[Any]]
     return list(result["data"]["historicalFeatures"]["rows"]), parsing
 
 
-def start_server(data_dir: Path, entities: dict[str, list[Any]]) -> ServerProcess:
+def start_server(
+    data_dir: Path, entities: dict[str, list[Any]], extra_env: dict[str, str] | None = None
+) -> ServerProcess:
     """The request caps raised only as far as this run needs (defaults: 100,000 rows, 10 MiB)."""
     rows, body = len(entities["customer_id"]), len(_body(entities))
     env = {
         "ASGARD_MAX_HISTORICAL_ROWS": str(max(rows, 100_000)),
         "ASGARD_MAX_BODY_BYTES": str(max(2 * body, 10 * 1024 * 1024)),
+        **(extra_env or {}),
     }
     return ServerProcess(data_dir, "--log-level", "WARNING", env=env).start()
 
 
-def asgard_run(server: ServerProcess, entities: dict[str, list[Any]]) -> tuple[dict[str, Any], list[list[Any]]]:
+def asgard_run(
+    server: ServerProcess, entities: dict[str, list[Any]], probe: Any = None
+) -> tuple[dict[str, Any], list[list[Any]]]:
+    """`probe`, if given, is called just before the clock starts and returns a function called after
+    it stops, whose dict joins the measurement (the Trino runs' query breakdown)."""
     assert server.proc is not None
     pid = server.proc.pid
     client = httpx.Client(timeout=600)
     url = f"{server.url}/graphql"
     _fetch(client, url, _body({k: v[:WARMUP_ROWS] for k, v in entities.items()}))
     body = _body(entities)  # encoded before the clock starts, as the SDK side reads its frame first
+    finish = probe() if probe else dict
     idle, peak_before, cpu = status_kb(pid, "VmRSS"), status_kb(pid, "VmHWM"), cpu_seconds(pid)
     started = time.perf_counter()
     rows, parsing = _fetch(client, url, body)
     seconds = time.perf_counter() - started
-    measured = {
+    measured = finish() | {
         "seconds": seconds,
         "cpu_seconds": cpu_seconds(pid) - cpu,
         "client_parse_seconds": parsing,
@@ -237,18 +246,19 @@ def _export(client: httpx.Client, base: str, body: bytes) -> tuple[Any, dict[str
     return frame, steps
 
 
-def export_run(server: ServerProcess, entities: dict[str, list[Any]]) -> tuple[dict[str, Any], Any]:
+def export_run(server: ServerProcess, entities: dict[str, list[Any]], probe: Any = None) -> tuple[dict[str, Any], Any]:
     """Like asgard_run, through the export path: the same warm-up (through it too), the same clock."""
     assert server.proc is not None
     pid = server.proc.pid
     client = httpx.Client(timeout=600)
     _export(client, server.url, _body({k: v[:WARMUP_ROWS] for k, v in entities.items()}, EXPORT))
     body = _body(entities, EXPORT)
+    finish = probe() if probe else dict
     idle, peak_before, cpu = status_kb(pid, "VmRSS"), status_kb(pid, "VmHWM"), cpu_seconds(pid)
     started = time.perf_counter()
     frame, steps = _export(client, server.url, body)
     seconds = time.perf_counter() - started
-    measured = {
+    measured = finish() | {
         "seconds": seconds,
         "cpu_seconds": cpu_seconds(pid) - cpu,
         **steps,
@@ -269,8 +279,8 @@ def write_entities(entities: dict[str, list[Any]], path: Path) -> None:
     pd.DataFrame({"customer_id": entities["customer_id"], "event_timestamp": times}).to_parquet(path)
 
 
-def sdk_run(data_dir: Path, entities_path: Path) -> tuple[dict[str, Any], Path]:
-    out = entities_path.with_name("sdk-result.parquet")
+def sdk_run(data_dir: Path, entities_path: Path, out_name: str = "sdk-result.parquet") -> tuple[dict[str, Any], Path]:
+    out = entities_path.with_name(out_name)
     features = ",".join(f"{VIEW}:{f}" for f in FEATURES)
     args = [str(data_dir / "feast"), str(entities_path), str(out), features, str(WARMUP_ROWS)]
     done = subprocess.run(
@@ -302,8 +312,10 @@ def _agreement(entities: dict[str, list[Any]], ours: Any, sdk: Any) -> dict[str,
     }
 
 
-def compare(entities: dict[str, list[Any]], rows: list[list[Any]], exported: Any, sdk_path: Path) -> dict[str, Any]:
-    """Both Asgard paths against the SDK; the export's columns must be the JSON path's, in order."""
+def agreement_report(
+    entities: dict[str, list[Any]], rows: list[list[Any]], exported: Any, sdk_path: Path
+) -> tuple[dict[str, Any], list[str]]:
+    """Both Asgard paths against the SDK, and what disagrees (empty: nothing)."""
     import pandas as pd
 
     sdk = pd.read_parquet(sdk_path).set_index("customer_id")
@@ -316,11 +328,20 @@ def compare(entities: dict[str, list[Any]], rows: list[list[Any]], exported: Any
         **{k: v for k, v in as_json.items() if k != "rows"},
         "export": as_file | {"columns": list(exported.columns)},
     }
-    for side in (as_json, as_file):
+    problems = []
+    for name, side in (("historicalFeatures", as_json), ("exportHistoricalFeatures", as_file)):
         if side["mismatches"] or not side["in_entity_order"] or side["rows"] != len(sdk):
-            raise AssertionError(f"Asgard and the SDK disagree, so their numbers would not compare: {report}")
+            problems.append(f"{name} disagrees with the SDK")
     if list(exported.columns) != columns:
-        raise AssertionError(f"the export's columns are not historicalFeatures': {list(exported.columns)}")
+        problems.append(f"the export's columns are not historicalFeatures': {list(exported.columns)}")
+    return report, problems
+
+
+def compare(entities: dict[str, list[Any]], rows: list[list[Any]], exported: Any, sdk_path: Path) -> dict[str, Any]:
+    """Both Asgard paths against the SDK; the export's columns must be the JSON path's, in order."""
+    report, problems = agreement_report(entities, rows, exported, sdk_path)
+    if problems:
+        raise AssertionError(f"Asgard and the SDK disagree, so their numbers would not compare: {problems} {report}")
     return report
 
 
@@ -354,9 +375,11 @@ def _ratios(side: dict[str, Any], sdk: dict[str, Any]) -> dict[str, float]:
     }
 
 
-def _fresh_server(data_dir: Path, entities: dict[str, list[Any]], measure: Any, first: bool) -> tuple[Any, Any]:
+def _fresh_server(
+    data_dir: Path, entities: dict[str, list[Any]], measure: Any, first: bool, env: dict[str, str] | None = None
+) -> tuple[Any, Any]:
     """One measurement in a server process of its own (its peak RSS is that call's alone)."""
-    server = start_server(data_dir, entities)
+    server = start_server(data_dir, entities, env)
     try:
         if first:
             register(server)
@@ -436,4 +459,282 @@ def table(result: dict[str, Any]) -> str:
         f"({file_side['download_seconds']:.2f} s) and read_table().to_pandas() "
         f"({file_side['client_read_seconds']:.2f} s). CPU s is the server process's."
     )
+    return "\n".join(lines)
+
+
+# ---- Trino as the offline engine --------------------------------------------------------------
+# `python -m bench --only historical-trino`: the same table written with pyiceberg into a Nessie branch
+# on S3 (the lakehouse of scripts/test-services), an Asgard with ASGARD_OFFLINE_ENGINE=trino over it,
+# and, at each entity count, in interleaved rounds: Asgard on DuckDB (both paths) and the SDK on DuckDB
+# (the embedded table, as above), Asgard on Trino (both paths), and the SDK on Trino (the Trino server's
+# own feature_store.yaml, so Feast's Trino store alone). Feast's Trino store uploads the entity rows as
+# one INSERT ... VALUES statement, so the counts go up only while a call stays under `max_seconds`.
+
+TRINO_USER = "asgard-bench"  # the servers' and the SDK's Trino user, so their queries can be told apart
+TRINO_COUNTS = (1_000, 10_000, 100_000)
+LAKEHOUSE_NEEDED = (
+    "ASGARD_TEST_ICEBERG_REST_URI",
+    "ASGARD_TEST_WAREHOUSE",
+    "ASGARD_TEST_S3_ENDPOINT",
+    "ASGARD_TEST_TRINO_URL",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_REGION",
+)
+
+
+def trino_lakehouse() -> dict[str, str]:
+    """A Nessie branch and a Trino catalog over it (as the tests make them); the server's ASGARD_* settings."""
+    import uuid
+
+    from tests.support.lakehouse import nessie_branch, trino_catalog
+
+    missing = [n for n in LAKEHOUSE_NEEDED if not os.environ.get(n)]
+    if missing:
+        raise SystemExit(
+            f"{', '.join(missing)} not set: the Trino runs need the lakehouse; start it with "
+            '`eval "$(bash scripts/test-services)"` first'
+        )
+    branch = f"bench_{uuid.uuid4().hex[:10]}"
+    rest_uri = nessie_branch(os.environ["ASGARD_TEST_ICEBERG_REST_URI"], branch)
+    trino_catalog(os.environ["ASGARD_TEST_TRINO_URL"], branch, rest_uri)
+    return {
+        "ASGARD_CATALOG_URI": rest_uri,
+        "ASGARD_WAREHOUSE": os.environ["ASGARD_TEST_WAREHOUSE"],
+        "ASGARD_S3_ENDPOINT": os.environ["ASGARD_TEST_S3_ENDPOINT"],
+        "ASGARD_OFFLINE_ENGINE": "trino",
+        "ASGARD_TRINO_URL": os.environ["ASGARD_TEST_TRINO_URL"],
+        "ASGARD_TRINO_CATALOG": branch,
+        "ASGARD_TRINO_USER": TRINO_USER,
+    }
+
+
+def _trino(sql: str) -> list[list[Any]]:
+    import urllib.parse
+
+    import trino
+
+    parts = urllib.parse.urlsplit(os.environ["ASGARD_TEST_TRINO_URL"])
+    cursor = trino.dbapi.connect(host=parts.hostname, port=parts.port, user="asgard-bench-probe").cursor()
+    cursor.execute(sql)
+    return list(cursor.fetchall())
+
+
+def drop_trino_catalog(env: dict[str, str]) -> None:
+    """The run's Trino catalog (the Nessie branch and its files stay, as the tests' do)."""
+    _trino(f"DROP CATALOG IF EXISTS {env['ASGARD_TRINO_CATALOG']}")
+
+
+_QUERIES = (
+    "SELECT query_id, upper(substr(ltrim(query), 1, 40)), date_diff('millisecond', created, \"end\"), "
+    f"analysis_time_ms, planning_time_ms, state FROM system.runtime.queries WHERE \"user\" = '{TRINO_USER}'"
+)
+
+
+def _kind(head: str) -> str:
+    """What a query of Feast's Trino store is for: uploading the entity rows, the join, or the rest."""
+    if head.startswith("INSERT") or (head.startswith("CREATE TABLE") and " AS " not in head):
+        return "upload"
+    if head.startswith(("SELECT", "WITH", "CREATE TABLE")):
+        return "join"
+    return "other"
+
+
+def trino_probe() -> Any:
+    """For asgard_run/export_run: Trino's queries during the call, their wall time summed by kind."""
+    before = {r[0] for r in _trino(_QUERIES)}
+
+    def finish() -> dict[str, Any]:
+        deadline = time.monotonic() + 10
+        while True:  # the last query's end (and the scratch tables' DROP) may be recorded a moment later
+            new = [r for r in _trino(_QUERIES) if r[0] not in before]
+            if all(r[2] is not None for r in new) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        breakdown: dict[str, Any] = {}
+        for _, head, ms, analysis, planning, state in new:
+            kind = breakdown.setdefault(_kind(head), {"queries": 0, "seconds": 0.0, "analysis_planning_seconds": 0.0})
+            kind["queries"] += 1
+            kind["seconds"] += (ms or 0) / 1000
+            kind["analysis_planning_seconds"] += ((analysis or 0) + (planning or 0)) / 1000
+            if state != "FINISHED":
+                kind.setdefault("not_finished", []).append(state)
+        return {"trino_queries": breakdown}
+
+    return finish
+
+
+def _breakdown_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    kinds = sorted({k for r in runs for k in r.get("trino_queries", {})})
+    out = {}
+    for kind in kinds:
+        sides = [r["trino_queries"].get(kind, {"queries": 0, "seconds": 0.0, "analysis_planning_seconds": 0.0}) for r in runs]
+        out[kind] = {
+            "queries": int(statistics.median(s["queries"] for s in sides)),
+            "seconds": round(float(statistics.median(s["seconds"] for s in sides)), 3),
+            "analysis_planning_seconds": round(
+                float(statistics.median(s["analysis_planning_seconds"] for s in sides)), 3
+            ),
+        }
+    return out
+
+
+def _sdk_agreement(entities: dict[str, list[Any]], sdk_trino_path: Path, sdk_path: Path) -> dict[str, Any]:
+    """The SDK on Trino against the SDK on DuckDB (row order aside: to_df() does not keep it on either)."""
+    import pandas as pd
+
+    report = _agreement(entities, pd.read_parquet(sdk_trino_path), pd.read_parquet(sdk_path).set_index("customer_id"))
+    report.pop("in_entity_order")
+    return report
+
+
+def _seconds_ratio(side: dict[str, Any], base: dict[str, Any]) -> float:
+    return round(side["seconds"] / base["seconds"], 2)
+
+
+SIDES = ("asgard", "asgard_export", "sdk", "trino", "trino_export", "sdk_trino")
+
+
+def _one_count(
+    duck_dir: Path, lake_dir: Path, env: dict[str, str], entities: dict[str, list[Any]], runs: int, first: set[str]
+) -> dict[str, Any]:
+    """At one entity count: `runs` interleaved rounds of the six sides; medians, ratios, agreement."""
+    n = len(entities["customer_id"])
+    entities_path = duck_dir / f"entities-{n}.parquet"
+    write_entities(entities, entities_path)
+    measured: dict[str, list[dict[str, Any]]] = {side: [] for side in SIDES}
+    agreement: dict[str, Any] = {}
+    problems: list[str] = []
+    for i in range(runs):
+        print(f"  trino bench: {n:,} entity rows, round {i + 1}/{runs}", file=sys.stderr, flush=True)
+        m, duck_rows = _fresh_server(duck_dir, entities, asgard_run, first="duck" not in first)
+        first.add("duck")
+        measured["asgard"].append(m)
+        m, duck_export = _fresh_server(duck_dir, entities, export_run, first=False)
+        measured["asgard_export"].append(m)
+        m, sdk_path = sdk_run(duck_dir, entities_path, f"sdk-result-{n}.parquet")
+        measured["sdk"].append(m)
+
+        def with_probe(measure: Any) -> Any:
+            return lambda server, ents: measure(server, ents, probe=trino_probe)
+
+        m, trino_rows = _fresh_server(lake_dir, entities, with_probe(asgard_run), first="lake" not in first, env=env)
+        first.add("lake")
+        measured["trino"].append(m)
+        m, trino_export = _fresh_server(lake_dir, entities, with_probe(export_run), first=False, env=env)
+        measured["trino_export"].append(m)
+        m, sdk_trino_path = sdk_run(lake_dir, entities_path, f"sdk-trino-result-{n}.parquet")
+        measured["sdk_trino"].append(m)
+        for side in ("trino", "trino_export", "sdk_trino"):
+            print(f"    {side}: {measured[side][-1]['seconds']:.2f} s", file=sys.stderr, flush=True)
+        if i == 0:
+            agreement["duckdb"], duck_problems = agreement_report(entities, duck_rows, duck_export, sdk_path)
+            agreement["trino"], trino_problems = agreement_report(entities, trino_rows, trino_export, sdk_path)
+            agreement["sdk_trino"] = _sdk_agreement(entities, sdk_trino_path, sdk_path)
+            problems += [f"DuckDB: {p}" for p in duck_problems] + [f"Trino: {p}" for p in trino_problems]
+            if agreement["sdk_trino"]["mismatches"] or agreement["sdk_trino"]["rows"] != n:
+                problems.append("the SDK on Trino disagrees with the SDK on DuckDB")
+        del duck_rows, duck_export, trino_rows, trino_export
+    summary = {side: _summary(measured[side]) for side in SIDES}
+    for side in ("trino", "trino_export"):
+        summary[side]["trino_queries"] = _breakdown_summary(measured[side])
+    s = summary
+    ratios = {
+        "trino / sdk": _seconds_ratio(s["trino"], s["sdk"]),
+        "trino / asgard duckdb": _seconds_ratio(s["trino"], s["asgard"]),
+        "trino / sdk on trino": _seconds_ratio(s["trino"], s["sdk_trino"]),
+        "trino export / sdk": _seconds_ratio(s["trino_export"], s["sdk"]),
+        "trino export / asgard duckdb export": _seconds_ratio(s["trino_export"], s["asgard_export"]),
+        "trino export / sdk on trino": _seconds_ratio(s["trino_export"], s["sdk_trino"]),
+        "sdk on trino / sdk": _seconds_ratio(s["sdk_trino"], s["sdk"]),
+        "asgard duckdb / sdk": _seconds_ratio(s["asgard"], s["sdk"]),
+        "asgard duckdb export / sdk": _seconds_ratio(s["asgard_export"], s["sdk"]),
+    }
+    return {"entity_rows": n, "runs": runs, **summary, "ratios_seconds": ratios, "agreement": agreement,
+            "disagreements": problems}
+
+
+def run_trino(
+    data_dir: Path, sizes: Sizes, runs: int, counts: tuple[int, ...] = TRINO_COUNTS, max_seconds: float = 300
+) -> dict[str, Any]:
+    """The table on both stores, then each entity count in turn (ascending, each a prefix of the same
+    entity rows); a count is skipped when the last one's slowest Trino call, scaled linearly, would pass
+    `max_seconds`."""
+    duck_dir, lake_dir = data_dir / "duckdb", data_dir / "trino"
+    duck_dir.mkdir(parents=True, exist_ok=True)
+    lake_dir.mkdir(parents=True, exist_ok=True)
+    env = trino_lakehouse()
+    try:
+        started = time.perf_counter()
+        write_gold_table(duck_dir, sizes)
+        written = time.perf_counter()
+        write_gold_table(lake_dir, sizes, env)
+        setup = {"write_embedded_seconds": round(written - started, 1),
+                 "write_nessie_s3_seconds": round(time.perf_counter() - written, 1)}
+        everyone = entity_rows(sizes)
+        results: list[dict[str, Any]] = []
+        skipped: list[dict[str, Any]] = []
+        first: set[str] = set()
+        for n in sorted(c for c in counts if c <= sizes.entity_rows):
+            if results:
+                last = results[-1]
+                slowest = max(last[side]["seconds"] for side in ("trino", "trino_export", "sdk_trino"))
+                estimate = slowest * n / last["entity_rows"]
+                if estimate > max_seconds:
+                    skipped.append({"entity_rows": n, "estimated_seconds_per_call": round(estimate, 1)})
+                    continue
+            results.append(_one_count(duck_dir, lake_dir, env, {k: v[:n] for k, v in everyone.items()}, runs, first))
+    finally:
+        drop_trino_catalog(env)
+    return {
+        "gold_rows": sizes.gold_rows,
+        "features": len(FEATURES),
+        "runs": runs,
+        "max_seconds": max_seconds,
+        "setup": setup,
+        "counts": results,
+        "skipped": skipped,
+    }
+
+
+def trino_table(result: dict[str, Any]) -> str:
+    """Markdown: per entity count, one row per side, then the time ratios and where Trino's time went."""
+    labels = {
+        "asgard": "Asgard DuckDB historicalFeatures (JSON)",
+        "asgard_export": "Asgard DuckDB exportHistoricalFeatures",
+        "sdk": "Feast SDK to_df(), DuckDB",
+        "trino": "Asgard Trino historicalFeatures (JSON)",
+        "trino_export": "Asgard Trino exportHistoricalFeatures",
+        "sdk_trino": "Feast SDK to_df(), Trino",
+    }
+    lines = [f"Historical retrieval on Trino vs DuckDB: {result['gold_rows']:,} gold rows x {result['features']} "
+             f"features (median of {result['runs']})"]
+    for c in result["counts"]:
+        lines += ["", f"{c['entity_rows']:,} entity rows", "",
+                  "| target | wall s | each run s | Asgard/SDK CPU s | peak RSS MB |", "|---|---:|---|---:|---:|"]
+        for side in SIDES:
+            s = c[side]
+            each = ", ".join(f"{x:.2f}" for x in s["seconds_each_run"])
+            lines.append(f"| {labels[side]} | {s['seconds']:.2f} | {each} | {s['cpu_seconds']:.2f} "
+                         f"| {s['peak_rss_mb']:.0f} |")
+        lines.append("")
+        lines.append("ratios (wall): " + ", ".join(f"{k} {v:.2f}x" for k, v in c["ratios_seconds"].items()))
+        for side in ("trino", "trino_export"):
+            parts = [f"{kind} {v['queries']} quer{'y' if v['queries'] == 1 else 'ies'} {v['seconds']:.2f} s "
+                     f"(analysis+planning {v['analysis_planning_seconds']:.2f} s)"
+                     for kind, v in c[side]["trino_queries"].items()]
+            lines.append(f"Trino's queries in {labels[side]}: " + "; ".join(parts))
+        agree = c["agreement"]
+        lines.append(
+            f"agreement with the SDK on DuckDB: Trino JSON {agree['trino']['mismatches']} mismatches of "
+            f"{agree['trino']['values_compared']:,} values, entity order {agree['trino']['in_entity_order']}; "
+            f"Trino export {agree['trino']['export']['mismatches']} mismatches; "
+            f"SDK on Trino {agree['sdk_trino']['mismatches']} mismatches; "
+            f"DuckDB JSON {agree['duckdb']['mismatches']}"
+        )
+        if c["disagreements"]:
+            lines.append("**DISAGREEMENTS: " + "; ".join(c["disagreements"]) + "**")
+    for s in result["skipped"]:
+        lines.append(f"\nskipped {s['entity_rows']:,} entity rows: a Trino call would take about "
+                     f"{s['estimated_seconds_per_call']:.0f} s (over {result['max_seconds']:.0f} s)")
     return "\n".join(lines)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pandas as pd
@@ -154,3 +154,39 @@ def test_concurrent_reads_share_the_offline_engine(gold_backend):
         {"input": {"features": [f"{view}:total_orders"], "entities": entities}},
     ).data
     assert len({str(data[f"h{i}"]["rows"]) for i in range(4)}) == 1
+
+
+def test_null_values_and_time_zones_come_through_every_engine(gold_backend):
+    """Feast's Trino store's rough edges, pinned on every engine: a row whose value is null answers null
+    (not NaN, not 0, and an integer stays an integer), and entity times given in any zone, with
+    microseconds, mean the same instant as in UTC."""
+    client, services = gold_backend
+    table, view = unique("rough_edges"), unique("rough_edges_view")
+    rows = pd.DataFrame(
+        {
+            "driver_id": [1, 1, 2],
+            "trips": [7, None, 3],
+            "rating": [4.5, None, None],
+            "ts": [BASE, BASE + timedelta(hours=2), BASE + timedelta(hours=1)],
+        }
+    )
+    rows["trips"] = rows["trips"].astype("Int64")
+    write_table(services, table, rows)
+    register(client, view, table, None)
+    at = BASE + timedelta(hours=3, microseconds=250)
+    zoned = [at.astimezone(timezone(timedelta(hours=5, minutes=30))), at.astimezone(timezone(timedelta(hours=-8)))]
+    result = gql(
+        client,
+        HISTORICAL,
+        {
+            "input": {
+                "features": [f"{view}:trips", f"{view}:rating"],
+                "entities": {"driver_id": [1, 2], "event_timestamp": [t.isoformat() for t in zoned]},
+            }
+        },
+    ).data["historicalFeatures"]
+    assert result["rows"] == [
+        [1, "2026-03-01T03:00:00.000250+00:00", None, None],  # the latest row holds nulls: nulls
+        [2, "2026-03-01T03:00:00.000250+00:00", 3, None],
+    ]
+    assert type(result["rows"][1][2]) is int
