@@ -66,11 +66,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="online,registry,jobs,historical,predict",
-        help="comma-separated: online, registry, jobs, historical, predict",
+        help="comma-separated: online, registry, jobs, historical, predict; and historical-trino (not run "
+        "by default: needs the lakehouse of scripts/test-services, see --trino-entities)",
     )
     parser.add_argument("--walks", type=int, default=20, help="walks over all registry pages")
     parser.add_argument(
         "--historical-runs", type=int, default=3, help="fresh server and SDK runs to take the median of"
+    )
+    parser.add_argument(
+        "--trino-entities",
+        default=",".join(str(n) for n in historical.TRINO_COUNTS),
+        help="historical-trino: entity counts, ascending, each skipped once a Trino call would pass --trino-max-seconds",
+    )
+    parser.add_argument(
+        "--trino-max-seconds", type=float, default=300.0, help="historical-trino: the longest Trino call to start"
     )
     parser.add_argument("--predict-requests", type=int, default=500, help="sequential predictions per case")
     args = parser.parse_args(argv)
@@ -84,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     registry_results: list[dict[str, object]] = []
     job_results: dict[str, object] = {}
     historical_result: dict[str, object] = {}
+    trino_result: dict[str, object] = {}
     predict_results: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="asgard-bench-") as tmp:
         if "online" in only:
@@ -104,6 +114,12 @@ def main(argv: list[str] | None = None) -> int:
         if "historical" in only:
             sizes = historical.SMOKE if args.smoke else historical.FULL
             historical_result = historical.run(Path(tmp) / "historical", sizes, args.historical_runs)
+        if "historical-trino" in only:
+            sizes = historical.SMOKE if args.smoke else historical.FULL
+            counts = tuple(int(n) for n in args.trino_entities.split(","))
+            trino_result = historical.run_trino(
+                Path(tmp) / "historical-trino", sizes, args.historical_runs, counts, args.trino_max_seconds
+            )
         if "predict" in only:
             predict_results = predict.run(Path(tmp) / "predict", args.predict_requests, rounds=1 if args.smoke else 5)
     report = {
@@ -123,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         "registry_browsing": registry_results,
         "jobs": job_results,
         "historical": historical_result,
+        **({"historical_trino": trino_result} if trino_result else {}),
         "predict": predict_results,
         "wall_seconds": round(time.time() - started, 1),
     }
@@ -135,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(job_results))
     if historical_result:
         print("\n" + historical.table(historical_result))
+    if trino_result:
+        print("\n" + historical.trino_table(trino_result))
     if predict_results:
         print("\n" + predict.table(predict_results))
     print(f"\nwritten to {args.out} in {report['wall_seconds']} s")

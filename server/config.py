@@ -234,7 +234,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
     allow = env.get("ASGARD_ALLOW_TRAINING")
     jobs = JobSettings(
         db_url=env.get("ASGARD_JOB_DB_URL", ""),
-        concurrency=_int(env, "ASGARD_JOB_CONCURRENCY", job_defaults.concurrency),
+        concurrency=_int(env, "ASGARD_JOB_CONCURRENCY", job_defaults.concurrency, minimum=0),
         lease_seconds=float(env.get("ASGARD_JOB_LEASE_SECONDS") or job_defaults.lease_seconds),
         grace_seconds=float(env.get("ASGARD_JOB_GRACE_SECONDS") or job_defaults.grace_seconds),
         poll_seconds=float(env.get("ASGARD_JOB_POLL_SECONDS") or job_defaults.poll_seconds),

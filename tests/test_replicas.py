@@ -51,7 +51,7 @@ def replicas(tmp_path_factory) -> Iterator[tuple[ServerProcess, ServerProcess]]:
     }
     root = tmp_path_factory.mktemp("replicas")
     first = ServerProcess(root / "a", "--demo", env=config).start()  # loads the demo gold layer, once
-    second = ServerProcess(root / "b", env=config).start()
+    second = ServerProcess(root / "b", env=config | {"ASGARD_JOB_CONCURRENCY": "0"}).start()  # serves, runs no job
     yield first, second
     for server in (first, second):
         server.stop()
@@ -98,7 +98,7 @@ def test_a_materialization_started_on_one_replica_is_followed_and_served_on_the_
     assert isinstance(online["rows"][0][1], int)
 
 
-def test_a_job_is_claimed_once_and_followed_from_the_other_replica(replicas):
+def test_a_job_that_one_replica_runs_is_followed_to_its_end_on_the_other(replicas):
     a, b = replicas
     submitted = a.post(
         "mutation($i: SubmitTrainingJobInput!) { submitTrainingJob(input: $i) { job { id } userErrors { message } } }",
@@ -127,4 +127,4 @@ def test_a_job_is_claimed_once_and_followed_from_the_other_replica(replicas):
     assert statuses[-1]["status"] == "SUCCEEDED", statuses
     assert statuses[-1]["attempts"] == 1  # claimed once, by one of the two
     workers = {s["workerId"] for s in statuses if s["workerId"]}
-    assert len(workers) == 1
+    assert len(workers) == 1 and f":{a.proc.pid}:" in workers.pop()  # A ran it; B only followed
