@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--trino-entities",
         default=",".join(str(n) for n in historical.TRINO_COUNTS),
-        help="historical-trino: entity counts, ascending, each skipped once a Trino call would pass --trino-max-seconds",
+        help="historical-trino: entity counts, each skipped if a Trino call would pass --trino-max-seconds",
     )
     parser.add_argument(
         "--trino-max-seconds", type=float, default=300.0, help="historical-trino: the longest Trino call to start"

@@ -467,11 +467,15 @@ def table(result: dict[str, Any]) -> str:
 # on S3 (the lakehouse of scripts/test-services), an Asgard with ASGARD_OFFLINE_ENGINE=trino over it,
 # and, at each entity count, in interleaved rounds: Asgard on DuckDB (both paths) and the SDK on DuckDB
 # (the embedded table, as above), Asgard on Trino (both paths), and the SDK on Trino (the Trino server's
-# own feature_store.yaml, so Feast's Trino store alone). Feast's Trino store uploads the entity rows as
-# one INSERT ... VALUES statement, so the counts go up only while a call stays under `max_seconds`.
+# own feature_store.yaml, so Feast's Trino store alone). The counts go up only while a call stays under
+# `max_seconds`, and stop at the first that fails (recorded with Trino's error code).
 
 TRINO_USER = "asgard-bench"  # the servers' and the SDK's Trino user, so their queries can be told apart
-TRINO_COUNTS = (1_000, 10_000, 100_000)
+# Feast's Trino store sends the entity rows as one INSERT ... VALUES statement, about 55 characters a row
+# as Asgard sends them (its row-number column included), and Trino refuses a query text over its
+# query.max-length (1,000,000 characters by default): 17,000 fits, 19,000 does not. 100,000 is tried to
+# show where it stops.
+TRINO_COUNTS = (1_000, 10_000, 17_000, 100_000)
 LAKEHOUSE_NEEDED = (
     "ASGARD_TEST_ICEBERG_REST_URI",
     "ASGARD_TEST_WAREHOUSE",
@@ -526,17 +530,31 @@ def drop_trino_catalog(env: dict[str, str]) -> None:
 
 
 _QUERIES = (
-    "SELECT query_id, upper(substr(ltrim(query), 1, 40)), date_diff('millisecond', created, \"end\"), "
+    "SELECT query_id, substr(query, 1, 400), date_diff('millisecond', created, \"end\"), "
     f"analysis_time_ms, planning_time_ms, state FROM system.runtime.queries WHERE \"user\" = '{TRINO_USER}'"
 )
 
 
-def _kind(head: str) -> str:
-    """What a query of Feast's Trino store is for: uploading the entity rows, the join, or the rest."""
-    if head.startswith("INSERT") or (head.startswith("CREATE TABLE") and " AS " not in head):
-        return "upload"
+_FAILED = (
+    "SELECT query_id, error_code, length(query) FROM system.runtime.queries "
+    f"WHERE \"user\" = '{TRINO_USER}' AND state = 'FAILED'"
+)
+
+
+def _kind(text: str) -> str:
+    """What a query of Feast's Trino store is for: the entity rows' table and upload, the join, the rest."""
+    head = text.strip()
+    while head.startswith("/*") and "*/" in head:  # the join starts with a comment
+        head = head.split("*/", 1)[1].strip()
+    head = head.upper()
+    if head.startswith("INSERT"):
+        return "upload: INSERT ... VALUES"
+    if head.startswith("CREATE TABLE") and " AS " not in head:
+        return "upload: CREATE TABLE"
     if head.startswith(("SELECT", "WITH", "CREATE TABLE")):
         return "join"
+    if head.startswith("DROP"):
+        return "drop"
     return "other"
 
 
@@ -568,7 +586,9 @@ def _breakdown_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
     kinds = sorted({k for r in runs for k in r.get("trino_queries", {})})
     out = {}
     for kind in kinds:
-        sides = [r["trino_queries"].get(kind, {"queries": 0, "seconds": 0.0, "analysis_planning_seconds": 0.0}) for r in runs]
+        sides = [
+            r["trino_queries"].get(kind, {"queries": 0, "seconds": 0.0, "analysis_planning_seconds": 0.0}) for r in runs
+        ]
         out[kind] = {
             "queries": int(statistics.median(s["queries"] for s in sides)),
             "seconds": round(float(statistics.median(s["seconds"] for s in sides)), 3),
@@ -595,18 +615,25 @@ def _seconds_ratio(side: dict[str, Any], base: dict[str, Any]) -> float:
 SIDES = ("asgard", "asgard_export", "sdk", "trino", "trino_export", "sdk_trino")
 
 
-def _one_count(
-    duck_dir: Path, lake_dir: Path, env: dict[str, str], entities: dict[str, list[Any]], runs: int, first: set[str]
-) -> dict[str, Any]:
-    """At one entity count: `runs` interleaved rounds of the six sides; medians, ratios, agreement."""
+def _rounds(
+    duck_dir: Path,
+    lake_dir: Path,
+    env: dict[str, str],
+    entities: dict[str, list[Any]],
+    rounds: int,
+    first: set[str],
+    state: dict[str, Any],
+) -> None:
+    """`rounds` interleaved rounds of the six sides at one entity count, added to `state` (its first
+    round also compares every side's answers with the SDK's on DuckDB)."""
     n = len(entities["customer_id"])
     entities_path = duck_dir / f"entities-{n}.parquet"
-    write_entities(entities, entities_path)
-    measured: dict[str, list[dict[str, Any]]] = {side: [] for side in SIDES}
-    agreement: dict[str, Any] = {}
-    problems: list[str] = []
-    for i in range(runs):
-        print(f"  trino bench: {n:,} entity rows, round {i + 1}/{runs}", file=sys.stderr, flush=True)
+    if not entities_path.exists():
+        write_entities(entities, entities_path)
+    measured = state.setdefault("measured", {side: [] for side in SIDES})
+    for _ in range(rounds):
+        done = len(measured["sdk"])
+        print(f"  trino bench: {n:,} entity rows, round {done + 1}", file=sys.stderr, flush=True)
         m, duck_rows = _fresh_server(duck_dir, entities, asgard_run, first="duck" not in first)
         first.add("duck")
         measured["asgard"].append(m)
@@ -625,20 +652,29 @@ def _one_count(
         measured["trino_export"].append(m)
         m, sdk_trino_path = sdk_run(lake_dir, entities_path, f"sdk-trino-result-{n}.parquet")
         measured["sdk_trino"].append(m)
-        for side in ("trino", "trino_export", "sdk_trino"):
-            print(f"    {side}: {measured[side][-1]['seconds']:.2f} s", file=sys.stderr, flush=True)
-        if i == 0:
+        print(
+            "    " + ", ".join(f"{side} {measured[side][-1]['seconds']:.2f} s" for side in SIDES),
+            file=sys.stderr,
+            flush=True,
+        )
+        if done == 0:
+            agreement: dict[str, Any] = {}
             agreement["duckdb"], duck_problems = agreement_report(entities, duck_rows, duck_export, sdk_path)
             agreement["trino"], trino_problems = agreement_report(entities, trino_rows, trino_export, sdk_path)
             agreement["sdk_trino"] = _sdk_agreement(entities, sdk_trino_path, sdk_path)
-            problems += [f"DuckDB: {p}" for p in duck_problems] + [f"Trino: {p}" for p in trino_problems]
+            problems = [f"DuckDB: {p}" for p in duck_problems] + [f"Trino: {p}" for p in trino_problems]
             if agreement["sdk_trino"]["mismatches"] or agreement["sdk_trino"]["rows"] != n:
                 problems.append("the SDK on Trino disagrees with the SDK on DuckDB")
+            state["agreement"], state["disagreements"] = agreement, problems
         del duck_rows, duck_export, trino_rows, trino_export
-    summary = {side: _summary(measured[side]) for side in SIDES}
+
+
+def _count_result(n: int, state: dict[str, Any]) -> dict[str, Any]:
+    """One entity count's medians, time ratios, Trino's query breakdown and agreement."""
+    measured = state["measured"]
+    s = {side: _summary(measured[side]) for side in SIDES}
     for side in ("trino", "trino_export"):
-        summary[side]["trino_queries"] = _breakdown_summary(measured[side])
-    s = summary
+        s[side]["trino_queries"] = _breakdown_summary(measured[side])
     ratios = {
         "trino / sdk": _seconds_ratio(s["trino"], s["sdk"]),
         "trino / asgard duckdb": _seconds_ratio(s["trino"], s["asgard"]),
@@ -650,16 +686,22 @@ def _one_count(
         "asgard duckdb / sdk": _seconds_ratio(s["asgard"], s["sdk"]),
         "asgard duckdb export / sdk": _seconds_ratio(s["asgard_export"], s["sdk"]),
     }
-    return {"entity_rows": n, "runs": runs, **summary, "ratios_seconds": ratios, "agreement": agreement,
-            "disagreements": problems}
+    return {
+        "entity_rows": n,
+        "runs": len(measured["sdk"]),
+        **s,
+        "ratios_seconds": ratios,
+        "agreement": state["agreement"],
+        "disagreements": state["disagreements"],
+    }
 
 
 def run_trino(
     data_dir: Path, sizes: Sizes, runs: int, counts: tuple[int, ...] = TRINO_COUNTS, max_seconds: float = 300
 ) -> dict[str, Any]:
     """The table on both stores, then each entity count in turn (ascending, each a prefix of the same
-    entity rows); a count is skipped when the last one's slowest Trino call, scaled linearly, would pass
-    `max_seconds`."""
+    entity rows), one round each for the scaling; a count is skipped when the last one's slowest Trino
+    call, scaled linearly, would pass `max_seconds`. The largest count measured gets `runs` rounds."""
     duck_dir, lake_dir = data_dir / "duckdb", data_dir / "trino"
     duck_dir.mkdir(parents=True, exist_ok=True)
     lake_dir.mkdir(parents=True, exist_ok=True)
@@ -669,21 +711,39 @@ def run_trino(
         write_gold_table(duck_dir, sizes)
         written = time.perf_counter()
         write_gold_table(lake_dir, sizes, env)
-        setup = {"write_embedded_seconds": round(written - started, 1),
-                 "write_nessie_s3_seconds": round(time.perf_counter() - written, 1)}
+        setup = {
+            "write_embedded_seconds": round(written - started, 1),
+            "write_nessie_s3_seconds": round(time.perf_counter() - written, 1),
+        }
         everyone = entity_rows(sizes)
-        results: list[dict[str, Any]] = []
+        states: dict[int, dict[str, Any]] = {}
         skipped: list[dict[str, Any]] = []
+        failed: list[dict[str, Any]] = []
         first: set[str] = set()
         for n in sorted(c for c in counts if c <= sizes.entity_rows):
-            if results:
-                last = results[-1]
-                slowest = max(last[side]["seconds"] for side in ("trino", "trino_export", "sdk_trino"))
-                estimate = slowest * n / last["entity_rows"]
+            if states:
+                last = max(states)
+                slowest = max(
+                    states[last]["measured"][side][0]["seconds"] for side in ("trino", "trino_export", "sdk_trino")
+                )
+                estimate = slowest * n / last
                 if estimate > max_seconds:
                     skipped.append({"entity_rows": n, "estimated_seconds_per_call": round(estimate, 1)})
                     continue
-            results.append(_one_count(duck_dir, lake_dir, env, {k: v[:n] for k, v in everyone.items()}, runs, first))
+            failed_before = {r[0] for r in _trino(_FAILED)}
+            states[n] = {}
+            try:
+                _rounds(duck_dir, lake_dir, env, {k: v[:n] for k, v in everyone.items()}, 1, first, states[n])
+            except (RuntimeError, AssertionError) as e:  # what failed, and Trino's reason; larger counts would too
+                del states[n]
+                trino_errors = sorted({f"{r[1]}: {r[2]}" for r in _trino(_FAILED) if r[0] not in failed_before})
+                failed.append({"entity_rows": n, "error": str(e)[:600], "trino_errors": trino_errors})
+                print(f"    failed at {n:,} entity rows: {trino_errors or e}", file=sys.stderr, flush=True)
+                break
+        largest = max(states)
+        _rounds(
+            duck_dir, lake_dir, env, {k: v[:largest] for k, v in everyone.items()}, runs - 1, first, states[largest]
+        )
     finally:
         drop_trino_catalog(env)
     return {
@@ -692,8 +752,9 @@ def run_trino(
         "runs": runs,
         "max_seconds": max_seconds,
         "setup": setup,
-        "counts": results,
+        "counts": [_count_result(n, state) for n, state in sorted(states.items())],
         "skipped": skipped,
+        "failed": failed,
     }
 
 
@@ -707,22 +768,32 @@ def trino_table(result: dict[str, Any]) -> str:
         "trino_export": "Asgard Trino exportHistoricalFeatures",
         "sdk_trino": "Feast SDK to_df(), Trino",
     }
-    lines = [f"Historical retrieval on Trino vs DuckDB: {result['gold_rows']:,} gold rows x {result['features']} "
-             f"features (median of {result['runs']})"]
+    lines = [
+        f"Historical retrieval on Trino vs DuckDB: {result['gold_rows']:,} gold rows x {result['features']} "
+        f"features; one round per entity count, {result['runs']} at the largest (medians)"
+    ]
     for c in result["counts"]:
-        lines += ["", f"{c['entity_rows']:,} entity rows", "",
-                  "| target | wall s | each run s | Asgard/SDK CPU s | peak RSS MB |", "|---|---:|---|---:|---:|"]
+        lines += [
+            "",
+            f"{c['entity_rows']:,} entity rows ({c['runs']} round{'s' if c['runs'] > 1 else ''})",
+            "",
+            "| target | wall s | each run s | Asgard/SDK CPU s | peak RSS MB |",
+            "|---|---:|---|---:|---:|",
+        ]
         for side in SIDES:
             s = c[side]
             each = ", ".join(f"{x:.2f}" for x in s["seconds_each_run"])
-            lines.append(f"| {labels[side]} | {s['seconds']:.2f} | {each} | {s['cpu_seconds']:.2f} "
-                         f"| {s['peak_rss_mb']:.0f} |")
+            lines.append(
+                f"| {labels[side]} | {s['seconds']:.2f} | {each} | {s['cpu_seconds']:.2f} | {s['peak_rss_mb']:.0f} |"
+            )
         lines.append("")
         lines.append("ratios (wall): " + ", ".join(f"{k} {v:.2f}x" for k, v in c["ratios_seconds"].items()))
         for side in ("trino", "trino_export"):
-            parts = [f"{kind} {v['queries']} quer{'y' if v['queries'] == 1 else 'ies'} {v['seconds']:.2f} s "
-                     f"(analysis+planning {v['analysis_planning_seconds']:.2f} s)"
-                     for kind, v in c[side]["trino_queries"].items()]
+            parts = [
+                f"{kind} {v['queries']} quer{'y' if v['queries'] == 1 else 'ies'} {v['seconds']:.2f} s "
+                f"(analysis+planning {v['analysis_planning_seconds']:.2f} s)"
+                for kind, v in c[side]["trino_queries"].items()
+            ]
             lines.append(f"Trino's queries in {labels[side]}: " + "; ".join(parts))
         agree = c["agreement"]
         lines.append(
@@ -734,7 +805,14 @@ def trino_table(result: dict[str, Any]) -> str:
         )
         if c["disagreements"]:
             lines.append("**DISAGREEMENTS: " + "; ".join(c["disagreements"]) + "**")
+    for f in result["failed"]:
+        lines.append(
+            f"\n**failed at {f['entity_rows']:,} entity rows**: {f['error'][:200]}; Trino's failed queries "
+            f"(error code: query text length): {', '.join(f['trino_errors']) or 'none'}"
+        )
     for s in result["skipped"]:
-        lines.append(f"\nskipped {s['entity_rows']:,} entity rows: a Trino call would take about "
-                     f"{s['estimated_seconds_per_call']:.0f} s (over {result['max_seconds']:.0f} s)")
+        lines.append(
+            f"\nskipped {s['entity_rows']:,} entity rows: a Trino call would take about "
+            f"{s['estimated_seconds_per_call']:.0f} s (over {result['max_seconds']:.0f} s)"
+        )
     return "\n".join(lines)
