@@ -190,3 +190,22 @@ def test_null_values_and_time_zones_come_through_every_engine(gold_backend):
         [2, "2026-03-01T03:00:00.000250+00:00", 3, None],
     ]
     assert type(result["rows"][1][2]) is int
+
+
+def test_more_entity_rows_than_trino_takes_are_refused_before_any_work(lakehouse_trino):
+    """Feast's Trino store sends a retrieval's entity rows in one statement, which Trino refuses above its
+    query.max-length (about 17,900 rows): refused up front as LIMIT_EXCEEDED, not an internal error later."""
+    client, services = lakehouse_trino
+    limit = services.settings.trino_max_entity_rows
+    view = unique("trino_cap")
+    register_view(client, customer_view_input(view))
+    entities = {"customer_id": [1001] * (limit + 1), "event_timestamp": ["2026-01-05T00:00:00Z"] * (limit + 1)}
+    request = {"input": {"features": [f"{view}:total_orders"], "entities": entities}}
+    refused = gql(client, HISTORICAL, request, errors=True)
+    assert refused.codes() == ["LIMIT_EXCEEDED"] and refused.errors[0]["extensions"]["field"] == "entities"
+    export = gql(
+        client,
+        "mutation($input: HistoricalFeaturesInput!) { exportHistoricalFeatures(input: $input) { userErrors { code field } } }",
+        request,
+    ).data["exportHistoricalFeatures"]
+    assert export["userErrors"] == [{"code": "LIMIT_EXCEEDED", "field": ["entities"]}]

@@ -98,5 +98,6 @@ class RequestError(Exception):
 
 def as_input_errors(error: RequestError, default_field: str) -> InputErrors:
     """A read's RequestError as a mutation's user error on the same field (for mutations that read)."""
-    code = ErrorCode.NOT_FOUND if error.code is RequestCode.NOT_FOUND else ErrorCode.INVALID_VALUE
+    codes = {RequestCode.NOT_FOUND: ErrorCode.NOT_FOUND, RequestCode.LIMIT_EXCEEDED: ErrorCode.LIMIT_EXCEEDED}
+    code = codes.get(error.code, ErrorCode.INVALID_VALUE)
     return InputErrors([input_error(code, str(error), *(error.field or default_field).split("."))])

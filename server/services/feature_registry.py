@@ -62,6 +62,8 @@ class FeatureRegistry:
         self._settings = settings
         self._gold = gold
         self.trino = TrinoEngine(settings) if settings.offline_engine == "trino" else None
+        # what the offline engine itself can take in one retrieval, besides the server's own limits
+        self.engine_max_rows = settings.trino_max_entity_rows if self.trino is not None else None
         if self.trino is not None:
             self.trino.prepare()
         self.repo_path = write_feast_repo(settings)

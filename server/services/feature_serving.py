@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from server.services.dtypes import FeatureDtype
-from server.services.errors import RequestError
+from server.services.errors import RequestCode, RequestError
 from server.services.feature_requests import (
     EVENT_TIMESTAMP,
     FeatureRef,
@@ -50,6 +50,7 @@ class FeatureServing:
     def __init__(self, registry: Any) -> None:
         self.store = registry.store
         self.offline_lock: AbstractContextManager[Any] = registry.offline_lock
+        self.engine_max_rows: int | None = registry.engine_max_rows
 
     def _entities(
         self, snap: RegistrySnapshot, refs: list[FeatureRef], raw: Any, extra: Sequence[str] = ()
@@ -114,6 +115,13 @@ class FeatureServing:
         rows = len(next(iter(columns.values())))
         if rows > cap:
             raise RequestError(f"at most {cap} entity rows per request (got {rows})", field="entities")
+        if self.engine_max_rows is not None and rows > self.engine_max_rows:
+            raise RequestError(
+                f"at most {self.engine_max_rows} entity rows per request with Trino as the offline engine (got "
+                f"{rows}): Feast sends them to Trino in one statement (ASGARD_TRINO_MAX_ENTITY_ROWS)",
+                code=RequestCode.LIMIT_EXCEEDED,
+                field="entities",
+            )
         if EVENT_TIMESTAMP not in columns:
             raise RequestError("the entities need an event_timestamp column", field=f"entities.{EVENT_TIMESTAMP}")
         stamps = parse_timestamps(columns[EVENT_TIMESTAMP], f"entities.{EVENT_TIMESTAMP}")
