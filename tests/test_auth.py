@@ -605,3 +605,14 @@ def test_a_version_1_job_table_gains_the_submitter_columns(tmp_path):
     assert {"submitted_by", "owner"} <= columns
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version FROM asgard_schema_version")).scalars().all() == [SCHEMA_VERSION]
+
+
+def test_a_gold_preview_is_for_editors(secured):
+    """Rows of a gold table include columns no feature view exposes: readers see its metadata, not its data."""
+    client, tokens, _, _ = secured
+    query = '{ goldTable(name: "gold.customer_aggregates") { name preview(first: 2) { rows } } }'
+    as_reader = call(client, tokens["reader"], query).json()
+    assert [e["extensions"]["code"] for e in as_reader["errors"]] == ["FORBIDDEN"]
+    assert as_reader["data"]["goldTable"] is None or as_reader["data"]["goldTable"]["preview"] is None
+    as_editor = call(client, tokens["editor"], query).json()
+    assert "errors" not in as_editor and len(as_editor["data"]["goldTable"]["preview"]["rows"]) == 2

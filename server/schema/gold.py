@@ -12,6 +12,7 @@ from strawberry.types import Info
 from server.context import Context
 from server.schema.common import Long
 from server.schema.pagination import page_size
+from server.schema.permissions import EDITOR
 from server.services.gold_catalog import GoldColumn, GoldTableRecord
 
 PREVIEW_ROWS = 10
@@ -52,7 +53,11 @@ class GoldTable:
     row_count: Optional[Long] = strawberry.field(description="Rows in the current snapshot.")
     last_updated: Optional[datetime] = strawberry.field(description="When the table's metadata last changed.")
 
-    @strawberry.field(description="The table's first rows from its current snapshot (none while it is empty).")
+    @strawberry.field(
+        permission_classes=EDITOR,
+        description="The table's first rows from its current snapshot (none while it is empty). Editors and "
+        "up: it shows columns no feature view exposes yet, which readers otherwise never see.",
+    )
     async def preview(
         self,
         info: Info[Context, None],
