@@ -7,12 +7,12 @@ import json
 import os
 import signal
 import time
-from pathlib import Path
 
 import pytest
 import sqlalchemy
 import websockets
 
+from tests.support.jobs import alive
 from tests.support.server import ServerProcess, processes_in
 
 SUBMIT = """
@@ -38,15 +38,6 @@ def wait_for(server: ServerProcess, job_id: str, statuses: set[str], timeout: fl
             return job
         assert time.monotonic() < deadline, job
         time.sleep(0.2)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not (stat.exists() and stat.read_text().split()[2] == "Z")
 
 
 async def _subscribe(url: str, query: str, variables: dict, into: list) -> None:
@@ -163,7 +154,7 @@ def test_a_killed_server_leaves_no_job_running_forever(tmp_path):
     first.proc.send_signal(signal.SIGKILL)
     first.proc.wait()
     time.sleep(1.0)
-    assert not [pid for pid in tree if _alive(pid)]  # the sandbox dies with its server: no orphans
+    assert not [pid for pid in tree if alive(pid)]  # the sandbox dies with its server: no orphans
 
     second = ServerProcess(data, env=env, port=first.port).start()
     try:

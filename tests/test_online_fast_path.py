@@ -14,7 +14,7 @@ from server.app import create_app
 from server.online_fast_path import compile_plan
 from tests.conftest import create_service, customer_view_input, register_view, unique
 from tests.support.client import local_client
-from tests.support.serving import END, START, materialize
+from tests.support.serving import END, START, count_compiled, materialize
 
 QUERIES = {
     "plain": """query Online($i: OnlineFeaturesInput!) {
@@ -59,18 +59,7 @@ def post(client: TestClient, query: str, variables: dict[str, Any] | None = None
 @pytest.fixture
 def compiled(monkeypatch) -> list[bool]:
     """Whether each request the compiled path looked at was answered by it (True) or left to the pipeline."""
-    from server.online_fast_path import OnlineFastPath
-
-    answered: list[bool] = []
-    real = OnlineFastPath.run
-
-    async def counted(self, plan, context, variables):
-        result = await real(self, plan, context, variables)
-        answered.append(result is not None)
-        return result
-
-    monkeypatch.setattr(OnlineFastPath, "run", counted)
-    return answered
+    return count_compiled(monkeypatch)
 
 
 def both(client: TestClient, generic: TestClient, query: str, variables: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import pytest
 from tests.conftest import create_service, customer_view_input, gql, register_view, unique
 from tests.support import TRAIN_ON_SERVICE
 from tests.support.jobs import submit, wait_for
-from tests.support.serving import END, START, latest_rows, materialize
+from tests.support.serving import END, START, count_compiled, latest_rows, materialize
 
 PREDICT = """
 mutation($input: PredictInput!) {
@@ -166,17 +166,7 @@ def generic(settings, services):
 @pytest.mark.parametrize("shape", sorted(COMPILED))
 def test_the_compiled_predict_answers_as_the_generic_pipeline(client, generic, trained, shape, monkeypatch):
     """predict takes the compiled path (server/online_fast_path.py) after one clean run: same answers."""
-    from server.online_fast_path import OnlineFastPath
-
-    compiled = []
-    real = OnlineFastPath.run
-
-    async def counted(self, plan, context, variables):
-        data = await real(self, plan, context, variables)
-        compiled.append(data is not None)
-        return data
-
-    monkeypatch.setattr(OnlineFastPath, "run", counted)
+    compiled = count_compiled(monkeypatch)
     cases = [
         {"model": trained["model"], "entities": {"customer_id": [1001, 999_999]}},
         {"model": trained["model"], "version": trained["version"], "rows": [{"total_orders": 2, "total_spent": 8.0}]},

@@ -36,10 +36,8 @@ class JobRunner:
     def __init__(
         self, settings: Settings, store: JobStore, tracking: JobTracking, events: JobEvents, sandbox: Sandbox
     ) -> None:
-        self.settings = settings
         self.config = settings.jobs
         self.store = store
-        self.tracking = tracking
         self.events = events
         self.sandbox = sandbox
         self.channel = TrackingChannel(tracking.tracking.store, tracking.tracking.tracking_uri)

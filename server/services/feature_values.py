@@ -6,8 +6,10 @@ from __future__ import annotations
 import base64
 import math
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from server.services.dtypes import FeatureDtype
@@ -31,23 +33,29 @@ class FeatureTableRecord:
     event_timestamps: list[list[str | None]] | None = None
 
 
-def json_value(value: Any) -> Any:
-    """A feature value as JSON: NaN -> null, bytes -> base64, times -> ISO-8601."""
-    if value is None:
-        return None
+def json_value(value: Any, naive_as_utc: bool = True) -> Any:
+    """A value as exact JSON: NaN and infinities -> null, bytes -> base64, decimals and uuids -> strings,
+    dates and times -> ISO-8601, structs -> objects, maps (key-value pairs) -> [key, value] lists. A time
+    without a zone is UTC for a feature (`naive_as_utc`), and stays without one where the column says so."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, bytes):
         return base64.b64encode(value).decode()
-    if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+    if isinstance(value, (Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, datetime) and value.tzinfo is None and naive_as_utc:
+        return value.replace(tzinfo=UTC).isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): json_value(v, naive_as_utc) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [json_value(v) for v in value]
+        return [json_value(v, naive_as_utc) for v in value]
     if hasattr(value, "item"):  # numpy scalars
-        return json_value(value.item())
-    return value
+        return json_value(value.item(), naive_as_utc)
+    return str(value)
 
 
 def typed_column(column: Any, dtype: FeatureDtype | None) -> Any:

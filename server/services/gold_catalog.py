@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import math
 import threading
-import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
-from decimal import Decimal
+from datetime import UTC, datetime
 from typing import Any
 
 from server.config import Settings
 from server.services.errors import RequestError
+from server.services.feature_values import json_value
 
 
 @dataclass(frozen=True)
@@ -217,26 +214,5 @@ def _preview(table: Any, n: int) -> GoldPreviewRecord:
     if n == 0 or table.current_snapshot() is None:
         return GoldPreviewRecord(columns=columns, rows=[])
     arrow = table.scan(limit=n).to_arrow().slice(0, n)
-    values = [[preview_value(v) for v in arrow.column(c.name).to_pylist()] for c in columns]
+    values = [[json_value(v, naive_as_utc=False) for v in arrow.column(c.name).to_pylist()] for c in columns]
     return GoldPreviewRecord(columns=columns, rows=[list(row) for row in zip(*values, strict=True)])
-
-
-def preview_value(value: Any) -> Any:
-    """A gold value as JSON, exactly: decimals and uuids as strings, bytes as base64, times as
-    ISO-8601 (with their zone when the column has one), NaN and infinities as null, structs as objects,
-    maps as [key, value] pairs."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, (Decimal, uuid.UUID)):
-        return str(value)
-    if isinstance(value, bytes):
-        return base64.b64encode(value).decode()
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): preview_value(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [preview_value(v) for v in value]
-    return str(value)

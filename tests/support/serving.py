@@ -40,3 +40,20 @@ def latest_rows(services) -> pd.DataFrame:
     """The oracle: each customer's latest row of the gold table."""
     frame = services.gold.catalog().load_table(("gold", "customer_aggregates")).scan().to_pandas()
     return frame.sort_values("updated_at").groupby("customer_id").tail(1).set_index("customer_id")
+
+
+def count_compiled(monkeypatch) -> list[bool]:
+    """Whether each request the compiled path (server/online_fast_path.py) looked at was answered by it
+    (True) or left to the generic pipeline; appended to as requests come in."""
+    from server.online_fast_path import OnlineFastPath
+
+    answered: list[bool] = []
+    real = OnlineFastPath.run
+
+    async def counted(self, plan, context, variables):
+        result = await real(self, plan, context, variables)
+        answered.append(result is not None)
+        return result
+
+    monkeypatch.setattr(OnlineFastPath, "run", counted)
+    return answered
