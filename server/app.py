@@ -79,7 +79,7 @@ def create_services(settings: Settings) -> Services:
     jobs = JobStore(settings.jobs.db_url)
     events = JobEvents()
     sandbox = Sandbox.for_mode(SandboxMode(settings.jobs.sandbox))
-    runner = JobRunner(settings, jobs, JobTracking(mlflow, mlflow_writes), events, sandbox)
+    runner = JobRunner(settings, jobs, JobTracking(mlflow, mlflow_writes), events, sandbox, registry.serialized)
     serving = FeatureServing(registry)
     exports = ExportStore(settings.data_dir / "exports", settings.export_max_bytes)
     exports.sweep()  # what expired while the server was down

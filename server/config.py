@@ -53,6 +53,11 @@ class JobSettings:
     # refused), "bwrap" (bubblewrap or the server does not start), "off" (unconfined: a single-user laptop)
     sandbox: str = "auto"
     model_timeout_seconds: float = 30.0  # one prediction in a model's worker process
+    # What a job reaches the gold layer with (server/services/job_feast_repo.py): the catalog's URI as jobs
+    # use it (empty: the server's, without its password), and S3 keys of their own (give read-only ones).
+    catalog_uri: str = ""
+    aws_access_key_id: str = ""
+    aws_secret_access_key: str = field(default="", repr=False)
 
 
 @dataclass(frozen=True)
@@ -248,7 +253,12 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         allow_training=None if allow in (None, "") else _flag(env, "ASGARD_ALLOW_TRAINING", False),
         sandbox=_choice(env, "ASGARD_SANDBOX", ("auto", "bwrap", "off"), job_defaults.sandbox),
         model_timeout_seconds=_seconds(env, "ASGARD_MODEL_TIMEOUT", job_defaults.model_timeout_seconds, 3600.0),
+        catalog_uri=env.get("ASGARD_JOB_CATALOG_URI", ""),
+        aws_access_key_id=env.get("ASGARD_JOB_AWS_ACCESS_KEY_ID", ""),
+        aws_secret_access_key=env.get("ASGARD_JOB_AWS_SECRET_ACCESS_KEY", ""),
     )
+    if bool(jobs.aws_access_key_id) != bool(jobs.aws_secret_access_key):
+        raise ConfigError("ASGARD_JOB_AWS_ACCESS_KEY_ID and ASGARD_JOB_AWS_SECRET_ACCESS_KEY go together")
     values: dict[str, object] = {
         "data_dir": Path(env.get("ASGARD_DATA_DIR") or DEFAULT_DATA_DIR),
         "host": env.get("ASGARD_HOST") or "127.0.0.1",

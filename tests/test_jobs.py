@@ -197,6 +197,7 @@ def test_the_script_sees_its_context_and_none_of_the_servers_secrets(client, mon
         "print(json.dumps({k: os.environ.get(k) for k in ['MLFLOW_TRACKING_URI', 'MLFLOW_EXPERIMENT_ID', "
         "'MLFLOW_RUN_ID', 'FEAST_REPO_PATH', 'ASGARD_JOB_ID', 'ASGARD_PARAMS']}))\n"
         "print('LEAK' if any(v == 'server-secret' for v in os.environ.values()) else 'CLEAN')\n"
+        "print('REPO', os.path.exists(os.path.join(os.environ['FEAST_REPO_PATH'], 'feature_store.yaml')))\n"
     )
     job = wait_for(client, submit(client, script, parameters={"alpha": 0.5})["job"]["id"], {"SUCCEEDED", "FAILED"})
     texts = [line["text"] for line in job["logs"] if line["stream"] == "STDOUT"]
@@ -208,7 +209,8 @@ def test_the_script_sees_its_context_and_none_of_the_servers_secrets(client, mon
     assert seen["MLFLOW_EXPERIMENT_ID"] == job["run"]["experimentId"]
     assert seen["ASGARD_JOB_ID"] == job["id"]
     assert json.loads(seen["ASGARD_PARAMS"]) == {"alpha": 0.5}
-    assert Path(seen["FEAST_REPO_PATH"], "feature_store.yaml").exists()
+    assert "REPO True" in texts  # its own repo, there while it runs (and gone when it ends)
+    assert not Path(seen["FEAST_REPO_PATH"]).exists()
 
 
 def _b64(text: str) -> str:
@@ -297,3 +299,54 @@ def test_jobs_that_start_together_share_their_new_experiment(client):
     jobs = [wait_for(client, job_id, {"SUCCEEDED", "FAILED"}) for job_id in ids]
     assert [j["status"] for j in jobs] == ["SUCCEEDED", "SUCCEEDED"], [j["error"] for j in jobs]
     assert len({j["run"]["experimentId"] for j in jobs}) == 1
+
+
+READ_FEATURES = """
+import json, os
+import pandas as pd
+from feast import FeatureStore
+
+params = json.loads(os.environ["ASGARD_PARAMS"])
+repo = os.environ["FEAST_REPO_PATH"]
+seen = "".join(open(os.path.join(repo, name), errors="replace").read() for name in os.listdir(repo))
+seen += json.dumps({k: v for k, v in os.environ.items() if k != "ASGARD_PARAMS"})
+print("SECRETS " + json.dumps([secret for secret in params["secrets"] if secret in seen]))
+store = FeatureStore(repo_path=repo)
+entities = pd.DataFrame({"customer_id": params["ids"], "event_timestamp": pd.Timestamp("2026-01-06T12:00:00Z")})
+frame = store.get_historical_features(entity_df=entities, features=params["features"]).to_df()
+print("ROWS " + frame.sort_values("customer_id")[["customer_id", "total_orders", "total_spent"]].to_json(orient="records"))
+"""
+
+
+def test_a_job_reads_features_on_every_gold_layer_without_the_servers_secrets(gold_backend):
+    """The job's Feast repo is its own: a registry snapshot, the server's engine, the gold layer read-only,
+    and not one credential of the server's (its registry database, its online store, its catalog's password)."""
+    import json
+    from urllib.parse import urlsplit
+
+    import pandas as pd
+
+    client, services = gold_backend
+    settings = services.settings
+    view = unique("job_reads")
+    assert register_view(client, customer_view_input(view))["userErrors"] == []
+    features = [f"{view}:total_orders", f"{view}:total_spent"]
+    ids = [1001, 1002, 1003, 99999]  # the last has no rows
+    secrets = [settings.registry_url, settings.online_store, settings.jobs.db_url, settings.mlflow_tracking_uri]
+    secrets += [f":{urlsplit(url).password}@" for url in secrets if urlsplit(url).password]  # in any URL form
+    job = wait_for(
+        client,
+        submit(client, READ_FEATURES, parameters={"ids": ids, "features": features, "secrets": secrets})["job"]["id"],
+        {"SUCCEEDED", "FAILED"},
+        timeout=180,
+    )
+    assert job["status"] == "SUCCEEDED", (job["error"], [line["text"] for line in job["logs"]][-20:])
+    lines = {
+        line["text"].split(" ", 1)[0]: line["text"].split(" ", 1)[1] for line in job["logs"] if " " in line["text"]
+    }
+    assert json.loads(lines["SECRETS"]) == []
+    entities = pd.DataFrame({"customer_id": ids, "event_timestamp": pd.Timestamp("2026-01-06T12:00:00Z")})
+    expected = services.registry.store.get_historical_features(entity_df=entities, features=features).to_df()
+    expected = expected.sort_values("customer_id")[["customer_id", "total_orders", "total_spent"]]
+    assert json.loads(lines["ROWS"]) == json.loads(expected.to_json(orient="records"))
+    assert json.loads(lines["ROWS"])[0]["total_orders"] is not None

@@ -73,6 +73,13 @@ attempt("kill_server", lambda: os.kill(p["server"], 0))
 attempt("poison_envs", lambda: open(os.path.join(data, "envs", "poison.pth"), "w").write("import evil"))
 attempt("write_data_dir", lambda: open(os.path.join(data, "evil.txt"), "w").write("x"))
 attempt("write_feast_repo", lambda: open(os.path.join(os.environ["FEAST_REPO_PATH"], "feature_store.yaml"), "a").write("#"))
+attempt("read_server_repo", lambda: open(os.path.join(data, "feast", "feature_store.yaml")).read() and "read")
+attempt("list_job_inputs", lambda: str(os.listdir(os.path.join(data, "job-inputs"))))
+repo_text = "".join(
+    open(os.path.join(os.environ["FEAST_REPO_PATH"], name), errors="replace").read()
+    for name in os.listdir(os.environ["FEAST_REPO_PATH"])
+)
+out["repo_names_server_databases"] = [n for n in ("registry.db", "online_store.db", "jobs.db") if n in repo_text]
 attempt("write_registry", lambda: sqlite3.connect(p["registry"]).execute("create table evil (x)"))
 attempt("setuid", lambda: os.setuid(0))
 core = open("/proc/sys/kernel/core_pattern").read()
@@ -145,15 +152,18 @@ def test_a_job_that_attacks_the_server_gets_nothing(client, services, settings, 
     assert out["uid"] == 65534
     assert max(out["pids"]) < 10  # its own PID namespace: the server's processes are not there
     # the data dir it sees holds only what is mounted for it: its work dir, the Feast repo, the gold layer
-    assert set(eval(out["list_data_dir"])) <= {"jobs", "feast", "warehouse", "registry.db", "gold_catalog.db"}
+    assert set(eval(out["list_data_dir"])) <= {"jobs", "job-inputs", "warehouse", "gold_catalog.db"}
     assert eval(out["list_other_jobs"]) == [job["id"]]
     for key in ("list_exports", "insert_token", "poison_envs", "write_data_dir"):
         assert out[key] in ("FileNotFoundError", "PermissionError", "OperationalError", "OSError"), (key, out[key])
-    for name in ("jobs.db", "mlflow.db", "online_store.db"):
+    for name in ("jobs.db", "mlflow.db", "online_store.db", "registry.db"):
         assert out[f"read_{name}"] == "FileNotFoundError", name
-    assert out["read_registry.db"] == "read"  # its own copy, read-only
     assert out["write_registry"] in ("OperationalError",)
+    # its Feast repo is its own, read-only: a snapshot of the registry, no database of the server's named in it
     assert out["write_feast_repo"] in ("OSError", "PermissionError")
+    assert out["read_server_repo"] == "FileNotFoundError"
+    assert eval(out["list_job_inputs"]) == [job["id"]]
+    assert out["repo_names_server_databases"] == []
     assert out["kill_victim"] == "ProcessLookupError" and out["kill_server"] == "ProcessLookupError"
     assert victim.poll() is None
     assert out["setuid"] in ("PermissionError", "OSError")  # uid 0 is not even mapped

@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,10 @@ log = logging.getLogger(__name__)
 
 # Variables a script may see besides its own: locale, paths, and numeric-library tuning (some
 # machines need OPENBLAS_* to run numpy at all). Nothing else of the server's environment leaks.
-PASSED_THROUGH = ("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE")
+PASSED_THROUGH = (
+    *("PATH", "LANG", "LC_ALL", "TZ", "TMPDIR", "SSL_CERT_FILE", "REQUESTS_CA_BUNDLE"),
+    *("AWS_REGION", "AWS_DEFAULT_REGION"),  # where S3 is; never a key
+)
 PASSED_PREFIXES = ("OPENBLAS_", "OMP_", "MKL_")
 JOB_SITE = Path(__file__).with_name("job_site")
 LOG_FLUSH_SECONDS = 0.2
@@ -54,6 +58,7 @@ class JobExecutor:
         sandbox: Sandbox,
         channel: TrackingChannel,
         worker_id: str,
+        feast_registry: Callable[[], bytes],
     ) -> None:
         self.settings = settings
         self.config = settings.jobs
@@ -66,7 +71,7 @@ class JobExecutor:
         self.environments = Environments(
             settings.data_dir / "envs", self.config.install_timeout_seconds, sandbox, [settings.data_dir]
         )
-        self.inputs = JobInputs(settings)
+        self.inputs = JobInputs(settings, feast_registry)
 
     def publish(self, job_id: str) -> None:
         self.events.publish(job_id, self.store.get(job_id))
@@ -157,14 +162,14 @@ class JobExecutor:
             os.chown(workdir, *owner)  # the sandbox uid writes there (never through a link: the dir itself)
         credential = self.channel.open(job.id, experiment_id, run_id)
         try:
-            mounts = await asyncio.to_thread(self.inputs.prepare, job.id)
-            env = self._environment(job, experiment_id, run_id, workdir, credential)
+            view = await asyncio.to_thread(self.inputs.prepare, job.id)
+            env = self._environment(job, experiment_id, run_id, workdir, credential, view.repo)
             command = self.sandbox.command(
                 [python, "-u", job.script_name],
                 Confinement(
                     workdir=workdir,
                     read_only=self.environments.mounts_for(python),
-                    mounted=mounts,
+                    mounted=view.mounts,
                     env=env,
                     network=True,
                     hidden=[self.settings.data_dir],
@@ -191,7 +196,7 @@ class JobExecutor:
         await self._conclude(job, proc.returncode, outcome, run_id, job_log)
 
     def _environment(
-        self, job: JobRecord, experiment_id: str, run_id: str, workdir: Path, credential: str
+        self, job: JobRecord, experiment_id: str, run_id: str, workdir: Path, credential: str, repo: Path
     ) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if k in PASSED_THROUGH or k.startswith(PASSED_PREFIXES)}
         env.setdefault("PATH", os.defpath)
@@ -205,10 +210,13 @@ class JobExecutor:
             MLFLOW_TRACKING_TOKEN=credential,
             MLFLOW_EXPERIMENT_ID=experiment_id,
             MLFLOW_RUN_ID=run_id,
-            FEAST_REPO_PATH=str(self.settings.feast_repo_path),
+            FEAST_REPO_PATH=str(repo),
             ASGARD_JOB_ID=job.id,
             ASGARD_PARAMS=json.dumps(job.parameters if job.parameters is not None else {}),
         )
+        if self.config.aws_access_key_id:  # the jobs' own keys, never the server's
+            env["AWS_ACCESS_KEY_ID"] = self.config.aws_access_key_id
+            env["AWS_SECRET_ACCESS_KEY"] = self.config.aws_secret_access_key
         return env
 
     async def _supervise(

@@ -15,6 +15,7 @@ import signal
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 
 from server.config import Settings
 from server.jobs.events import JobEvents
@@ -34,15 +35,24 @@ class JobRunner:
     """Claims and runs jobs; one per server process."""
 
     def __init__(
-        self, settings: Settings, store: JobStore, tracking: JobTracking, events: JobEvents, sandbox: Sandbox
+        self,
+        settings: Settings,
+        store: JobStore,
+        tracking: JobTracking,
+        events: JobEvents,
+        sandbox: Sandbox,
+        feast_registry: Callable[[], bytes],
     ) -> None:
+        """`feast_registry`: the Feast registry as it is now, serialized; each job reads a snapshot of it."""
         self.config = settings.jobs
         self.store = store
         self.events = events
         self.sandbox = sandbox
         self.channel = TrackingChannel(tracking.tracking.store, tracking.tracking.tracking_uri)
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.executor = JobExecutor(settings, store, tracking, events, sandbox, self.channel, self.worker_id)
+        self.executor = JobExecutor(
+            settings, store, tracking, events, sandbox, self.channel, self.worker_id, feast_registry
+        )
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None

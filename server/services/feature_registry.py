@@ -86,6 +86,10 @@ class FeatureRegistry:
 
     # ---- reads ------------------------------------------------------------------------------
 
+    def serialized(self) -> bytes:
+        """The whole registry as it is now (not the cache), in Feast's own format (a RegistryProto)."""
+        return bytes(self.store.registry.proto().SerializeToString())
+
     def cached_snapshot(self) -> RegistrySnapshot | None:
         """The snapshot if it is fresh enough to serve without touching the registry."""
         if time.monotonic() - self._loaded_at <= self._settings.registry_cache_seconds:

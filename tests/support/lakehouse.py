@@ -97,8 +97,13 @@ def lakehouse_settings(data_dir: Path, engine: str = "duckdb", **overrides: obje
     if engine == "trino":
         trino_catalog(env["ASGARD_TEST_TRINO_URL"], branch, rest_uri)
         overrides.update(offline_engine="trino", trino_url=env["ASGARD_TEST_TRINO_URL"], trino_catalog=branch)
+    # s3proxy knows one identity: jobs get the same keys here; an operator gives them read-only ones
+    jobs_keys = {
+        "ASGARD_JOB_AWS_ACCESS_KEY_ID": env["AWS_ACCESS_KEY_ID"],
+        "ASGARD_JOB_AWS_SECRET_ACCESS_KEY": env["AWS_SECRET_ACCESS_KEY"],
+    }
     return load_settings(
-        env={},
+        env=jobs_keys,
         data_dir=data_dir,
         catalog_uri=rest_uri,
         warehouse=env["ASGARD_TEST_WAREHOUSE"],
