@@ -81,7 +81,7 @@ def create_services(settings: Settings) -> Services:
     sandbox = Sandbox.for_mode(SandboxMode(settings.jobs.sandbox))
     runner = JobRunner(settings, jobs, JobTracking(mlflow, mlflow_writes), events, sandbox, registry.serialized)
     serving = FeatureServing(registry)
-    exports = ExportStore(settings.data_dir / "exports", settings.export_max_bytes)
+    exports = ExportStore(settings.export_location, settings.export_max_bytes, s3_endpoint=settings.s3_endpoint)
     exports.sweep()  # what expired while the server was down
     return Services(
         settings=settings,

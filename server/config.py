@@ -99,7 +99,9 @@ class Settings:
     root_path: str = ""
     # How long a verified (or revoked) token is believed; a revoke takes effect everywhere within it.
     token_cache_seconds: float = 5.0
-    # exportHistoricalFeatures' files under <data_dir>/exports: how long each lives, and how much is kept in all
+    # exportHistoricalFeatures' files: where (a directory, default <data_dir>/exports, or an s3://bucket/prefix
+    # that replicas share), how long each lives, and how much is kept in all
+    export_location: str = ""
     export_ttl_seconds: int = 3600
     export_max_bytes: int = 2 * 1024**3
     limits: Limits = field(default_factory=Limits)
@@ -143,6 +145,7 @@ class Settings:
             online_store=self.online_store or f"sqlite:///{data / 'online_store.db'}",
             mlflow_tracking_uri=self.mlflow_tracking_uri or f"sqlite:///{data / 'mlflow.db'}",
             mlflow_artifact_root=self.mlflow_artifact_root or (data / "mlartifacts").as_uri(),
+            export_location=self.export_location or str(data / "exports"),
             jobs=replace(self.jobs, db_url=self.jobs.db_url or f"sqlite:///{data / 'jobs.db'}"),
         )
 
@@ -285,6 +288,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         "allowed_hosts": _list(env, "ASGARD_ALLOWED_HOSTS"),
         "root_path": env.get("ASGARD_ROOT_PATH", ""),
         "token_cache_seconds": _seconds(env, "ASGARD_TOKEN_CACHE_SECONDS", 5.0, maximum=10.0),
+        "export_location": env.get("ASGARD_EXPORT_LOCATION", ""),
         "export_ttl_seconds": _int(env, "ASGARD_EXPORT_TTL_SECONDS", 3600, minimum=1),
         "export_max_bytes": _int(env, "ASGARD_EXPORT_MAX_BYTES", 2 * 1024**3, minimum=1),
         "limits": limits,

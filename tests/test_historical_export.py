@@ -260,16 +260,36 @@ def test_startup_deletes_expired_exports_and_crash_leftovers(tmp_path):
     assert expired.id not in str(_files(tmp_path))
 
 
-def test_above_the_byte_cap_the_oldest_exports_go_first(tmp_path):
+@pytest.mark.parametrize("where", ["local", "s3"])
+def test_above_the_byte_cap_the_oldest_exports_go_first(tmp_path, where):
+    if where == "s3":  # the prefix replicas share (ASGARD_EXPORT_LOCATION=s3://...)
+        from tests.support.lakehouse import require
+
+        env = require("ASGARD_TEST_WAREHOUSE", "ASGARD_TEST_S3_ENDPOINT", "AWS_ACCESS_KEY_ID", "AWS_REGION")
+        root, endpoint = f"{env['ASGARD_TEST_WAREHOUSE']}exports-test/{tmp_path.name}", env["ASGARD_TEST_S3_ENDPOINT"]
+    else:
+        root, endpoint = str(tmp_path), ""
+
+    def store_at(name: str, max_bytes: int) -> ExportStore:
+        return ExportStore(f"{root}/{name}", max_bytes=max_bytes, s3_endpoint=endpoint)
+
+    def names(store: ExportStore) -> set[str]:
+        from pyarrow import fs
+
+        return {f.base_name for f in store.fs.get_file_info(fs.FileSelector(store.root, allow_not_found=True))}
+
     table = pa.table({"k": np.arange(1000)})
-    size = ExportStore(tmp_path / "probe", max_bytes=10**9).save("x", table, [], 60).size_bytes
-    store = ExportStore(tmp_path / "capped", max_bytes=int(size * 2.5))
+    size = store_at("probe", 10**9).save("x", table, [], 60).size_bytes
+    store = store_at("capped", int(size * 2.5))
     made = [store.save("ann", table, [], 60) for _ in range(3)]
     assert [store.get(e.id) is not None for e in made] == [False, True, True]
+    assert names(store) == {f"{e.id}.{kind}" for e in made[1:] for kind in ("parquet", "json")}
+    assert pq.read_table(pa.BufferReader(store.open(made[2]).read())).equals(table)
+    tiny = store_at("tiny", size - 1)
     with pytest.raises(InputErrors) as refused:
-        ExportStore(tmp_path / "tiny", max_bytes=size - 1).save("ann", table, [], 60)
+        tiny.save("ann", table, [], 60)
     assert refused.value.errors[0].code.value == "LIMIT_EXCEEDED"
-    assert _files(tmp_path / "tiny") == set()
+    assert names(tiny) == set()
 
 
 # ---- with tokens: only the export's maker, or an admin, may download it ------------------------

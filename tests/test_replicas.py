@@ -48,6 +48,7 @@ def replicas(tmp_path_factory) -> Iterator[tuple[ServerProcess, ServerProcess]]:
         "ASGARD_MLFLOW_ARTIFACT_ROOT": (shared / "mlartifacts").as_uri(),
         "ASGARD_REGISTRY_CACHE_SECONDS": str(CACHE_SECONDS),
         "ASGARD_JOB_POLL_SECONDS": "0.2",
+        "ASGARD_EXPORT_LOCATION": f"{env['ASGARD_TEST_WAREHOUSE']}asgard-exports/{branch}",
     }
     root = tmp_path_factory.mktemp("replicas")
     first = ServerProcess(root / "a", "--demo", env=config).start()  # loads the demo gold layer, once
@@ -128,3 +129,38 @@ def test_a_job_that_one_replica_runs_is_followed_to_its_end_on_the_other(replica
     assert statuses[-1]["attempts"] == 1  # claimed once, by one of the two
     workers = {s["workerId"] for s in statuses if s["workerId"]}
     assert len(workers) == 1 and f":{a.proc.pid}:" in workers.pop()  # A ran it; B only followed
+
+
+def test_an_export_made_on_one_replica_downloads_from_the_other(replicas):
+    """Exports live under an S3 prefix both replicas share: a load balancer may send the download anywhere."""
+    import io
+
+    import httpx
+    import pyarrow.parquet as pq
+
+    a, b = replicas
+    name = f"export_{uuid.uuid4().hex[:8]}"
+    assert a.post(REGISTER, {"input": customer_view_input(name)})["registerFeatureView"]["userErrors"] == []
+    made = a.post(
+        "mutation($i: HistoricalFeaturesInput!) { exportHistoricalFeatures(input: $i) {"
+        " export { url rowCount bytes } userErrors { code message } } }",
+        {
+            "i": {
+                "features": [f"{name}:total_orders", f"{name}:total_spent"],
+                "entities": {"customer_id": [1001, 1002, 1003], "event_timestamp": ["2026-01-06T12:00:00Z"] * 3},
+            }
+        },
+    )["exportHistoricalFeatures"]
+    assert made["userErrors"] == [], made
+    export = made["export"]
+    with httpx.Client(timeout=30) as http:
+        downloaded = http.get(f"http://127.0.0.1:{b.port}{export['url']}")
+        assert downloaded.status_code == 200, downloaded.text
+        assert downloaded.headers["content-type"] == "application/vnd.apache.parquet"
+        assert int(downloaded.headers["content-length"]) == export["bytes"] == len(downloaded.content)
+        table = pq.read_table(io.BytesIO(downloaded.content))
+        assert table.num_rows == export["rowCount"] == 3
+        assert sorted(table.column("customer_id").to_pylist()) == [1001, 1002, 1003]
+        assert http.get(f"http://127.0.0.1:{a.port}{export['url']}").content == downloaded.content
+        unknown = export["url"].replace(export["url"][9:41], "0" * 32)
+        assert http.get(f"http://127.0.0.1:{b.port}{unknown}").status_code == 404

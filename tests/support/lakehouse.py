@@ -110,5 +110,6 @@ def lakehouse_settings(data_dir: Path, engine: str = "duckdb", **overrides: obje
         s3_endpoint=env["ASGARD_TEST_S3_ENDPOINT"],
         registry_url=env["ASGARD_TEST_POSTGRES_URL"],
         feast_project=branch,
+        export_location=f"{env['ASGARD_TEST_WAREHOUSE']}asgard-exports/{branch}",  # what replicas would share
         **overrides,
     ).resolved()
