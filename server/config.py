@@ -81,9 +81,6 @@ class Settings:
     trino_url: str = ""
     trino_catalog: str = "iceberg"
     trino_user: str = "asgard"
-    # Feast's Trino store uploads a retrieval's entity rows as one INSERT statement, and Trino refuses query
-    # text over its query.max-length (1,000,000 characters by default): about 17,900 rows fit. Raise both together.
-    trino_max_entity_rows: int = 15_000
     online_store: str = ""
     mlflow_tracking_uri: str = ""
     mlflow_artifact_root: str = ""
@@ -276,7 +273,6 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         "trino_url": env.get("ASGARD_TRINO_URL", ""),
         "trino_catalog": env.get("ASGARD_TRINO_CATALOG") or "iceberg",
         "trino_user": env.get("ASGARD_TRINO_USER") or "asgard",
-        "trino_max_entity_rows": _int(env, "ASGARD_TRINO_MAX_ENTITY_ROWS", 15_000, minimum=1),
         "online_store": env.get("ASGARD_ONLINE_STORE", ""),
         "mlflow_tracking_uri": env.get("ASGARD_MLFLOW_TRACKING_URI", ""),
         "mlflow_artifact_root": env.get("ASGARD_MLFLOW_ARTIFACT_ROOT", ""),

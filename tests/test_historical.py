@@ -192,20 +192,25 @@ def test_null_values_and_time_zones_come_through_every_engine(gold_backend):
     assert type(result["rows"][1][2]) is int
 
 
-def test_more_entity_rows_than_trino_takes_are_refused_before_any_work(lakehouse_trino):
-    """Feast's Trino store sends a retrieval's entity rows in one statement, which Trino refuses above its
-    query.max-length (about 17,900 rows): refused up front as LIMIT_EXCEEDED, not an internal error later."""
+def test_more_entity_rows_than_one_trino_statement_could_carry(lakehouse_trino):
+    """Feast's Trino store would send the entity rows as one INSERT, which Trino refuses above its
+    query.max-length (about 17,900 rows): they go as a staged Iceberg table instead, dropped afterwards."""
     client, services = lakehouse_trino
-    limit = services.settings.trino_max_entity_rows
-    view = unique("trino_cap")
+    view = unique("trino_many")
     register_view(client, customer_view_input(view))
-    entities = {"customer_id": [1001] * (limit + 1), "event_timestamp": ["2026-01-05T00:00:00Z"] * (limit + 1)}
+    rows = 25_000
+    ids = [1001 + i % 300 for i in range(rows)]
+    entities = {"customer_id": ids, "event_timestamp": ["2026-01-06T12:00:00.123456Z"] * rows}
     request = {"input": {"features": [f"{view}:total_orders"], "entities": entities}}
-    refused = gql(client, HISTORICAL, request, errors=True)
-    assert refused.codes() == ["LIMIT_EXCEEDED"] and refused.errors[0]["extensions"]["field"] == "entities"
-    export = gql(
-        client,
-        "mutation($input: HistoricalFeaturesInput!) { exportHistoricalFeatures(input: $input) { userErrors { code field } } }",
-        request,
-    ).data["exportHistoricalFeatures"]
-    assert export["userErrors"] == [{"code": "LIMIT_EXCEEDED", "field": ["entities"]}]
+    result = gql(client, HISTORICAL, request).data["historicalFeatures"]
+    assert len(result["rows"]) == rows
+    assert [row[0] for row in result["rows"]] == ids  # in the order asked for
+    assert result["rows"][0][1] == "2026-01-06T12:00:00.123456+00:00"  # microseconds kept
+    first = {row[0]: row[2] for row in result["rows"][:300]}
+    assert all(first[row[0]] == row[2] for row in result["rows"])
+    assert sum(value is not None for value in first.values()) > 100
+    scratch = services.registry.trino.query(
+        f'SELECT table_name FROM "{services.registry.trino.catalog}".information_schema.tables '
+        "WHERE table_schema = 'asgard_feast'"
+    )
+    assert scratch == []  # staged tables are dropped

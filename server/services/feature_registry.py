@@ -38,6 +38,7 @@ from server.services.registry_records import (
     StoreStatus,
 )
 from server.services.trino_engine import TrinoEngine
+from server.services.trino_entities import TrinoEntities
 
 log = logging.getLogger(__name__)
 P = TypeVar("P")  # what a registration plans
@@ -62,8 +63,11 @@ class FeatureRegistry:
         self._settings = settings
         self._gold = gold
         self.trino = TrinoEngine(settings) if settings.offline_engine == "trino" else None
-        # what the offline engine itself can take in one retrieval, besides the server's own limits
-        self.engine_max_rows = settings.trino_max_entity_rows if self.trino is not None else None
+        # How a retrieval's entity rows reach the engine: DuckDB takes the frame itself; Trino reads them
+        # from an Iceberg table staged for the retrieval (Feast's own INSERT is slow and capped).
+        self.stage_entities: Callable[[Any], AbstractContextManager[Any]] = (
+            TrinoEntities(gold, self.trino).staged if self.trino is not None else contextlib.nullcontext
+        )
         if self.trino is not None:
             self.trino.prepare()
         self.repo_path = write_feast_repo(settings)

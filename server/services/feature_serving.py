@@ -4,13 +4,13 @@ columns come back in the order asked for. Parsing lives in feature_requests, enc
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 from server.services.dtypes import FeatureDtype
-from server.services.errors import RequestCode, RequestError
+from server.services.errors import RequestError
 from server.services.feature_requests import (
     EVENT_TIMESTAMP,
     FeatureRef,
@@ -50,7 +50,7 @@ class FeatureServing:
     def __init__(self, registry: Any) -> None:
         self.store = registry.store
         self.offline_lock: AbstractContextManager[Any] = registry.offline_lock
-        self.engine_max_rows: int | None = registry.engine_max_rows
+        self.stage_entities: Callable[[Any], AbstractContextManager[Any]] = registry.stage_entities
 
     def _entities(
         self, snap: RegistrySnapshot, refs: list[FeatureRef], raw: Any, extra: Sequence[str] = ()
@@ -115,13 +115,6 @@ class FeatureServing:
         rows = len(next(iter(columns.values())))
         if rows > cap:
             raise RequestError(f"at most {cap} entity rows per request (got {rows})", field="entities")
-        if self.engine_max_rows is not None and rows > self.engine_max_rows:
-            raise RequestError(
-                f"at most {self.engine_max_rows} entity rows per request with Trino as the offline engine (got "
-                f"{rows}): Feast sends them to Trino in one statement (ASGARD_TRINO_MAX_ENTITY_ROWS)",
-                code=RequestCode.LIMIT_EXCEEDED,
-                field="entities",
-            )
         if EVENT_TIMESTAMP not in columns:
             raise RequestError("the entities need an event_timestamp column", field=f"entities.{EVENT_TIMESTAMP}")
         stamps = parse_timestamps(columns[EVENT_TIMESTAMP], f"entities.{EVENT_TIMESTAMP}")
@@ -129,9 +122,9 @@ class FeatureServing:
         frame[EVENT_TIMESTAMP] = pd.to_datetime(stamps, utc=True)
         frame[_ROW_ID] = range(rows)
         # Arrow, not to_df(): Feast's DataFrame would only be converted again, value by value.
-        with self.offline_lock:
+        with self.offline_lock, self.stage_entities(frame) as entity_df:
             result = self.store.get_historical_features(
-                entity_df=frame, features=[r.ref for r in refs], full_feature_names=full_names
+                entity_df=entity_df, features=[r.ref for r in refs], full_feature_names=full_names
             ).to_arrow()
         result = result.take(pc.sort_indices(result[_ROW_ID]))
         if limit is not None:
