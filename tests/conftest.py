@@ -25,6 +25,16 @@ def unique(prefix: str) -> str:
     return f"{prefix}_{next(_names)}"
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the Nessie branches, Trino catalogs and databases this process made on the shared servers."""
+    import sys
+
+    lakehouse = sys.modules.get("tests.support.lakehouse")
+    if lakehouse is not None:
+        for problem in lakehouse.cleanup():
+            print(f"\ncould not clean up {problem}", file=sys.stderr)
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     data = tmp_path_factory.mktemp("asgard-data")

@@ -9,6 +9,7 @@ import os
 import urllib.parse
 import urllib.request
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -37,6 +38,31 @@ def require(*names: str) -> dict[str, str]:
     return {n: os.environ[n] for n in names}
 
 
+# What this process made on the shared servers, undone (newest first) by cleanup() at the session's end,
+# so repeated `make test` runs leave no branches, Trino catalogs or databases behind.
+_UNDO: list[tuple[str, Callable[[], None]]] = []
+
+
+def cleanup() -> list[str]:
+    """Undo what this process made; returns what could not be undone (the servers may be gone)."""
+    failed = []
+    while _UNDO:
+        what, undo = _UNDO.pop()
+        try:
+            undo()
+        except Exception as error:  # best effort: report it, go on with the rest
+            failed.append(f"{what}: {error}")
+    return failed
+
+
+def _delete_branch(root: str, name: str) -> None:
+    with urllib.request.urlopen(f"{root}/api/v2/trees/{name}", timeout=30) as response:
+        head = json.load(response)["reference"]["hash"]
+    request = urllib.request.Request(f"{root}/api/v2/trees/{name}@{head}", method="DELETE")
+    with urllib.request.urlopen(request, timeout=30):
+        pass
+
+
 def nessie_branch(rest_uri: str, name: str) -> str:
     """A new Nessie branch off main; returns the Iceberg REST URI that reads and writes it."""
     root = rest_uri.rstrip("/").removesuffix("/iceberg")
@@ -51,6 +77,7 @@ def nessie_branch(rest_uri: str, name: str) -> str:
     )
     with urllib.request.urlopen(request, timeout=30):
         pass
+    _UNDO.append((f"Nessie branch {name}", lambda: _delete_branch(root, name)))
     return f"{root}/iceberg/{name}"
 
 
@@ -61,6 +88,12 @@ def new_database(url: str) -> str:
     name = f"asgard_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {name}")
+
+    def drop() -> None:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    _UNDO.append((f"database {name}", drop))
     return url.rsplit("/", 1)[0] + "/" + name
 
 
@@ -85,6 +118,13 @@ def trino_catalog(trino_url: str, name: str, rest_uri: str) -> None:
     cursor = conn.cursor()
     cursor.execute(f"CREATE CATALOG {name} USING iceberg WITH ({with_clause})")
     cursor.fetchall()
+
+    def drop() -> None:
+        cursor = trino.dbapi.connect(host=parts.hostname, port=parts.port, user="asgard-tests").cursor()
+        cursor.execute(f"DROP CATALOG IF EXISTS {name}")
+        cursor.fetchall()
+
+    _UNDO.append((f"Trino catalog {name}", drop))
 
 
 def lakehouse_settings(data_dir: Path, engine: str = "duckdb", **overrides: object) -> Settings:
