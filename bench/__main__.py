@@ -13,7 +13,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import historical, jobs, online, predict, registry
+from bench import historical, jobs, online, predict, registry, replicas
 from bench.servers import FeastServer, RedisServer, start_asgard
 from server.config import load_settings
 from server.services.feast_repo import write_feast_repo
@@ -66,8 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="online,registry,jobs,historical,predict",
-        help="comma-separated: online, registry, jobs, historical, predict; and historical-trino (not run "
-        "by default: needs the lakehouse of scripts/test-services, see --trino-entities)",
+        help="comma-separated: online, registry, jobs, historical, predict; and, not run by default (nor by "
+        "--smoke) as they need scripts/test-services: historical-trino (the lakehouse, see --trino-entities) "
+        "and online-replicas (PostgreSQL: two asgard serve replicas on one registry and Redis)",
     )
     parser.add_argument("--walks", type=int, default=20, help="walks over all registry pages")
     parser.add_argument(
@@ -94,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     job_results: dict[str, object] = {}
     historical_result: dict[str, object] = {}
     trino_result: dict[str, object] = {}
+    replica_result: dict[str, object] = {}
     predict_results: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory(prefix="asgard-bench-") as tmp:
         if "online" in only:
@@ -120,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             trino_result = historical.run_trino(
                 Path(tmp) / "historical-trino", sizes, args.historical_runs, counts, args.trino_max_seconds
             )
+        if "online-replicas" in only:
+            replica_result = replicas.run(Path(tmp) / "online-replicas", args)
         if "predict" in only:
             predict_results = predict.run(Path(tmp) / "predict", args.predict_requests, rounds=1 if args.smoke else 5)
     report = {
@@ -140,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
         "jobs": job_results,
         "historical": historical_result,
         **({"historical_trino": trino_result} if trino_result else {}),
+        **({"online_replicas": replica_result} if replica_result else {}),
         "predict": predict_results,
         "wall_seconds": round(time.time() - started, 1),
     }
@@ -154,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n" + historical.table(historical_result))
     if trino_result:
         print("\n" + historical.trino_table(trino_result))
+    if replica_result:
+        print("\n" + replicas.table(replica_result))
     if predict_results:
         print("\n" + predict.table(predict_results))
     print(f"\nwritten to {args.out} in {report['wall_seconds']} s")

@@ -4,6 +4,7 @@ throughput of concurrent clients."""
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import threading
 import time
@@ -36,12 +37,13 @@ class Result:
     store: str = "sqlite"
 
 
-def write_wide_table(data_dir: Any) -> None:
-    """gold.customer_wide: 20 double features for the demo's 3,000 customers."""
+def write_wide_table(data_dir: Any, env: dict[str, str] | None = None) -> None:
+    """gold.customer_wide: 20 double features for the demo's 3,000 customers; `env`: the servers'
+    ASGARD_* settings (a gold catalog shared by replicas); none: the data dir's embedded one."""
     from server.config import load_settings
     from server.services.gold_catalog import GoldCatalog
 
-    catalog = GoldCatalog(load_settings(env={}, data_dir=data_dir)).catalog()
+    catalog = GoldCatalog(load_settings(env=env or {}, data_dir=data_dir)).catalog()
     catalog.create_namespace_if_not_exists("gold")
     if catalog.table_exists(("gold", "customer_wide")):
         return
@@ -86,15 +88,22 @@ def prepare(server: ServerProcess) -> None:
         time.sleep(0.2)
 
 
-def _latencies(call: Callable[[], Any], warmup: int, n: int) -> list[float]:
+def _latencies(call: Callable[[], Any], warmup: int, n: int) -> tuple[list[float], int]:
+    """`n` sequential calls' times in ms, sorted, and how many failed: a connection the server reset
+    (`feast serve` recycles a worker every 1,000 requests) is counted, not timed, as in _throughput."""
     for _ in range(warmup):
-        call()
-    out = []
+        with contextlib.suppress(httpx.TransportError):
+            call()
+    out, failed = [], 0
     for _ in range(n):
         started = time.perf_counter()
-        call()
+        try:
+            call()
+        except httpx.TransportError:
+            failed += 1
+            continue
         out.append((time.perf_counter() - started) * 1000)
-    return sorted(out)
+    return sorted(out), failed
 
 
 def _throughput(make_call: Callable[[], Callable[[], Any]], clients: int, seconds: float) -> tuple[float, int]:
@@ -158,10 +167,11 @@ def _measure(
     failed = dict.fromkeys(targets, 0)
     for _ in range(rounds):
         for name, make in targets.items():
-            latencies[name] += _latencies(callers[name], warmup=0, n=max(requests // rounds, 1))
+            samples, sequential_errors = _latencies(callers[name], warmup=0, n=max(requests // rounds, 1))
+            latencies[name] += samples
             rps, errors = _throughput(make, clients, seconds / rounds)
             served[name].append(rps)
-            failed[name] += errors
+            failed[name] += sequential_errors + errors
     results = []
     for name in targets:
         lat = sorted(latencies[name])

@@ -56,15 +56,15 @@ def terminate(proc: subprocess.Popen[bytes]) -> None:
 
 
 class FeastServer:
-    """`feast serve` on the same repo (same registry, same online store)."""
+    """`feast serve` on the same repo (same registry, same online store), with `workers` gunicorn workers."""
 
-    def __init__(self, repo: Path) -> None:
+    def __init__(self, repo: Path, workers: int = 1) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         feast = Path(sys.executable).with_name("feast")
         self.log = open(repo / f"feast-serve-{self.port}.log", "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [str(feast), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", "1"],
+            [str(feast), "serve", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers)],
             cwd=repo,
             stdout=self.log,
             stderr=subprocess.STDOUT,
