@@ -135,3 +135,46 @@ def test_a_preview_is_bounded_and_works_inside_lists(client, services):
         assert refused.codes() == ["BAD_USER_INPUT"] and refused.errors[0]["extensions"]["field"] == "first"
     everything = gql(client, "{ goldTables { name preview(first: 2) { rows } } }").data["goldTables"]
     assert all(len(t["preview"]["rows"]) <= 2 for t in everything)
+
+
+def test_a_sql_catalog_on_postgresql_serves_the_api_and_the_jobs(tmp_path):
+    """ASGARD_CATALOG_URI=postgresql://... (pyiceberg's SQL catalog on a database server): browsing,
+    registration and retrieval in the API, and a training job reading features with the jobs' own URI."""
+    from server.app import create_app, create_services
+    from server.config import load_settings
+    from server.services.demo import load_demo_gold_layer
+    from tests.conftest import customer_view_input, register_view
+    from tests.support.client import local_client
+    from tests.support.jobs import submit, wait_for
+    from tests.support.lakehouse import new_database, require
+
+    catalog = new_database(require("ASGARD_TEST_POSTGRES_URL")["ASGARD_TEST_POSTGRES_URL"])
+    env = {"ASGARD_JOB_CATALOG_URI": catalog}  # the jobs' role (here the same one)
+    settings = load_settings(env=env, data_dir=tmp_path, catalog_uri=catalog, registry_cache_seconds=0.5).resolved()
+    services = create_services(settings)
+    load_demo_gold_layer(services.gold)
+    with local_client(create_app(settings, services)) as client:
+        tables = {t["name"] for t in gql(client, TABLES).data["goldTables"]}
+        assert "gold.customer_aggregates" in tables
+        assert register_view(client, customer_view_input("pg_customers"))["userErrors"] == []
+        rows = gql(
+            client,
+            "query($i: HistoricalFeaturesInput!) { historicalFeatures(input: $i) { rows } }",
+            {
+                "i": {
+                    "features": ["pg_customers:total_orders"],
+                    "entities": {"customer_id": [1001], "event_timestamp": ["2026-01-06T00:00:00Z"]},
+                }
+            },
+        ).data["historicalFeatures"]["rows"]
+        assert rows[0][2] is not None
+        script = (
+            "import os, pandas as pd\nfrom feast import FeatureStore\n"
+            "store = FeatureStore(repo_path=os.environ['FEAST_REPO_PATH'])\n"
+            "entities = pd.DataFrame({'customer_id': [1001], 'event_timestamp': pd.Timestamp('2026-01-06', tz='UTC')})\n"
+            "frame = store.get_historical_features(entity_df=entities, features=['pg_customers:total_orders']).to_df()\n"
+            "print('VALUE', int(frame['total_orders'][0]))\n"
+        )
+        job = wait_for(client, submit(client, script)["job"]["id"], {"SUCCEEDED", "FAILED"}, timeout=120)
+        assert job["status"] == "SUCCEEDED", job["error"]
+        assert f"VALUE {rows[0][2]}" in [line["text"] for line in job["logs"]]

@@ -10,6 +10,7 @@ from typing import Any
 from server.config import Settings
 from server.services.errors import RequestError
 from server.services.feature_values import json_value
+from server.sql_urls import sqlalchemy_url
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ class GoldCatalog:
 
     def properties(self) -> dict[str, str]:
         """pyiceberg catalog properties; Feast's IcebergSource gets the same ones."""
-        props = {"type": self.kind, "uri": self._uri, "warehouse": self._warehouse}
+        uri = sqlalchemy_url(self._uri) if self.kind == "sql" else self._uri  # postgresql:// -> psycopg 3
+        props = {"type": self.kind, "uri": uri, "warehouse": self._warehouse}
         if self.kind == "sql":
             props["init_catalog_tables"] = "true"
         if self._s3_endpoint:
