@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from server.safe_files import private_dir
 
 if TYPE_CHECKING:
     from server.auth.tokens import TokenStore
+    from server.context import Services
 
 
 def _settings(args: argparse.Namespace, **extra: object) -> Settings:
@@ -28,12 +28,67 @@ def _tokens(settings: Settings) -> TokenStore:
     return TokenStore(make_engine(settings.jobs.db_url), settings.token_cache_seconds)
 
 
+def _demo(services: Services) -> None:
+    from server.services.demo import demo_feature_view, load_demo_gold_layer
+
+    log = logging.getLogger("asgard")
+    written = load_demo_gold_layer(services.gold)
+    log.info("demo gold layer: %s", ", ".join(written) or "already loaded")
+    _, change = services.registry.register_feature_view(demo_feature_view())
+    log.info("demo feature view order_features: %s", change.value)
+
+
+def _load_demo(settings: Settings) -> None:
+    from server.app import create_services
+
+    _demo(create_services(settings))
+
+
+def _serve_workers(args: argparse.Namespace, settings: Settings) -> int:
+    """N worker processes on one port (uvicorn's supervisor restarts one that dies). This process only
+    supervises: the demo is loaded in a process of its own first, and each worker opens the backends."""
+    import multiprocessing
+    import os
+
+    import uvicorn
+
+    if args.demo:
+        loader = multiprocessing.get_context("spawn").Process(target=_load_demo, args=(settings,))
+        loader.start()
+        loader.join()
+        if loader.exitcode != 0:
+            return 1
+    # the workers read their settings from the environment: what the command line said goes there too
+    os.environ.update(
+        ASGARD_DATA_DIR=str(settings.data_dir),
+        ASGARD_HOST=settings.host,
+        ASGARD_PORT=str(settings.port),
+        ASGARD_ROOT_PATH=settings.root_path,
+        ASGARD_WORKERS=str(settings.workers),
+    )
+    logging.getLogger("asgard").info(
+        "serving GraphQL on http://%s:%s/graphql with %d workers", settings.host, settings.port, settings.workers
+    )
+    uvicorn.run(
+        "server.app:app_from_environment",
+        factory=True,
+        workers=settings.workers,
+        host=settings.host,
+        port=settings.port,
+        log_level=args.log_level.lower(),
+        access_log=False,
+        root_path=settings.root_path,
+        ws="websockets-sansio",
+    )
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from server.app import create_app, create_services
+    from server.app import create_app, create_services, freeze_startup_objects
 
-    settings = _settings(args, host=args.host, port=args.port, root_path=args.root_path)
+    settings = _settings(args, host=args.host, port=args.port, root_path=args.root_path, workers=args.workers)
     log = logging.getLogger("asgard")
     log.info("data dir %s", settings.data_dir)
     if not _tokens(settings).any_active():
@@ -45,20 +100,13 @@ def _serve(args: argparse.Namespace) -> int:
             )
             return 2
         log.warning("no tokens exist: serving on loopback only, where every caller is admin")
+    if settings.workers > 1:
+        return _serve_workers(args, settings)
     services = create_services(settings)
     if args.demo:
-        from server.services.demo import demo_feature_view, load_demo_gold_layer
-
-        written = load_demo_gold_layer(services.gold)
-        log.info("demo gold layer: %s", ", ".join(written) or "already loaded")
-        _, change = services.registry.register_feature_view(demo_feature_view())
-        log.info("demo feature view order_features: %s", change.value)
+        _demo(services)
     app = create_app(settings, services)
-    # Startup's objects (modules, Feast, MLflow, the schema) live as long as the process: collected
-    # once and frozen, they are left out of the full collections a large response triggers (100,000
-    # historical rows), each of which would otherwise walk all of them (~0.2 s a request).
-    gc.collect()
-    gc.freeze()
+    freeze_startup_objects()
     log.info("serving GraphQL on http://%s:%s/graphql", settings.host, settings.port)
     uvicorn.run(
         app,
@@ -120,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="path prefix a reverse proxy serves the API under, e.g. /asgard (env ASGARD_ROOT_PATH)",
     )
     serve.add_argument("--demo", action="store_true", help="load the demo gold layer first")
+    serve.add_argument("--workers", type=int, help="server processes sharing the port (default 1, env ASGARD_WORKERS)")
     serve.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING or ERROR")
     serve.set_defaults(run=_serve)
 

@@ -67,6 +67,8 @@ class Settings:
     data_dir: Path
     host: str = "127.0.0.1"
     port: int = 8000
+    # Server processes sharing the port, each with its own backends' clients, registry snapshot and caches
+    workers: int = 1
     feast_project: str = "asgard"
     registry_url: str = ""
     catalog_name: str = "iceberg"
@@ -263,6 +265,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         "data_dir": Path(env.get("ASGARD_DATA_DIR") or DEFAULT_DATA_DIR),
         "host": env.get("ASGARD_HOST") or "127.0.0.1",
         "port": _int(env, "ASGARD_PORT", 8000),
+        "workers": _int(env, "ASGARD_WORKERS", 1, minimum=1),
         "feast_project": env.get("ASGARD_FEAST_PROJECT") or "asgard",
         "registry_url": env.get("ASGARD_REGISTRY_URL", ""),
         "catalog_name": env.get("ASGARD_CATALOG_NAME") or "iceberg",
@@ -294,6 +297,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
     if not isinstance(values["data_dir"], Path):
         values["data_dir"] = Path(str(values["data_dir"]))
     values["root_path"] = _root_path(str(values["root_path"]))
+    if int(str(values["workers"])) < 1:
+        raise ConfigError(f"ASGARD_WORKERS (--workers) must be at least 1, not {values['workers']}")
     if values["offline_engine"] == "trino" and not str(values["trino_url"]).startswith(("http://", "https://")):
         raise ConfigError("ASGARD_OFFLINE_ENGINE=trino needs ASGARD_TRINO_URL=http(s)://host:port")
     return Settings(**values).resolved()  # type: ignore[arg-type]

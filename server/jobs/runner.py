@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
 import os
 import signal
@@ -61,6 +62,8 @@ class JobRunner:
         self._users = 0
         self._started = threading.Event()
         self._guard = threading.Lock()
+        self._lock_path = settings.data_dir / "job-runner.lock"
+        self._lock_fd: int | None = None
 
     # ---- lifecycle --------------------------------------------------------------------------
 
@@ -96,11 +99,34 @@ class JobRunner:
     def _main(self) -> None:
         asyncio.run(self._serve())
 
+    def _lead(self) -> bool:
+        """Whether this process runs the data dir's jobs: the one that holds the runner lock. The workers
+        of `asgard serve --workers N` share a data dir; one of them claims and runs jobs, and when it exits
+        (its lock goes with it) another takes over within a poll. Other servers, with data dirs of their
+        own, claim from the same queue as before (claims are safe between them)."""
+        if self._lock_fd is not None:
+            return True
+        if self.config.concurrency == 0:
+            return False  # an API-only process leaves the jobs to another
+        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._lock_fd = fd
+        return True
+
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._wake, self._stopping = asyncio.Event(), asyncio.Event()
-        await self.channel.start()
         self._started.set()
+        while not await asyncio.to_thread(self._lead):
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), self.config.poll_seconds)
+            if self._stopping.is_set():
+                return
+        await self.channel.start()
         await asyncio.to_thread(self._recover_dead_local_workers)
         while not self._stopping.is_set():
             try:
@@ -120,6 +146,9 @@ class JobRunner:
             task.cancel()
         await asyncio.gather(*self._tasks.values(), return_exceptions=True)
         await self.channel.stop()
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # the lock goes with it: another process may take over
+            self._lock_fd = None
 
     # ---- recovery ---------------------------------------------------------------------------
 
