@@ -13,7 +13,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import historical, jobs, online, predict, registry, replicas
+from bench import historical, historical_trino, jobs, online, predict, registry, replicas, startup, workers
 from bench.servers import FeastServer, RedisServer, start_asgard
 from server.config import load_settings
 from server.services.feast_repo import write_feast_repo
@@ -65,8 +65,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="bench-results.json", help="where to write the JSON results")
     parser.add_argument(
         "--only",
-        default="online,registry,jobs,historical,predict",
-        help="comma-separated: online, registry, jobs, historical, predict; and, not run by default (nor by "
+        default="online,registry,jobs,historical,predict,startup,workers",
+        help="comma-separated: online, registry, jobs, historical, predict, startup, workers (wrk's load on "
+        "--workers 1 and 2 against feast serve); and, not run by default (nor by "
         "--smoke) as they need scripts/test-services: historical-trino (the lakehouse, see --trino-entities) "
         "and online-replicas (PostgreSQL: two asgard serve replicas on one registry and Redis)",
     )
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--trino-entities",
-        default=",".join(str(n) for n in historical.TRINO_COUNTS),
+        default=",".join(str(n) for n in historical_trino.TRINO_COUNTS),
         help="historical-trino: entity counts, each skipped if a Trino call would pass --trino-max-seconds",
     )
     parser.add_argument(
@@ -97,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     trino_result: dict[str, object] = {}
     replica_result: dict[str, object] = {}
     predict_results: list[dict[str, object]] = []
+    startup_result: dict[str, object] = {}
+    workers_result: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="asgard-bench-") as tmp:
         if "online" in only:
             results = _online(Path(tmp) / "online", args, shapes, "sqlite")
@@ -119,11 +122,17 @@ def main(argv: list[str] | None = None) -> int:
         if "historical-trino" in only:
             sizes = historical.SMOKE if args.smoke else historical.FULL
             counts = tuple(int(n) for n in args.trino_entities.split(","))
-            trino_result = historical.run_trino(
+            trino_result = historical_trino.run_trino(
                 Path(tmp) / "historical-trino", sizes, args.historical_runs, counts, args.trino_max_seconds
             )
         if "online-replicas" in only:
             replica_result = replicas.run(Path(tmp) / "online-replicas", args)
+        if "startup" in only:
+            startup_result = startup.run(Path(tmp) / "startup", runs=1 if args.smoke else 5)
+        if "workers" in only:
+            workers_result = workers.run(
+                Path(tmp) / "workers", args.clients, seconds=1.0 if args.smoke else 5.0, rounds=1 if args.smoke else 3
+            )
         if "predict" in only:
             predict_results = predict.run(Path(tmp) / "predict", args.predict_requests, rounds=1 if args.smoke else 5)
     report = {
@@ -146,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         **({"historical_trino": trino_result} if trino_result else {}),
         **({"online_replicas": replica_result} if replica_result else {}),
         "predict": predict_results,
+        **({"startup": startup_result} if startup_result else {}),
+        **({"workers": workers_result} if workers_result else {}),
         "wall_seconds": round(time.time() - started, 1),
     }
     Path(args.out).write_text(json.dumps(report, indent=2))
@@ -158,11 +169,15 @@ def main(argv: list[str] | None = None) -> int:
     if historical_result:
         print("\n" + historical.table(historical_result))
     if trino_result:
-        print("\n" + historical.trino_table(trino_result))
+        print("\n" + historical_trino.trino_table(trino_result))
     if replica_result:
         print("\n" + replicas.table(replica_result))
     if predict_results:
         print("\n" + predict.table(predict_results))
+    if startup_result:
+        print("\n" + startup.table(startup_result))
+    if workers_result:
+        print("\n" + workers.table(workers_result))
     print(f"\nwritten to {args.out} in {report['wall_seconds']} s")
     return 0
 

@@ -42,3 +42,9 @@ def test_the_benchmark_harness_runs(tmp_path):
     }
     assert all(r["p50_ms"] > 0 for r in report["predict"])
     assert "| Feast SDK to_df() |" in done.stdout and "| 100 | asgard |" in done.stdout
+    started = report["startup"]
+    assert started["start_on_existing_data_dir"]["seconds"] > 0 and started["feast_serve"]["rss_mb"] > 0
+    assert started["imports"] and "| `asgard serve`, existing data dir |" in done.stdout
+    loaded = {r["target"]: r for r in report["workers"]["results"] if r["features"] == 2}
+    assert set(loaded) == {"asgard-1w", "asgard-2w", "feast-serve-1w", "feast-serve-2w"}
+    assert all(r["rps"] > 0 for r in loaded.values())
