@@ -83,6 +83,10 @@ class Settings:
     trino_url: str = ""
     trino_catalog: str = "iceberg"
     trino_user: str = "asgard"
+    # Offline reads (historical retrieval, exports): at most this many at once on Trino (DuckDB: one, its
+    # one connection), and at most `offline_queue` more waiting; beyond that a request is refused as BUSY.
+    offline_concurrency: int = 4
+    offline_queue: int = field(default_factory=lambda: 4 * (os.cpu_count() or 1))
     online_store: str = ""
     mlflow_tracking_uri: str = ""
     mlflow_artifact_root: str = ""
@@ -276,6 +280,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         "trino_url": env.get("ASGARD_TRINO_URL", ""),
         "trino_catalog": env.get("ASGARD_TRINO_CATALOG") or "iceberg",
         "trino_user": env.get("ASGARD_TRINO_USER") or "asgard",
+        "offline_concurrency": _int(env, "ASGARD_OFFLINE_CONCURRENCY", 4, minimum=1),
+        "offline_queue": _int(env, "ASGARD_OFFLINE_QUEUE", 4 * (os.cpu_count() or 1), minimum=0),
         "online_store": env.get("ASGARD_ONLINE_STORE", ""),
         "mlflow_tracking_uri": env.get("ASGARD_MLFLOW_TRACKING_URI", ""),
         "mlflow_artifact_root": env.get("ASGARD_MLFLOW_ARTIFACT_ROOT", ""),

@@ -214,3 +214,27 @@ def test_more_entity_rows_than_one_trino_statement_could_carry(lakehouse_trino):
         "WHERE table_schema = 'asgard_feast'"
     )
     assert scratch == []  # staged tables are dropped
+
+
+def test_offline_reads_beyond_the_queue_are_refused_as_busy_before_any_work(client, services, monkeypatch):
+    """With the one DuckDB slot taken and no room to wait, a read and an export are refused at once with a
+    retryable BUSY (a GraphQL error, not a user error of the export's input); then they run."""
+    from server.services.offline_gate import OfflineGate
+
+    gate = OfflineGate(running=1, waiting=0, retry_after=2)
+    monkeypatch.setattr(services.serving, "offline", gate)
+    view = unique("busy_view")
+    register_view(client, customer_view_input(view))
+    entities = {"customer_id": [1001, 1002], "event_timestamp": ["2026-01-05T00:00:00Z"] * 2}
+    request = {"input": {"features": [f"{view}:total_orders"], "entities": entities}}
+    export = (
+        "mutation($input: HistoricalFeaturesInput!) { exportHistoricalFeatures(input: $input) { export { rowCount } } }"
+    )
+    with gate.request():  # a long read in progress
+        refused = gql(client, HISTORICAL, request, errors=True)
+        assert refused.codes() == ["BUSY"]
+        assert refused.errors[0]["extensions"]["retryable"] is True
+        assert refused.errors[0]["extensions"]["retryAfterSeconds"] == 2
+        assert gql(client, export, request, errors=True).codes() == ["BUSY"]
+    assert len(gql(client, HISTORICAL, request).data["historicalFeatures"]["rows"]) == 2
+    assert gql(client, export, request).data["exportHistoricalFeatures"]["export"]["rowCount"] == 2

@@ -41,6 +41,7 @@ _STATUS = {
     "IN_USE": 409,
     "TOO_LARGE": 413,
     "INTERNAL_SERVER_ERROR": 500,
+    "BUSY": 503,
 }
 # "Variable '$input' has invalid value at .features[0].dtype: ..." (older graphql-core: "at 'input.features[0]...'")
 _COERCION_PATH = re.compile(r"invalid value(?: .*?)? at '?\w*((?:\.\w+|\[\d+\])+)")

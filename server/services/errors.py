@@ -74,6 +74,7 @@ class RequestCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
     FORBIDDEN = "FORBIDDEN"
     LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+    BUSY = "BUSY"  # retryable: too much of a kind of work queued already (extensions.retryAfterSeconds)
 
 
 class RequestError(Exception):
@@ -88,9 +89,9 @@ class RequestError(Exception):
         self.field = field
 
     @property
-    def extensions(self) -> dict[str, str]:
+    def extensions(self) -> dict[str, object]:
         # graphql-core copies an original error's `extensions` onto the error it reports.
-        ext = {"code": self.code.value}
+        ext: dict[str, object] = {"code": self.code.value}
         if self.field is not None:
             ext["field"] = self.field
         return ext

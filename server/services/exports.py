@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from server.services.dtypes import FeatureDtype
-from server.services.errors import ErrorCode, InputErrors, RequestError, as_input_errors, input_error
+from server.services.errors import ErrorCode, InputErrors, RequestCode, RequestError, as_input_errors, input_error
 from server.services.feature_requests import resolve_features
 from server.services.feature_serving import FeatureServing
 from server.services.feature_values import ColumnRecord
@@ -279,5 +279,7 @@ def export_historical(
         refs = resolve_features(snap, request.features, request.feature_service)
         result = serving.historical_table(snap, refs, request.entities, request.full_names, request.limit, cap)
     except RequestError as error:
+        if error.code is RequestCode.BUSY:
+            raise  # not the input's fault: a retryable error of the request
         raise as_input_errors(error, "entities") from error
     return store.save(owner, result.table, result.columns, ttl_seconds)

@@ -25,6 +25,7 @@ from server.services import feast_objects as fo
 from server.services.errors import ErrorCode, InputError, InputErrors, refuse
 from server.services.feast_repo import online_store_config, registry_kind, write_feast_repo
 from server.services.gold_catalog import GoldCatalog
+from server.services.offline_gate import OfflineGate
 from server.services.registration import ViewPlan, plan_entity, plan_feature_service, plan_feature_view
 from server.services.registry_records import (
     Change,
@@ -77,10 +78,9 @@ class FeatureRegistry:
         self._read_lock = threading.Lock()
         # Feast's DuckDB offline store runs every query on one shared DuckDB connection, which refuses
         # a second caller while it is busy ("connection is busy with another call"): one at a time.
-        # Trino runs retrievals side by side (each has temporary tables of its own): nothing to wait for.
-        self.offline_lock: AbstractContextManager[Any] = (
-            threading.Lock() if settings.offline_engine == "duckdb" else contextlib.nullcontext()
-        )
+        # Trino runs retrievals side by side (each has temporary tables of its own).
+        running = settings.offline_concurrency if settings.offline_engine == "trino" else 1
+        self.offline = OfflineGate(running, settings.offline_queue)
         self._snapshot: RegistrySnapshot | None = None
         self._loaded_at = 0.0
         self._marker: datetime | None = None
@@ -255,7 +255,7 @@ class FeatureRegistry:
         Feast's materialize rewrites the views in the registry (state, intervals), so it holds the
         write lock: a registration waits rather than overwrite the intervals, or be overwritten.
         """
-        with self._write_lock, self.offline_lock:
+        with self._write_lock, self.offline.background():
             try:
                 self.store.materialize(start_date=start, end_date=end, feature_views=views)
             finally:

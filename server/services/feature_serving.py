@@ -30,6 +30,7 @@ from server.services.feature_values import (
     online_table,
     typed_column,
 )
+from server.services.offline_gate import OfflineGate
 from server.services.registry_records import RegistrySnapshot
 
 _ROW_ID = "__asgard_row__"
@@ -49,7 +50,7 @@ class FeatureServing:
 
     def __init__(self, registry: Any) -> None:
         self.store = registry.store
-        self.offline_lock: AbstractContextManager[Any] = registry.offline_lock
+        self.offline: OfflineGate = registry.offline
         self.stage_entities: Callable[[Any], AbstractContextManager[Any]] = registry.stage_entities
 
     def _entities(
@@ -122,7 +123,7 @@ class FeatureServing:
         frame[EVENT_TIMESTAMP] = pd.to_datetime(stamps, utc=True)
         frame[_ROW_ID] = range(rows)
         # Arrow, not to_df(): Feast's DataFrame would only be converted again, value by value.
-        with self.offline_lock, self.stage_entities(frame) as entity_df:
+        with self.offline.request(), self.stage_entities(frame) as entity_df:
             result = self.store.get_historical_features(
                 entity_df=entity_df, features=[r.ref for r in refs], full_feature_names=full_names
             ).to_arrow()
