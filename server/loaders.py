@@ -6,7 +6,7 @@ calling a service itself; each loader is made on first use and lives as long as 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -27,6 +27,8 @@ from server.services.registry_records import EntityRecord, FeatureViewRecord, Re
 
 if TYPE_CHECKING:  # services import Feast and MLflow: kept out of schema-only imports
     from server.context import Services
+    from server.services.feature_serving import FeatureServing
+    from server.services.feature_values import FeatureTableRecord
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -36,6 +38,21 @@ async def registry_snapshot(services: Services) -> RegistrySnapshot:
     """The registry snapshot; only a stale cache costs a trip to a worker thread."""
     snap = services.registry.cached_snapshot()
     return snap if snap is not None else await run_blocking(services.registry.snapshot)
+
+
+async def read_online(
+    serving: FeatureServing,
+    snap: RegistrySnapshot,
+    features: Sequence[str] | None,
+    feature_service: str | None,
+    entities: Any,
+    full_names: bool,
+) -> FeatureTableRecord:
+    """onlineFeatures' read: on the event loop through Feast's async read where the store has one and the
+    request is small (no hop to a worker thread, as `feast serve` does it), else in a worker thread."""
+    if serving.reads_async(entities):
+        return await serving.read_online_async(snap, features, feature_service, entities, full_names)
+    return await run_blocking(serving.read_online, snap, features, feature_service, entities, full_names)
 
 
 def batched(load_many: Callable[[list[K]], dict[K, V]]) -> DataLoader[K, V | None]:

@@ -37,11 +37,12 @@ from server.auth.roles import Role
 from server.blocking import run_blocking
 from server.config import Limits
 from server.context import Context
-from server.loaders import registry_snapshot
+from server.loaders import read_online, registry_snapshot
 from server.lru import LRU
 from server.observability import Metrics, masked
-from server.schema.row_budget import ONLINE, RowField, refusal, row_count
+from server.schema.row_budget import ONLINE, RowField, refusal
 from server.services.errors import InputErrors, RequestError
+from server.services.feature_requests import row_count
 from server.services.feature_values import FeatureTableRecord
 from server.services.inference import PredictionRecord, PredictRequest
 from server.services.mlflow_records import ModelVersionRecord
@@ -133,9 +134,7 @@ class OnlineFastPath:
             if plan.root == ONLINE_FEATURES:
                 serving = context.services.serving
                 features, service = arg.get("features"), arg.get("featureService")
-                table = await run_blocking(
-                    serving.read_online, snap, features, service, arg["entities"], arg["fullFeatureNames"]
-                )
+                table = await read_online(serving, snap, features, service, arg["entities"], arg["fullFeatureNames"])
                 data = {plan.key: render_table(table, plan.selections)}
             else:
                 request = PredictRequest(

@@ -59,6 +59,8 @@ def test_materialization_is_tracked_and_recorded_on_the_view(backend, online_vie
     assert services.registry.store.config.online_store.type == (
         "redis" if "redis" in services.settings.online_store else "sqlite"
     )
+    # Redis reads go through Feast's async read on the event loop (small requests), SQLite's through a thread
+    assert services.serving.async_reads is ("redis" in services.settings.online_store)
     view = gql(
         client,
         "query($n: String!) { featureView(name: $n) { materializationIntervals { start end } } }",

@@ -11,7 +11,7 @@ from strawberry.types import Info
 from server.blocking import run_blocking
 from server.context import Context
 from server.jobs.materializations import MaterializationRecord, MaterializationRequest
-from server.loaders import registry_snapshot
+from server.loaders import read_online, registry_snapshot
 from server.resolvers.payloads import mutate
 from server.schema.mlflow import ModelVersion
 from server.schema.serving import (
@@ -34,8 +34,8 @@ async def online_features(
 ) -> FeatureTable:
     serving = info.context.services.serving
     snap = await registry_snapshot(info.context.services)
-    table = await run_blocking(
-        serving.read_online, snap, input.features, input.feature_service, input.entities, input.full_feature_names
+    table = await read_online(
+        serving, snap, input.features, input.feature_service, input.entities, input.full_feature_names
     )
     return FeatureTable.from_record(table)
 

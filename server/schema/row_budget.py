@@ -32,6 +32,7 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 
 from server.config import Limits
+from server.services.feature_requests import row_count
 
 # Input types that carry entity rows, and which per-field cap they fall under.
 ONLINE, HISTORICAL = "online", "historical"
@@ -46,15 +47,6 @@ class RowField:
     name: str  # the response key (alias or field name)
     kind: str
     rows: int
-
-
-def row_count(value: Any) -> int:
-    """Entity rows in columns form ({"id": [1, 2]}) or rows form ([{"id": 1}]); anything else is 0."""
-    if isinstance(value, list):
-        return len(value)
-    if isinstance(value, dict):
-        return max((len(v) if isinstance(v, list) else 1 for v in value.values()), default=0)
-    return 0
 
 
 def _root_fields(operation: OperationDefinitionNode, document: DocumentNode) -> Iterator[FieldNode]:

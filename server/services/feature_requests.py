@@ -35,6 +35,15 @@ class FeatureRef:
         return f"{self.view}__{self.feature}" if full_names else self.feature
 
 
+def row_count(value: Any) -> int:
+    """Entity rows in columns form ({"id": [1, 2]}) or rows form ([{"id": 1}]); anything else is 0."""
+    if isinstance(value, list):
+        return len(value)
+    if isinstance(value, dict):
+        return max((len(v) if isinstance(v, list) else 1 for v in value.values()), default=0)
+    return 0
+
+
 def entity_columns(raw: Any, field: str = "entities") -> dict[str, list[Any]]:
     """Columns from either form of entity input; every column the same, non-zero length."""
     if isinstance(raw, list):

@@ -21,6 +21,7 @@ from server.services.feature_requests import (
     key_column,
     parse_timestamps,
     resolve_features,
+    row_count,
 )
 from server.services.feature_values import (
     ColumnRecord,
@@ -34,6 +35,7 @@ from server.services.offline_gate import OfflineGate
 from server.services.registry_records import RegistrySnapshot
 
 _ROW_ID = "__asgard_row__"
+ASYNC_MAX_ROWS = 100  # entity rows an async online read handles on the event loop; more go to a thread
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class FeatureServing:
         self.store = registry.store
         self.offline: OfflineGate = registry.offline
         self.stage_entities: Callable[[Any], AbstractContextManager[Any]] = registry.stage_entities
+        self.async_reads = bool(self.store._get_provider().async_supported.online.read)
 
     def _entities(
         self, snap: RegistrySnapshot, refs: list[FeatureRef], raw: Any, extra: Sequence[str] = ()
@@ -79,9 +82,31 @@ class FeatureServing:
         """onlineFeatures, from what the caller named: the resolver and the compiled path both call this."""
         return self.online(snap, resolve_features(snap, features, feature_service), raw_entities, full_names)
 
-    def online(
-        self, snap: RegistrySnapshot, refs: list[FeatureRef], raw_entities: Any, full_names: bool
+    def reads_async(self, raw_entities: Any) -> bool:
+        """Whether a read of these entities goes through Feast's async read on the event loop: where the
+        online store has one (Redis, as `feast serve` uses it) and the request is small enough that building
+        its answer costs the loop less than a hop to a worker thread would."""
+        return self.async_reads and row_count(raw_entities) <= ASYNC_MAX_ROWS
+
+    async def read_online_async(
+        self,
+        snap: RegistrySnapshot,
+        features: Sequence[str] | None,
+        feature_service: str | None,
+        raw_entities: Any,
+        full_names: bool,
     ) -> FeatureTableRecord:
+        """read_online through Feast's async read (only where `reads_async` says so)."""
+        refs = resolve_features(snap, features, feature_service)
+        keys, entity_rows = self._online_request(snap, refs, raw_entities)
+        response = await self.store.get_online_features_async(
+            features=[r.ref for r in refs], entity_rows=entity_rows, full_feature_names=full_names
+        )
+        return online_table(response.proto, snap, refs, keys, full_names)
+
+    def _online_request(
+        self, snap: RegistrySnapshot, refs: list[FeatureRef], raw_entities: Any
+    ) -> tuple[list[tuple[str, FeatureDtype | None]], dict[str, list[Any]]]:
         offline_only = sorted({r.view for r in refs if not snap.views[r.view].online})
         if offline_only:
             raise RequestError(
@@ -89,10 +114,14 @@ class FeatureServing:
                 field="features",
             )
         columns, keys = self._entities(snap, refs, raw_entities)
+        return keys, {k: columns[k] for k, _ in keys}
+
+    def online(
+        self, snap: RegistrySnapshot, refs: list[FeatureRef], raw_entities: Any, full_names: bool
+    ) -> FeatureTableRecord:
+        keys, entity_rows = self._online_request(snap, refs, raw_entities)
         response = self.store.get_online_features(
-            features=[r.ref for r in refs],
-            entity_rows={k: columns[k] for k, _ in keys},
-            full_feature_names=full_names,
+            features=[r.ref for r in refs], entity_rows=entity_rows, full_feature_names=full_names
         )
         return online_table(response.proto, snap, refs, keys, full_names)
 
