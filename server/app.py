@@ -6,6 +6,8 @@ import asyncio
 import contextlib
 import gc
 import logging
+import os
+import sys
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -382,6 +384,12 @@ def app_from_environment() -> Starlette:
     backends opened by the lifespan, in this process."""
     from server.config import load_settings
 
+    # a spawned worker starts with no logging set up: as the single-process server logs, so does it
+    logging.basicConfig(
+        level=os.environ.get("ASGARD_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
     return create_app(load_settings())
 
 

@@ -65,6 +65,7 @@ def _serve_workers(args: argparse.Namespace, settings: Settings) -> int:
         ASGARD_PORT=str(settings.port),
         ASGARD_ROOT_PATH=settings.root_path,
         ASGARD_WORKERS=str(settings.workers),
+        ASGARD_LOG_LEVEL=args.log_level.upper(),
     )
     logging.getLogger("asgard").info(
         "serving GraphQL on http://%s:%s/graphql with %d workers", settings.host, settings.port, settings.workers

@@ -56,6 +56,9 @@ class JobSettings:
     # What a job reaches the gold layer with (server/services/job_feast_repo.py): the catalog's URI as jobs
     # use it (empty: the server's, without its password), and S3 keys of their own (give read-only ones).
     catalog_uri: str = ""
+    # The Trino user jobs query as (with Trino as the engine): give it read access to the gold schemas and
+    # its own tables in the scratch schema (Feast's Trino store uploads a job's entity rows there)
+    trino_user: str = "asgard-job"
     aws_access_key_id: str = ""
     aws_secret_access_key: str = field(default="", repr=False)
 
@@ -260,6 +263,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         sandbox=_choice(env, "ASGARD_SANDBOX", ("auto", "bwrap", "off"), job_defaults.sandbox),
         model_timeout_seconds=_seconds(env, "ASGARD_MODEL_TIMEOUT", job_defaults.model_timeout_seconds, 3600.0),
         catalog_uri=env.get("ASGARD_JOB_CATALOG_URI", ""),
+        trino_user=env.get("ASGARD_JOB_TRINO_USER") or job_defaults.trino_user,
         aws_access_key_id=env.get("ASGARD_JOB_AWS_ACCESS_KEY_ID", ""),
         aws_secret_access_key=env.get("ASGARD_JOB_AWS_SECRET_ACCESS_KEY", ""),
     )

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # services import Feast and MLflow: kept out of schema-only i
     from server.services.feature_values import FeatureTableRecord
 
 K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
 V = TypeVar("V")
 
 
@@ -50,9 +51,16 @@ async def read_online(
 ) -> FeatureTableRecord:
     """onlineFeatures' read: on the event loop through Feast's async read where the store has one and the
     request is small (no hop to a worker thread, as `feast serve` does it), else in a worker thread."""
-    if serving.reads_async(entities):
+    if serving.reads_async(features, entities):
         return await serving.read_online_async(snap, features, feature_service, entities, full_names)
     return await run_blocking(serving.read_online, snap, features, feature_service, entities, full_names)
+
+
+async def offline_turn(services: Services, call: Callable[..., T], *args: Any) -> T:
+    """An offline read (historical retrieval, export) in a worker thread once it has its turn in the
+    offline gate: refused as BUSY before any work when too many are queued already."""
+    async with services.serving.offline.request():
+        return await run_blocking(call, *args)
 
 
 def batched(load_many: Callable[[list[K]], dict[K, V]]) -> DataLoader[K, V | None]:

@@ -230,11 +230,27 @@ def test_offline_reads_beyond_the_queue_are_refused_as_busy_before_any_work(clie
     export = (
         "mutation($input: HistoricalFeaturesInput!) { exportHistoricalFeatures(input: $input) { export { rowCount } } }"
     )
-    with gate.request():  # a long read in progress
+    import asyncio
+    import threading
+
+    inside, done = threading.Event(), threading.Event()
+
+    async def long_read() -> None:
+        async with gate.request():
+            inside.set()
+            await asyncio.to_thread(done.wait, 30)
+
+    holder = threading.Thread(target=asyncio.run, args=(long_read(),))
+    holder.start()
+    try:
+        assert inside.wait(10)  # a long read in progress
         refused = gql(client, HISTORICAL, request, errors=True)
         assert refused.codes() == ["BUSY"]
         assert refused.errors[0]["extensions"]["retryable"] is True
         assert refused.errors[0]["extensions"]["retryAfterSeconds"] == 2
         assert gql(client, export, request, errors=True).codes() == ["BUSY"]
+    finally:
+        done.set()
+        holder.join(10)
     assert len(gql(client, HISTORICAL, request).data["historicalFeatures"]["rows"]) == 2
     assert gql(client, export, request).data["exportHistoricalFeatures"]["export"]["rowCount"] == 2

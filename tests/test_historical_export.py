@@ -260,6 +260,18 @@ def test_startup_deletes_expired_exports_and_crash_leftovers(tmp_path):
     assert expired.id not in str(_files(tmp_path))
 
 
+def test_a_sweep_leaves_files_that_are_not_exports_alone(tmp_path):
+    """A location shared with other files (a mistake, or a bucket's prefix) keeps them, however old."""
+    for name in ("jobs.db", "notes.json", "abc.parquet", f"{'0' * 31}.json"):
+        (tmp_path / name).write_bytes(b"keep me")
+        os.utime(tmp_path / name, (time.time() - STRAY_SECONDS - 3600,) * 2)
+    stray = tmp_path / f"{'a' * 32}.parquet"  # an export's data without its metadata: a crash's leftover
+    stray.write_bytes(b"partial")
+    os.utime(stray, (time.time() - STRAY_SECONDS - 1,) * 2)
+    ExportStore(tmp_path, max_bytes=10**9).sweep()
+    assert _files(tmp_path) == {"jobs.db", "notes.json", "abc.parquet", f"{'0' * 31}.json"}
+
+
 @pytest.mark.parametrize("where", ["local", "s3"])
 def test_above_the_byte_cap_the_oldest_exports_go_first(tmp_path, where):
     if where == "s3":  # the prefix replicas share (ASGARD_EXPORT_LOCATION=s3://...)

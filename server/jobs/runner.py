@@ -126,29 +126,38 @@ class JobRunner:
                 await asyncio.wait_for(self._stopping.wait(), self.config.poll_seconds)
             if self._stopping.is_set():
                 return
+        try:
+            await self._run_jobs()
+        finally:
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)  # the lock goes with it: another process may take over
+                self._lock_fd = None
+
+    async def _run_jobs(self) -> None:
+        """Claim and run jobs until stopped (this process holds the runner lock)."""
+        assert self._wake is not None and self._stopping is not None
         await self.channel.start()
-        await asyncio.to_thread(self._recover_dead_local_workers)
-        while not self._stopping.is_set():
-            try:
-                await asyncio.to_thread(self._recover_stale)
-                while len(self._tasks) < self.config.concurrency:
-                    job = await asyncio.to_thread(self.store.claim, self.worker_id, self.config.lease_seconds)
-                    if job is None:
-                        break
-                    self.executor.publish(job.id)
-                    self._tasks[job.id] = asyncio.create_task(self._run(job))
-            except Exception:
-                log.exception("job runner loop failed; retrying")
-            self._wake.clear()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.config.poll_seconds)
-        for task in list(self._tasks.values()):
-            task.cancel()
-        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
-        await self.channel.stop()
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # the lock goes with it: another process may take over
-            self._lock_fd = None
+        try:
+            await asyncio.to_thread(self._recover_dead_local_workers)
+            while not self._stopping.is_set():
+                try:
+                    await asyncio.to_thread(self._recover_stale)
+                    while len(self._tasks) < self.config.concurrency:
+                        job = await asyncio.to_thread(self.store.claim, self.worker_id, self.config.lease_seconds)
+                        if job is None:
+                            break
+                        self.executor.publish(job.id)
+                        self._tasks[job.id] = asyncio.create_task(self._run(job))
+                except Exception:
+                    log.exception("job runner loop failed; retrying")
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), self.config.poll_seconds)
+        finally:
+            for task in list(self._tasks.values()):
+                task.cancel()
+            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+            await self.channel.stop()
 
     # ---- recovery ---------------------------------------------------------------------------
 

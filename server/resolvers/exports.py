@@ -29,18 +29,19 @@ async def export_historical_features(
         limit=input.limit,
     )
     snap = await registry_snapshot(ctx.services)
-    return await mutate(
-        HistoricalExportPayload,
-        _exported,
-        export_historical,
-        ctx.services.serving,
-        ctx.services.exports,
-        snap,
-        request,
-        ctx.principal.owner_key,
-        ctx.settings.limits.max_historical_rows,
-        ctx.settings.export_ttl_seconds,
-    )
+    async with ctx.services.serving.offline.request():  # BUSY before any work when too many are queued
+        return await mutate(
+            HistoricalExportPayload,
+            _exported,
+            export_historical,
+            ctx.services.serving,
+            ctx.services.exports,
+            snap,
+            request,
+            ctx.principal.owner_key,
+            ctx.settings.limits.max_historical_rows,
+            ctx.settings.export_ttl_seconds,
+        )
 
 
 def _exported(export: ExportRecord) -> HistoricalExportPayload:

@@ -11,7 +11,7 @@ from strawberry.types import Info
 from server.blocking import run_blocking
 from server.context import Context
 from server.jobs.materializations import MaterializationRecord, MaterializationRequest
-from server.loaders import read_online, registry_snapshot
+from server.loaders import offline_turn, read_online, registry_snapshot
 from server.resolvers.payloads import mutate
 from server.schema.mlflow import ModelVersion
 from server.schema.serving import (
@@ -48,8 +48,15 @@ async def historical_features(
     snap = await registry_snapshot(info.context.services)
     refs = resolve_features(snap, input.features, input.feature_service)
     cap = info.context.settings.limits.max_historical_rows
-    table = await run_blocking(
-        serving.historical, snap, refs, input.entities, input.full_feature_names, input.limit, cap
+    table = await offline_turn(
+        info.context.services,
+        serving.historical,
+        snap,
+        refs,
+        input.entities,
+        input.full_feature_names,
+        input.limit,
+        cap,
     )
     return FeatureTable.from_record(table)
 

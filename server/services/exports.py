@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from server.services.dtypes import FeatureDtype
-from server.services.errors import ErrorCode, InputErrors, RequestCode, RequestError, as_input_errors, input_error
+from server.services.errors import ErrorCode, InputErrors, RequestError, as_input_errors, input_error
 from server.services.feature_requests import resolve_features
 from server.services.feature_serving import FeatureServing
 from server.services.feature_values import ColumnRecord
@@ -32,6 +32,8 @@ from server.services.registry_records import RegistrySnapshot
 from server.timeutil import utcnow
 
 EXPORT_ID = re.compile(r"[0-9a-f]{32}")
+# every name the store itself writes: what a sweep may delete (a location shared with other files keeps them)
+EXPORT_FILE = re.compile(r"\.?[0-9a-f]{32}\.(parquet|json)(\.tmp)?")
 PARQUET_MEDIA_TYPE = "application/vnd.apache.parquet"
 # A file with no metadata this long after it was written was left by a crash, not by a write in progress.
 STRAY_SECONDS = 600
@@ -209,7 +211,8 @@ class ExportStore:
 
         with self._lock:
             now, stray_before = self.clock(), time.time() - STRAY_SECONDS
-            files = [f for f in self.fs.get_file_info(fs.FileSelector(self.root, allow_not_found=True)) if f.is_file]
+            listed = self.fs.get_file_info(fs.FileSelector(self.root, allow_not_found=True))
+            files = [f for f in listed if f.is_file and EXPORT_FILE.fullmatch(f.base_name)]
             live: list[ExportRecord] = []
             for info in files:
                 if not info.base_name.endswith(".json"):
@@ -279,7 +282,5 @@ def export_historical(
         refs = resolve_features(snap, request.features, request.feature_service)
         result = serving.historical_table(snap, refs, request.entities, request.full_names, request.limit, cap)
     except RequestError as error:
-        if error.code is RequestCode.BUSY:
-            raise  # not the input's fault: a retryable error of the request
         raise as_input_errors(error, "entities") from error
     return store.save(owner, result.table, result.columns, ttl_seconds)

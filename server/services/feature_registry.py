@@ -57,6 +57,18 @@ def _definition(record: Any) -> Any:
     return replace(record, created_at=None, updated_at=None)
 
 
+def _logged(task: Callable[[], None]) -> Callable[[], None]:
+    """A background task whose failure is logged, not lost."""
+
+    def run() -> None:
+        try:
+            task()
+        except Exception:
+            log.warning("background task %s failed", getattr(task, "__qualname__", task), exc_info=True)
+
+    return run
+
+
 class FeatureRegistry:
     """Register, list and delete entities, feature views and feature services."""
 
@@ -66,9 +78,11 @@ class FeatureRegistry:
         self.trino = TrinoEngine(settings) if settings.offline_engine == "trino" else None
         # How a retrieval's entity rows reach the engine: DuckDB takes the frame itself; Trino reads them
         # from an Iceberg table staged for the retrieval (Feast's own INSERT is slow and capped).
-        self.stage_entities: Callable[[Any], AbstractContextManager[Any]] = (
-            TrinoEntities(gold, self.trino).staged if self.trino is not None else contextlib.nullcontext
-        )
+        self.stage_entities: Callable[[Any], AbstractContextManager[Any]] = contextlib.nullcontext
+        if self.trino is not None:
+            staging = TrinoEntities(gold, self.trino)
+            self.stage_entities = staging.staged
+            threading.Thread(target=_logged(staging.sweep), name="asgard-staged-sweep", daemon=True).start()
         if self.trino is not None:
             self.trino.prepare()
         self.repo_path = write_feast_repo(settings)
@@ -81,6 +95,10 @@ class FeatureRegistry:
         # Trino runs retrievals side by side (each has temporary tables of its own).
         running = settings.offline_concurrency if settings.offline_engine == "trino" else 1
         self.offline = OfflineGate(running, settings.offline_queue)
+        # and whatever the caller, never two users of DuckDB's connection at once
+        self.engine_lock: AbstractContextManager[Any] = (
+            threading.Lock() if settings.offline_engine == "duckdb" else contextlib.nullcontext()
+        )
         self._snapshot: RegistrySnapshot | None = None
         self._loaded_at = 0.0
         self._marker: datetime | None = None
@@ -255,7 +273,7 @@ class FeatureRegistry:
         Feast's materialize rewrites the views in the registry (state, intervals), so it holds the
         write lock: a registration waits rather than overwrite the intervals, or be overwritten.
         """
-        with self._write_lock, self.offline.background():
+        with self.offline.background(), self._write_lock, self.engine_lock:
             try:
                 self.store.materialize(start_date=start, end_date=end, feature_views=views)
             finally:

@@ -35,7 +35,9 @@ from server.services.offline_gate import OfflineGate
 from server.services.registry_records import RegistrySnapshot
 
 _ROW_ID = "__asgard_row__"
-ASYNC_MAX_ROWS = 100  # entity rows an async online read handles on the event loop; more go to a thread
+# What an async online read handles on the event loop (entity rows, feature references); more go to a thread
+ASYNC_MAX_ROWS = 100
+ASYNC_MAX_FEATURES = 200
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,8 @@ class FeatureServing:
 
     def __init__(self, registry: Any) -> None:
         self.store = registry.store
-        self.offline: OfflineGate = registry.offline
+        self.offline: OfflineGate = registry.offline  # callers take a turn in it (server/loaders.py)
+        self.engine_lock: AbstractContextManager[Any] = registry.engine_lock
         self.stage_entities: Callable[[Any], AbstractContextManager[Any]] = registry.stage_entities
         self.async_reads = bool(self.store._get_provider().async_supported.online.read)
 
@@ -82,11 +85,15 @@ class FeatureServing:
         """onlineFeatures, from what the caller named: the resolver and the compiled path both call this."""
         return self.online(snap, resolve_features(snap, features, feature_service), raw_entities, full_names)
 
-    def reads_async(self, raw_entities: Any) -> bool:
+    def reads_async(self, features: Sequence[str] | None, raw_entities: Any) -> bool:
         """Whether a read of these entities goes through Feast's async read on the event loop: where the
         online store has one (Redis, as `feast serve` uses it) and the request is small enough that building
-        its answer costs the loop less than a hop to a worker thread would."""
-        return self.async_reads and row_count(raw_entities) <= ASYNC_MAX_ROWS
+        its answer costs the loop less than a hop to a worker thread would, and Feast's own registry cache is
+        fresh (else Feast would reload it, inside the read)."""
+        small = row_count(raw_entities) <= ASYNC_MAX_ROWS and len(features or ()) <= ASYNC_MAX_FEATURES
+        # Feast refreshes an expired registry cache inside the read: that one goes to a thread
+        fresh = bool(getattr(self.store.registry, "is_cache_valid", lambda: False)())
+        return self.async_reads and small and fresh
 
     async def read_online_async(
         self,
@@ -152,7 +159,7 @@ class FeatureServing:
         frame[EVENT_TIMESTAMP] = pd.to_datetime(stamps, utc=True)
         frame[_ROW_ID] = range(rows)
         # Arrow, not to_df(): Feast's DataFrame would only be converted again, value by value.
-        with self.offline.request(), self.stage_entities(frame) as entity_df:
+        with self.engine_lock, self.stage_entities(frame) as entity_df:
             result = self.store.get_historical_features(
                 entity_df=entity_df, features=[r.ref for r in refs], full_feature_names=full_names
             ).to_arrow()

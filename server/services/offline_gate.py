@@ -5,16 +5,21 @@ takes retrievals side by side, up to what the cluster is sized for. Either way a
 requests must not pile up without bound, each holding its parsed entity rows in memory while it waits.
 So: at most `running` retrievals at once (DuckDB: 1), at most `waiting` more queued behind them, and a
 request beyond that is refused at once with BUSY (retryable: `extensions.retryAfterSeconds`), before any
-work starts. Materializations are background operations: they wait for a slot and are never refused.
+work starts (the resolver takes its turn before the entity rows are even parsed). Materializations are
+background operations: they wait for a slot and are never refused. The bounds are per process: with
+`--workers N` each worker has its own.
 """
 
 from __future__ import annotations
 
+import asyncio
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from server.services.errors import RequestCode, RequestError
+
+POLL_SECONDS = 0.01  # how often a waiting request looks for a free slot
 
 
 class Busy(RequestError):
@@ -30,30 +35,54 @@ class Busy(RequestError):
 
 
 class OfflineGate:
+    """Requests wait on the event loop (never in a worker thread, where a queue of them would hold every
+    thread the server's other blocking calls need); a materialization waits in its own thread and goes
+    before the requests waiting beside it."""
+
     def __init__(self, running: int, waiting: int, retry_after: int = 2) -> None:
         self.running = running
         self.waiting = waiting
         self.retry_after = retry_after
         self._slots = threading.BoundedSemaphore(running)
-        self._admitted = threading.BoundedSemaphore(running + waiting)
+        self._lock = threading.Lock()
+        self._admitted = 0
+        self._background_waiting = 0
 
-    @contextmanager
-    def request(self) -> Iterator[None]:
-        """A retrieval's turn: refused with Busy when `running + waiting` are in already."""
-        if not self._admitted.acquire(blocking=False):
-            raise Busy(
-                f"the server is busy with {self.running + self.waiting} offline reads already (at most "
-                f"{self.running} at once and {self.waiting} waiting); try again in a few seconds",
-                self.retry_after,
-            )
+    @asynccontextmanager
+    async def request(self) -> AsyncIterator[None]:
+        """A retrieval's turn, taken before any of its work; refused with Busy when `running + waiting`
+        are in already. Works from any event loop (it polls the slot: no loop-bound primitive)."""
+        with self._lock:
+            if self._admitted >= self.running + self.waiting:
+                raise Busy(
+                    f"the server is busy with {self._admitted} offline reads already (at most {self.running} at "
+                    f"once and {self.waiting} waiting); try again in a few seconds",
+                    self.retry_after,
+                )
+            self._admitted += 1
         try:
-            with self._slots:
+            while self._background_waiting or not self._slots.acquire(blocking=False):
+                await asyncio.sleep(POLL_SECONDS)
+            try:
                 yield
+            finally:
+                self._slots.release()
         finally:
-            self._admitted.release()
+            with self._lock:
+                self._admitted -= 1
 
     @contextmanager
     def background(self) -> Iterator[None]:
-        """A materialization's turn: it waits for a slot, however long the queue."""
-        with self._slots:
+        """A materialization's turn (in its own thread): it waits for a slot, however long the queue, and
+        requests arriving meanwhile wait behind it."""
+        with self._lock:
+            self._background_waiting += 1
+        try:
+            self._slots.acquire()
+        finally:
+            with self._lock:
+                self._background_waiting -= 1
+        try:
             yield
+        finally:
+            self._slots.release()

@@ -9,6 +9,9 @@ query, and Trino drops the table (and its files) when the retrieval is done.
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +19,10 @@ from typing import Any
 
 from server.services.gold_catalog import GoldCatalog
 from server.services.trino_engine import SCRATCH_SCHEMA, TrinoEngine
+
+log = logging.getLogger(__name__)
+STAGED_PREFIX = "entities_"
+STALE_SECONDS = 3600  # a staged table this old belongs to no retrieval still running
 
 
 def _arrow(frame: Any) -> Any:
@@ -38,12 +45,38 @@ class TrinoEntities:
     def staged(self, frame: Any) -> Iterator[str]:
         """The entity query to give Feast while the rows are staged; they are dropped afterwards."""
         table = _arrow(frame)
-        name = f"entities_{uuid.uuid4().hex}"
+        name = f"{STAGED_PREFIX}{uuid.uuid4().hex}"
         catalog = self.gold.catalog()
         created = catalog.create_table((SCRATCH_SCHEMA, name), schema=table.schema)
         try:
             created.append(table)
-            yield f'SELECT * FROM "{self.trino.catalog}"."{SCRATCH_SCHEMA}"."{name}"'
+            yield f"SELECT * FROM {self._qualified(name)}"
         finally:
-            # Trino's DROP deletes the table's files as well (a catalog-only drop would leave them on S3)
-            self.trino.query(f'DROP TABLE IF EXISTS "{self.trino.catalog}"."{SCRATCH_SCHEMA}"."{name}"')
+            self._drop(name)
+
+    def _drop(self, name: str) -> None:
+        """Trino's DROP deletes the table's files as well (a catalog-only drop would leave them on S3). If
+        it fails, the retrieval's own outcome stands; the catalog drop is the fallback, and the next start's
+        sweep (`sweep`) removes what is left."""
+        try:
+            self.trino.query(f"DROP TABLE IF EXISTS {self._qualified(name)}")
+        except Exception:
+            log.warning("could not drop the staged entity table %s through Trino", name, exc_info=True)
+            with contextlib.suppress(Exception):
+                self.gold.catalog().purge_table((SCRATCH_SCHEMA, name))
+
+    def _qualified(self, name: str) -> str:
+        catalog = self.trino.catalog.replace('"', '""')
+        return f'"{catalog}"."{SCRATCH_SCHEMA}"."{name}"'
+
+    def sweep(self) -> None:
+        """Drop staged tables a crashed retrieval left: those untouched for an hour (replicas share the
+        scratch schema, so a younger one may be another replica's retrieval in progress)."""
+        catalog = self.gold.catalog()
+        before_ms = (time.time() - STALE_SECONDS) * 1000
+        for namespace, name in catalog.list_tables(SCRATCH_SCHEMA):
+            if not name.startswith(STAGED_PREFIX):
+                continue
+            with contextlib.suppress(Exception):  # dropped meanwhile by its own retrieval
+                if catalog.load_table((namespace, name)).metadata.last_updated_ms < before_ms:
+                    self._drop(name)

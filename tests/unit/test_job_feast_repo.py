@@ -32,6 +32,7 @@ def _iceberg(name: str, uri: str) -> IcebergSource:
 def test_without_password():
     assert without_password(SERVER_CATALOG) == "postgresql+psycopg://iceberg@db.internal:5432/catalog"
     assert without_password("postgresql://:only@h/db") == "postgresql://h/db"
+    assert without_password("postgresql://h/db?sslmode=require&password=x") == "postgresql://h/db?sslmode=require"
     assert without_password("http://nessie:19120/iceberg/") == "http://nessie:19120/iceberg/"
     assert without_password("sqlite:////data/gold_catalog.db") == "sqlite:////data/gold_catalog.db"
 
@@ -44,19 +45,40 @@ def test_the_jobs_catalog_uri_is_the_configured_one_or_the_servers_without_its_p
     assert job_catalog_uri(configured.resolved()) == readonly
 
 
-def test_every_iceberg_source_in_the_registry_gets_the_jobs_uri_and_others_are_untouched():
+def test_every_iceberg_source_wherever_nested_gets_the_jobs_uri_and_other_projects_are_dropped():
+    from feast import Entity, FeatureService, FeatureView, Field
+    from feast.types import Int64
+
+    def view(name: str, project_source: IcebergSource) -> FeatureView:
+        customer = Entity(name="customer", join_keys=["customer_id"])
+        return FeatureView(name=name, entities=[customer], schema=[Field(name="n", dtype=Int64)], source=project_source)
+
+    ours, theirs = view("ours", _iceberg("a", SERVER_CATALOG)), view("theirs", _iceberg("b", SERVER_CATALOG))
     registry = Registry()
     registry.data_sources.append(_iceberg("a", SERVER_CATALOG).to_proto())
+    registry.data_sources[0].project = "asgard"
     trino = TrinoSource(name="t", table="iceberg.gold.orders", timestamp_field="ts").to_proto()
+    trino.project = "asgard"
     registry.data_sources.append(trino)
-    registry.feature_views.add().spec.batch_source.CopyFrom(_iceberg("b", SERVER_CATALOG).to_proto())
-    rewritten = Registry.FromString(job_registry(registry.SerializeToString(), "sqlite:////job/catalog.db"))
-    assert b"s3cret" not in rewritten.SerializeToString()
+    for item, project in ((ours, "asgard"), (theirs, "other-team")):
+        proto = item.to_proto()
+        proto.spec.project = project
+        registry.feature_views.append(proto)
+        service = FeatureService(name=f"{item.name}_service", features=[item]).to_proto()
+        service.spec.project = project
+        registry.feature_services.append(service)  # Feast keeps a copy of the view's source in it
+    registry.infra.infra_objects.add().infra_object_class_type = "sqlite:////data/online_store.db"
+    assert registry.SerializeToString().count(b"s3cret") >= 4
+
+    rewritten = Registry.FromString(job_registry(registry.SerializeToString(), "sqlite:////job/catalog.db", "asgard"))
+    text = rewritten.SerializeToString()
+    assert b"s3cret" not in text and b"online_store.db" not in text and b"other-team" not in text
+    assert [v.spec.name for v in rewritten.feature_views] == ["ours"]
+    assert [f.spec.name for f in rewritten.feature_services] == ["ours_service"]
     first = IcebergSource.from_proto(rewritten.data_sources[0])
     assert first.catalog_properties == {"uri": "sqlite:////job/catalog.db", "s3.endpoint": "http://s3.internal"}
-    assert IcebergSource.from_proto(rewritten.feature_views[0].spec.batch_source).catalog_properties["uri"] == (
-        "sqlite:////job/catalog.db"
-    )
+    projected = rewritten.feature_services[0].spec.features[0].batch_source
+    assert IcebergSource.from_proto(projected).catalog_properties["uri"] == "sqlite:////job/catalog.db"
     assert rewritten.data_sources[1] == trino
 
 

@@ -1,7 +1,9 @@
-"""server/services/offline_gate.py: a bounded queue for offline reads; materializations wait, never refused."""
+"""server/services/offline_gate.py: a bounded queue for offline reads that waits on the event loop, never in a
+worker thread; materializations wait in their own thread, go first, and are never refused."""
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 
@@ -12,46 +14,85 @@ from server.services.offline_gate import Busy, OfflineGate
 
 def test_running_plus_waiting_are_admitted_and_the_next_is_busy_at_once():
     gate = OfflineGate(running=1, waiting=2, retry_after=3)
-    release, entered, order = threading.Event(), [], []
 
-    def read(name: str) -> None:
-        with gate.request():
-            entered.append(name)
-            release.wait(10)
-            order.append(name)
+    async def scenario() -> list[str]:
+        release, order = asyncio.Event(), []
 
-    threads = [threading.Thread(target=read, args=(n,)) for n in ("a", "b", "c")]
-    for thread in threads:
-        thread.start()
-        time.sleep(0.05)
-    assert entered == ["a"]  # one runs, two wait
-    started = time.monotonic()
-    with pytest.raises(Busy) as refused, gate.request():
-        pass
-    assert time.monotonic() - started < 0.1  # refused before any wait
-    assert refused.value.extensions == {"code": "BUSY", "retryable": True, "retryAfterSeconds": 3}
-    release.set()
-    for thread in threads:
-        thread.join(10)
-    assert sorted(order) == ["a", "b", "c"]
-    with gate.request():  # all admitted again once they are done
-        pass
+        async def read(name: str) -> None:
+            async with gate.request():
+                order.append(name)
+                await release.wait()
 
-
-def test_a_materialization_waits_for_its_turn_however_long_the_queue():
-    gate = OfflineGate(running=1, waiting=0)
-    done = []
-
-    def materialize() -> None:
-        with gate.background():
-            done.append(1)
-
-    with gate.request():
-        worker = threading.Thread(target=materialize)
-        with pytest.raises(Busy), gate.request():
+        tasks = [asyncio.create_task(read(n)) for n in ("a", "b", "c")]
+        await asyncio.sleep(0.1)
+        assert order == ["a"]  # one runs, two wait (on the loop: no thread is taken)
+        started = time.monotonic()
+        with pytest.raises(Busy) as refused:
+            async with gate.request():
+                pass
+        assert time.monotonic() - started < 0.05  # refused before any wait
+        assert refused.value.extensions == {"code": "BUSY", "retryable": True, "retryAfterSeconds": 3}
+        release.set()
+        await asyncio.gather(*tasks)
+        async with gate.request():  # all admitted again once they are done
             pass
+        return order
+
+    assert sorted(asyncio.run(scenario())) == ["a", "b", "c"]
+
+
+def test_waiting_requests_hold_no_worker_thread():
+    gate = OfflineGate(running=1, waiting=20)
+
+    async def scenario() -> float:
+        release = asyncio.Event()
+
+        async def read() -> None:
+            async with gate.request():
+                await release.wait()
+
+        tasks = [asyncio.create_task(read()) for _ in range(20)]
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        await asyncio.to_thread(lambda: None)  # the default executor is free for everything else
+        took = time.monotonic() - started
+        release.set()
+        await asyncio.gather(*tasks)
+        return took
+
+    assert asyncio.run(scenario()) < 0.5
+
+
+def test_a_materialization_waits_for_its_turn_and_goes_before_waiting_requests():
+    gate = OfflineGate(running=1, waiting=5)
+
+    async def scenario() -> list[str]:
+        order: list[str] = []
+        release = asyncio.Event()
+
+        async def holder() -> None:
+            async with gate.request():
+                order.append("first read")
+                await release.wait()
+
+        def materialize() -> None:
+            with gate.background():
+                order.append("materialization")
+
+        async def later_read() -> None:
+            async with gate.request():
+                order.append("later read")
+
+        first = asyncio.create_task(holder())
+        await asyncio.sleep(0.05)
+        worker = threading.Thread(target=materialize)
         worker.start()
-        time.sleep(0.1)
-        assert done == []  # waiting, not refused
-    worker.join(5)
-    assert done == [1]
+        await asyncio.sleep(0.05)
+        later = asyncio.create_task(later_read())
+        await asyncio.sleep(0.05)
+        release.set()
+        await asyncio.gather(first, later)
+        await asyncio.to_thread(worker.join, 5)
+        return order
+
+    assert asyncio.run(scenario()) == ["first read", "materialization", "later read"]
