@@ -111,3 +111,19 @@ def test_the_jobs_s3_keys_go_together(tmp_path):
     keys = {"ASGARD_JOB_AWS_ACCESS_KEY_ID": "reader", "ASGARD_JOB_AWS_SECRET_ACCESS_KEY": "r-secret"}
     settings = load_settings(env=keys, data_dir=tmp_path)
     assert "r-secret" not in repr(settings)
+
+
+def test_with_trino_a_job_queries_as_its_own_user(tmp_path):
+    env = {"ASGARD_OFFLINE_ENGINE": "trino", "ASGARD_TRINO_URL": "http://trino.internal:8080"}
+    settings = load_settings(env=env, data_dir=tmp_path / "data").resolved()
+    repo = write_job_repo(settings, Registry().SerializeToString(), tmp_path / "job")
+    offline = yaml.safe_load((repo / "feature_store.yaml").read_text())["offline_store"]
+    assert offline["type"] == "trino" and offline["user"] == "asgard-job" != settings.trino_user
+    mine = load_settings(env={**env, "ASGARD_JOB_TRINO_USER": "reader"}, data_dir=tmp_path / "data").resolved()
+    assert (
+        write_job_repo(mine, Registry().SerializeToString(), tmp_path / "job2")
+        .joinpath("feature_store.yaml")
+        .read_text()
+        .count("user: reader")
+        == 1
+    )
