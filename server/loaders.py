@@ -56,10 +56,11 @@ async def read_online(
     return await run_blocking(serving.read_online, snap, features, feature_service, entities, full_names)
 
 
-async def offline_turn(services: Services, call: Callable[..., T], *args: Any) -> T:
+async def offline_turn(services: Services, owner: object, call: Callable[..., T], *args: Any) -> T:
     """An offline read (historical retrieval, export) in a worker thread once it has its turn in the
-    offline gate: refused as BUSY before any work when too many are queued already."""
-    async with services.serving.offline.request():
+    offline gate: refused as BUSY before any work when too many requests are queued already. `owner`:
+    what identifies the HTTP request (its context), whose reads count as one."""
+    async with services.serving.offline.request(owner):
         return await run_blocking(call, *args)
 
 

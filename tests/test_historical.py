@@ -236,7 +236,7 @@ def test_offline_reads_beyond_the_queue_are_refused_as_busy_before_any_work(clie
     inside, done = threading.Event(), threading.Event()
 
     async def long_read() -> None:
-        async with gate.request():
+        async with gate.request(object()):
             inside.set()
             await asyncio.to_thread(done.wait, 30)
 
@@ -254,3 +254,11 @@ def test_offline_reads_beyond_the_queue_are_refused_as_busy_before_any_work(clie
         holder.join(10)
     assert len(gql(client, HISTORICAL, request).data["historicalFeatures"]["rows"]) == 2
     assert gql(client, export, request).data["exportHistoricalFeatures"]["export"]["rowCount"] == 2
+    # the aliased reads of one request count as one request: a gate with no room to wait still serves them
+    aliased = (
+        "query($input: HistoricalFeaturesInput!) { "
+        + " ".join(f"a{i}: historicalFeatures(input: $input) {{ rows }}" for i in range(5))
+        + " }"
+    )
+    answered = gql(client, aliased, request).data
+    assert [len(answered[f"a{i}"]["rows"]) for i in range(5)] == [2] * 5

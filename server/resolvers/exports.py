@@ -29,7 +29,7 @@ async def export_historical_features(
         limit=input.limit,
     )
     snap = await registry_snapshot(ctx.services)
-    async with ctx.services.serving.offline.request():  # BUSY before any work when too many are queued
+    async with ctx.services.serving.offline.request(ctx):  # BUSY before any work when too many are queued
         return await mutate(
             HistoricalExportPayload,
             _exported,

@@ -50,6 +50,7 @@ async def historical_features(
     cap = info.context.settings.limits.max_historical_rows
     table = await offline_turn(
         info.context.services,
+        info.context,
         serving.historical,
         snap,
         refs,

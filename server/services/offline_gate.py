@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
@@ -45,23 +46,29 @@ class OfflineGate:
         self.retry_after = retry_after
         self._slots = threading.BoundedSemaphore(running)
         self._lock = threading.Lock()
-        self._admitted = 0
+        self._requests: dict[int, int] = {}  # id of an admitted request -> its reads in the gate
+        self._queue: deque[object] = deque()  # reads waiting for a slot, first come first served
         self._background_waiting = 0
 
     @asynccontextmanager
-    async def request(self) -> AsyncIterator[None]:
-        """A retrieval's turn, taken before any of its work; refused with Busy when `running + waiting`
-        are in already. Works from any event loop (it polls the slot: no loop-bound primitive)."""
+    async def request(self, owner: object) -> AsyncIterator[None]:
+        """A read's turn, taken before any of its work. `owner` is the HTTP request it belongs to: the reads
+        of one request (aliased fields) count as one request in the queue, so a request within the limits
+        is never refused for its own size; a new request is refused with Busy when `running + waiting`
+        requests are in already. Works from any event loop (it polls: no loop-bound primitive)."""
+        key = id(owner)
         with self._lock:
-            if self._admitted >= self.running + self.waiting:
+            if key not in self._requests and len(self._requests) >= self.running + self.waiting:
                 raise Busy(
-                    f"the server is busy with {self._admitted} offline reads already (at most {self.running} at "
-                    f"once and {self.waiting} waiting); try again in a few seconds",
+                    f"the server is busy with {len(self._requests)} requests of offline reads already (at most "
+                    f"{self.running} at once and {self.waiting} waiting); try again in a few seconds",
                     self.retry_after,
                 )
-            self._admitted += 1
+            self._requests[key] = self._requests.get(key, 0) + 1
+            place = object()
+            self._queue.append(place)
         try:
-            while self._background_waiting or not self._slots.acquire(blocking=False):
+            while not self._take(place):
                 await asyncio.sleep(POLL_SECONDS)
             try:
                 yield
@@ -69,7 +76,19 @@ class OfflineGate:
                 self._slots.release()
         finally:
             with self._lock:
-                self._admitted -= 1
+                if place in self._queue:
+                    self._queue.remove(place)
+                self._requests[key] -= 1
+                if not self._requests[key]:
+                    del self._requests[key]
+
+    def _take(self, place: object) -> bool:
+        """A slot for the read at `place`, if it is first in line and no materialization is waiting."""
+        with self._lock:
+            if self._background_waiting or self._queue[0] is not place or not self._slots.acquire(blocking=False):
+                return False
+            self._queue.popleft()
+            return True
 
     @contextmanager
     def background(self) -> Iterator[None]:

@@ -19,7 +19,7 @@ def test_running_plus_waiting_are_admitted_and_the_next_is_busy_at_once():
         release, order = asyncio.Event(), []
 
         async def read(name: str) -> None:
-            async with gate.request():
+            async with gate.request(object()):
                 order.append(name)
                 await release.wait()
 
@@ -28,13 +28,13 @@ def test_running_plus_waiting_are_admitted_and_the_next_is_busy_at_once():
         assert order == ["a"]  # one runs, two wait (on the loop: no thread is taken)
         started = time.monotonic()
         with pytest.raises(Busy) as refused:
-            async with gate.request():
+            async with gate.request(object()):
                 pass
         assert time.monotonic() - started < 0.05  # refused before any wait
         assert refused.value.extensions == {"code": "BUSY", "retryable": True, "retryAfterSeconds": 3}
         release.set()
         await asyncio.gather(*tasks)
-        async with gate.request():  # all admitted again once they are done
+        async with gate.request(object()):  # all admitted again once they are done
             pass
         return order
 
@@ -48,7 +48,7 @@ def test_waiting_requests_hold_no_worker_thread():
         release = asyncio.Event()
 
         async def read() -> None:
-            async with gate.request():
+            async with gate.request(object()):
                 await release.wait()
 
         tasks = [asyncio.create_task(read()) for _ in range(20)]
@@ -71,7 +71,7 @@ def test_a_materialization_waits_for_its_turn_and_goes_before_waiting_requests()
         release = asyncio.Event()
 
         async def holder() -> None:
-            async with gate.request():
+            async with gate.request(object()):
                 order.append("first read")
                 await release.wait()
 
@@ -80,7 +80,7 @@ def test_a_materialization_waits_for_its_turn_and_goes_before_waiting_requests()
                 order.append("materialization")
 
         async def later_read() -> None:
-            async with gate.request():
+            async with gate.request(object()):
                 order.append("later read")
 
         first = asyncio.create_task(holder())
@@ -96,3 +96,21 @@ def test_a_materialization_waits_for_its_turn_and_goes_before_waiting_requests()
         return order
 
     assert asyncio.run(scenario()) == ["first read", "materialization", "later read"]
+
+
+def test_the_reads_of_one_request_count_once_and_go_in_order():
+    """15 aliased fields of one request in a gate of 1 + 2 places: none refused, served first come first."""
+    gate = OfflineGate(running=1, waiting=2)
+
+    async def scenario() -> list[int]:
+        owner, order = object(), []
+
+        async def read(n: int) -> None:
+            async with gate.request(owner):
+                order.append(n)
+                await asyncio.sleep(0.001)
+
+        await asyncio.gather(*(read(n) for n in range(15)))
+        return order
+
+    assert asyncio.run(scenario()) == list(range(15))
