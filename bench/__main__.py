@@ -13,7 +13,7 @@ import time
 from importlib.metadata import version
 from pathlib import Path
 
-from bench import historical, historical_trino, jobs, online, predict, registry, replicas, startup, workers
+from bench import historical, historical_trino, jobs, load, online, predict, registry, replicas, startup, workers
 from bench.servers import FeastServer, RedisServer, start_asgard
 from server.config import load_settings
 from server.services.feast_repo import write_feast_repo
@@ -65,9 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="bench-results.json", help="where to write the JSON results")
     parser.add_argument(
         "--only",
-        default="online,registry,jobs,historical,predict,startup,workers",
+        default="online,registry,jobs,historical,predict,startup,workers,load",
         help="comma-separated: online, registry, jobs, historical, predict, startup, workers (wrk's load on "
-        "--workers 1 and 2 against feast serve); and, not run by default (nor by "
+        "--workers 1 and 2 against feast serve), load (one server under concurrent reads, every answer counted "
+        "by code); and, not run by default (nor by "
         "--smoke) as they need scripts/test-services: historical-trino (the lakehouse, see --trino-entities) "
         "and online-replicas (PostgreSQL: two asgard serve replicas on one registry and Redis)",
     )
@@ -100,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     predict_results: list[dict[str, object]] = []
     startup_result: dict[str, object] = {}
     workers_result: dict[str, object] = {}
+    load_result: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="asgard-bench-") as tmp:
         if "online" in only:
             results = _online(Path(tmp) / "online", args, shapes, "sqlite")
@@ -133,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
             workers_result = workers.run(
                 Path(tmp) / "workers", args.clients, seconds=1.0 if args.smoke else 5.0, rounds=1 if args.smoke else 3
             )
+        if "load" in only:
+            sizes = load.SMOKE if args.smoke else load.FULL
+            load_result = load.run(Path(tmp) / "load", sizes, keep_log=Path(args.out).with_suffix(".load-server.log"))
         if "predict" in only:
             predict_results = predict.run(Path(tmp) / "predict", args.predict_requests, rounds=1 if args.smoke else 5)
     report = {
@@ -157,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         "predict": predict_results,
         **({"startup": startup_result} if startup_result else {}),
         **({"workers": workers_result} if workers_result else {}),
+        **({"load": load_result} if load_result else {}),
         "wall_seconds": round(time.time() - started, 1),
     }
     Path(args.out).write_text(json.dumps(report, indent=2))
@@ -178,6 +184,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n" + startup.table(startup_result))
     if workers_result:
         print("\n" + workers.table(workers_result))
+    if load_result:
+        print("\n" + load.table(load_result))
     print(f"\nwritten to {args.out} in {report['wall_seconds']} s")
     return 0
 

@@ -48,3 +48,11 @@ def test_the_benchmark_harness_runs(tmp_path):
     loaded = {r["target"]: r for r in report["workers"]["results"] if r["features"] == 2}
     assert set(loaded) == {"asgard-1w", "asgard-2w", "feast-serve-1w", "feast-serve-2w"}
     assert all(r["rps"] > 0 for r in loaded.values())
+    under_load = report["load"]  # every read ok or refused as BUSY (retryable); nothing internal, nothing dropped
+    reads = [under_load["scenarios"][k] for k in ("historical", "probe", "aliases", "online")]
+    reads.append(under_load["scenarios"]["mixed"]["reads"])
+    assert all(t["requests"] > 0 and set(t["codes"]) <= {"ok", "BUSY", "nulled"} for t in reads), under_load
+    registered = under_load["scenarios"]["mixed"]["registrations"]
+    assert registered["requests"] > 0 and set(registered["codes"]) == {"ok"}, under_load
+    assert under_load["bad"] == 0 and under_load["scenarios"]["mixed"]["materialization"]["status"] == "SUCCEEDED"
+    assert "| 1. historicalFeatures," in done.stdout
