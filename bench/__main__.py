@@ -10,8 +10,10 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from bench import historical, historical_trino, jobs, load, online, predict, registry, replicas, startup, workers
 from bench.servers import FeastServer, RedisServer, start_asgard
@@ -172,20 +174,18 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(row))
     if job_results:
         print(json.dumps(job_results))
-    if historical_result:
-        print("\n" + historical.table(historical_result))
-    if trino_result:
-        print("\n" + historical_trino.trino_table(trino_result))
-    if replica_result:
-        print("\n" + replicas.table(replica_result))
-    if predict_results:
-        print("\n" + predict.table(predict_results))
-    if startup_result:
-        print("\n" + startup.table(startup_result))
-    if workers_result:
-        print("\n" + workers.table(workers_result))
-    if load_result:
-        print("\n" + load.table(load_result))
+    tables: list[tuple[Any, Callable[[Any], str]]] = [
+        (historical_result, historical.table),
+        (trino_result, historical_trino.trino_table),
+        (replica_result, replicas.table),
+        (predict_results, predict.table),
+        (startup_result, startup.table),
+        (workers_result, workers.table),
+        (load_result, load.table),
+    ]
+    for result, table in tables:
+        if result:
+            print("\n" + table(result))
     print(f"\nwritten to {args.out} in {report['wall_seconds']} s")
     return 0
 

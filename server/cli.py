@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from server.config import ConfigError, Settings, load_settings
 from server.safe_files import private_dir
@@ -44,6 +44,18 @@ def _load_demo(settings: Settings) -> None:
     _demo(create_services(settings))
 
 
+def _uvicorn(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
+    """How uvicorn serves, one process or several."""
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": args.log_level.lower(),
+        "access_log": False,
+        "root_path": settings.root_path,
+        "ws": "websockets-sansio",
+    }
+
+
 def _serve_workers(args: argparse.Namespace, settings: Settings) -> int:
     """N worker processes on one port (uvicorn's supervisor restarts one that dies). This process only
     supervises: the demo is loaded in a process of its own first, and each worker opens the backends."""
@@ -70,17 +82,7 @@ def _serve_workers(args: argparse.Namespace, settings: Settings) -> int:
     logging.getLogger("asgard").info(
         "serving GraphQL on http://%s:%s/graphql with %d workers", settings.host, settings.port, settings.workers
     )
-    uvicorn.run(
-        "server.app:app_from_environment",
-        factory=True,
-        workers=settings.workers,
-        host=settings.host,
-        port=settings.port,
-        log_level=args.log_level.lower(),
-        access_log=False,
-        root_path=settings.root_path,
-        ws="websockets-sansio",
-    )
+    uvicorn.run("server.app:app_from_environment", factory=True, workers=settings.workers, **_uvicorn(args, settings))
     return 0
 
 
@@ -109,15 +111,7 @@ def _serve(args: argparse.Namespace) -> int:
     app = create_app(settings, services)
     freeze_startup_objects()
     log.info("serving GraphQL on http://%s:%s/graphql", settings.host, settings.port)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=args.log_level.lower(),
-        access_log=False,
-        root_path=settings.root_path,
-        ws="websockets-sansio",
-    )
+    uvicorn.run(app, **_uvicorn(args, settings))
     return 0
 
 

@@ -307,7 +307,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
     if not isinstance(values["data_dir"], Path):
         values["data_dir"] = Path(str(values["data_dir"]))
     values["root_path"] = _root_path(str(values["root_path"]))
-    if int(str(values["workers"])) < 1:
+    if not isinstance(values["workers"], int) or values["workers"] < 1:
         raise ConfigError(f"ASGARD_WORKERS (--workers) must be at least 1, not {values['workers']}")
     if values["offline_engine"] == "trino" and not str(values["trino_url"]).startswith(("http://", "https://")):
         raise ConfigError("ASGARD_OFFLINE_ENGINE=trino needs ASGARD_TRINO_URL=http(s)://host:port")

@@ -1,4 +1,6 @@
-"""A request's DataLoaders, typed: nested fields batch their lookups into one backend call each.
+"""How a request reaches the backends: its DataLoaders, typed (nested fields batch their lookups into one
+backend call each), the registry snapshot, and the two reads with a policy of their own (online reads on
+the event loop or in a thread; offline reads through the offline gate).
 
 Every schema type reaches the backends through these (`info.context.loaders.runs.load(id)`), never by
 calling a service itself; each loader is made on first use and lives as long as its request.
