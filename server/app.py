@@ -83,7 +83,7 @@ def create_services(settings: Settings) -> Services:
     events = JobEvents()
     sandbox = Sandbox.for_mode(SandboxMode(settings.jobs.sandbox))
     runner = JobRunner(settings, jobs, JobTracking(mlflow, mlflow_writes), events, sandbox, registry.serialized)
-    serving = FeatureServing(registry)
+    serving = FeatureServing(registry, direct_reads=settings.online_direct_reads)
     exports = ExportStore(settings.export_location, settings.export_max_bytes, s3_endpoint=settings.s3_endpoint)
     exports.sweep()  # what expired while the server was down
     return Services(

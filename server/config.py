@@ -98,6 +98,8 @@ class Settings:
     introspection: bool = True
     # Compiled execution of plain onlineFeatures queries (server/online_fast_path.py); off = the generic path.
     online_fast_path: bool = True
+    # Online reads straight from the SQLite or Redis store (server/services/online_store.py); off = Feast's read.
+    online_direct_reads: bool = True
     cors_origins: tuple[str, ...] = ()
     # Host headers served besides the loopback names (served whenever the server binds a loopback address)
     allowed_hosts: tuple[str, ...] = ()
@@ -293,6 +295,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         "graphiql": _flag(env, "ASGARD_GRAPHIQL", True),
         "introspection": _flag(env, "ASGARD_INTROSPECTION", True),
         "online_fast_path": _flag(env, "ASGARD_ONLINE_FAST_PATH", True),
+        "online_direct_reads": _flag(env, "ASGARD_ONLINE_DIRECT_READS", True),
         "cors_origins": _list(env, "ASGARD_CORS_ORIGINS"),
         "allowed_hosts": _list(env, "ASGARD_ALLOWED_HOSTS"),
         "root_path": env.get("ASGARD_ROOT_PATH", ""),

@@ -25,6 +25,7 @@ from server.services.mlflow_records import (
     RunRecord,
     SignatureRecord,
 )
+from server.services.online_store import WouldBlock
 from server.services.registry_records import EntityRecord, FeatureViewRecord, RegistrySnapshot
 
 if TYPE_CHECKING:  # services import Feast and MLflow: kept out of schema-only imports
@@ -51,10 +52,14 @@ async def read_online(
     entities: Any,
     full_names: bool,
 ) -> FeatureTableRecord:
-    """onlineFeatures' read: on the event loop through Feast's async read where the store has one and the
-    request is small (no hop to a worker thread, as `feast serve` does it), else in a worker thread."""
-    if serving.reads_async(features, entities):
-        return await serving.read_online_async(snap, features, feature_service, entities, full_names)
+    """onlineFeatures' read: on the event loop where the request is small and the store can be read without
+    waiting (no hop to a worker thread, as `feast serve` does it with Feast's async read), else in a worker
+    thread."""
+    if serving.reads_on_loop(features, entities):
+        try:
+            return await serving.read_online_async(snap, features, feature_service, entities, full_names)
+        except WouldBlock:
+            pass
     return await run_blocking(serving.read_online, snap, features, feature_service, entities, full_names)
 
 

@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from graphql import GraphQLError
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -66,6 +67,7 @@ class Metrics:
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
         self._operation_names: set[str] = set()
+        self._children: dict[tuple[str, ...], Any] = {}  # labelled metrics, looked up once per label set
 
     def operation_label(self, name: str | None) -> str:
         """Clients choose operation names: keep the label set bounded."""
@@ -82,11 +84,23 @@ class Metrics:
     def record_operation(self, name: str | None, op_type: str, outcome: str, seconds: float) -> None:
         """Count and time one operation, and name it in the request's access log line."""
         operation = self.operation_label(name)
-        self.operations.labels(operation=operation, type=op_type, outcome=outcome).inc()
-        self.latency.labels(operation=operation, outcome=outcome).observe(seconds)
+        children = self._children.get((operation, op_type, outcome))
+        if children is None:
+            children = self._children[(operation, op_type, outcome)] = (
+                self.operations.labels(operation=operation, type=op_type, outcome=outcome),
+                self.latency.labels(operation=operation, outcome=outcome),
+            )
+        children[0].inc()
+        children[1].observe(seconds)
         info = current_request.get()
         if info is not None:
             info.operation, info.outcome = operation, outcome
+
+    def count_request(self, route: str, status: int) -> None:
+        child = self._children.get((route, str(status)))
+        if child is None:
+            child = self._children[(route, str(status))] = self.http_requests.labels(route=route, status=str(status))
+        child.inc()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
@@ -123,7 +137,7 @@ class RequestContext:
             elapsed_ms = (time.perf_counter() - started) * 1000
             path = route_path(scope)
             if scope["type"] == "http":
-                self.metrics.http_requests.labels(route=_route(path), status=str(status)).inc()
+                self.metrics.count_request(_route(path), status)
             log.info(
                 "request_id=%s method=%s path=%s status=%s operation=%s outcome=%s ms=%.2f",
                 rid,

@@ -16,10 +16,13 @@ class Role(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Role).index(self)
+        return _RANKS[self]
 
     def includes(self, other: Role) -> bool:
         return self.rank >= other.rank
+
+
+_RANKS = {role: i for i, role in enumerate(Role)}
 
 
 @dataclass(frozen=True)

@@ -193,3 +193,19 @@ def join_keys(snap: RegistrySnapshot, views: list[FeatureViewRecord]) -> list[tu
 def feature_dtype(snap: RegistrySnapshot, ref: FeatureRef) -> FeatureDtype | None:
     view = snap.views[ref.view]
     return next((f.dtype for f in view.features if f.name == ref.feature), None)
+
+
+def check_columns(refs: list[FeatureRef], keys: Sequence[str], full_names: bool) -> None:
+    """Every column of the answer named once: two views' features of one name need full names."""
+    seen = set(keys)
+    clashes = []
+    for ref in refs:
+        name = ref.column(full_names)
+        if name in seen:
+            clashes.append(name)
+        seen.add(name)
+    if clashes:
+        names = ", ".join(sorted(set(clashes)))
+        raise RequestError(
+            f"more than one column would be named {names}: ask with fullFeatureNames: true", field="fullFeatureNames"
+        )

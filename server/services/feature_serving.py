@@ -14,6 +14,7 @@ from server.services.errors import RequestError
 from server.services.feature_requests import (
     EVENT_TIMESTAMP,
     FeatureRef,
+    check_columns,
     coerce_key,
     entity_columns,
     feature_dtype,
@@ -29,9 +30,20 @@ from server.services.feature_values import (
     iso_utc,
     json_column,
     online_table,
+    stored_table,
     typed_column,
 )
 from server.services.offline_gate import OfflineGate
+from server.services.online_store import (
+    NotServedHere,
+    RedisReads,
+    SqliteReads,
+    ViewRead,
+    WouldBlock,
+    entity_keys,
+    store_reads,
+    view_read,
+)
 from server.services.registry_records import RegistrySnapshot
 
 _ROW_ID = "__asgard_row__"
@@ -52,12 +64,16 @@ class HistoricalTable:
 class FeatureServing:
     """Online and historical retrieval over the Feast store the registry service owns."""
 
-    def __init__(self, registry: Any) -> None:
+    def __init__(self, registry: Any, direct_reads: bool = True) -> None:
         self.store = registry.store
         self.offline: OfflineGate = registry.offline  # callers take a turn in it (server/loaders.py)
         self.engine_lock: AbstractContextManager[Any] = registry.engine_lock
         self.stage_entities: Callable[[Any], AbstractContextManager[Any]] = registry.stage_entities
         self.async_reads = bool(self.store._get_provider().async_supported.online.read)
+        # Reads straight from the online store where its layout is known (Feast's read otherwise)
+        self.direct = store_reads(self.store) if direct_reads else None
+        if isinstance(self.direct, SqliteReads):
+            self.direct.use_wal()
 
     def _entities(
         self, snap: RegistrySnapshot, refs: list[FeatureRef], raw: Any, extra: Sequence[str] = ()
@@ -81,17 +97,20 @@ class FeatureServing:
         feature_service: str | None,
         raw_entities: Any,
         full_names: bool,
+        wait: bool = True,
     ) -> FeatureTableRecord:
-        """onlineFeatures, from what the caller named: the resolver and the compiled path both call this."""
-        return self.online(snap, resolve_features(snap, features, feature_service), raw_entities, full_names)
+        """onlineFeatures, from what the caller named: the resolver and the compiled path both call this.
+        `wait=False`: on the event loop, where a read that would wait raises WouldBlock."""
+        return self.online(snap, resolve_features(snap, features, feature_service), raw_entities, full_names, wait)
 
-    def reads_async(self, features: Sequence[str] | None, raw_entities: Any) -> bool:
-        """Whether a read of these entities goes through Feast's async read on the event loop: where the
-        online store has one (Redis, as `feast serve` uses it) and the request is small enough that building
-        its answer costs the loop less than a hop to a worker thread would, and Feast's own registry cache is
-        fresh (else Feast would reload it, inside the read)."""
+    def reads_on_loop(self, features: Sequence[str] | None, raw_entities: Any) -> bool:
+        """Whether a read of these entities is done on the event loop: a small one (building its answer
+        costs the loop less than a hop to a worker thread would), from a store read directly (a SQLite read
+        that never waits, or Redis's async client), or through Feast's async read where the store has one
+        and Feast's own registry cache is fresh (else Feast would reload it, inside the read)."""
         small = row_count(raw_entities) <= ASYNC_MAX_ROWS and len(features or ()) <= ASYNC_MAX_FEATURES
-        # Feast refreshes an expired registry cache inside the read: that one goes to a thread
+        if self.direct is not None:
+            return small
         fresh = bool(getattr(self.store.registry, "is_cache_valid", lambda: False)())
         return self.async_reads and small and fresh
 
@@ -103,16 +122,26 @@ class FeatureServing:
         raw_entities: Any,
         full_names: bool,
     ) -> FeatureTableRecord:
-        """read_online through Feast's async read (only where `reads_async` says so)."""
+        """read_online on the event loop (only where `reads_on_loop` says so); WouldBlock where it cannot
+        be done there after all."""
         refs = resolve_features(snap, features, feature_service)
-        keys, entity_rows = self._online_request(snap, refs, raw_entities)
+        keys, columns = self._online_request(snap, refs, raw_entities, full_names)
+        if isinstance(self.direct, RedisReads):
+            try:
+                reads, view_keys = self._direct_plan(snap, refs, columns)
+            except NotServedHere:
+                raise WouldBlock("Feast's read answers this one") from None
+            found = await self.direct.read_async(reads, view_keys)
+            return self._stored(snap, refs, keys, columns, reads, view_keys, found, full_names)
+        if self.direct is not None:
+            return self.online(snap, refs, raw_entities, full_names, wait=False)
         response = await self.store.get_online_features_async(
-            features=[r.ref for r in refs], entity_rows=entity_rows, full_feature_names=full_names
+            features=[r.ref for r in refs], entity_rows=columns, full_feature_names=full_names
         )
         return online_table(response.proto, snap, refs, keys, full_names)
 
     def _online_request(
-        self, snap: RegistrySnapshot, refs: list[FeatureRef], raw_entities: Any
+        self, snap: RegistrySnapshot, refs: list[FeatureRef], raw_entities: Any, full_names: bool
     ) -> tuple[list[tuple[str, FeatureDtype | None]], dict[str, list[Any]]]:
         offline_only = sorted({r.view for r in refs if not snap.views[r.view].online})
         if offline_only:
@@ -121,14 +150,51 @@ class FeatureServing:
                 field="features",
             )
         columns, keys = self._entities(snap, refs, raw_entities)
+        check_columns(refs, [k for k, _ in keys], full_names)
         return keys, {k: columns[k] for k, _ in keys}
 
-    def online(
-        self, snap: RegistrySnapshot, refs: list[FeatureRef], raw_entities: Any, full_names: bool
+    def _direct_plan(
+        self, snap: RegistrySnapshot, refs: list[FeatureRef], columns: dict[str, list[Any]]
+    ) -> tuple[list[ViewRead], list[list[bytes]]]:
+        """Each view's read and its entity keys, one per entity row; NotServedHere where Feast must read."""
+        reads = []
+        for name, features in _by_view(refs).items():
+            view = snap.views[name]
+            entities = [snap.entities.get(e) for e in view.entities]
+            if any(e is None for e in entities):
+                raise NotServedHere(f"an entity of {name} is not registered")
+            reads.append(view_read(view, {e.join_key: e.value_type for e in entities if e is not None}, features))
+        return reads, [entity_keys(r, columns) for r in reads]
+
+    def _stored(
+        self,
+        snap: RegistrySnapshot,
+        refs: list[FeatureRef],
+        keys: list[tuple[str, FeatureDtype | None]],
+        columns: dict[str, list[Any]],
+        reads: list[ViewRead],
+        view_keys: list[list[bytes]],
+        found: list[Any],
+        full_names: bool,
     ) -> FeatureTableRecord:
-        keys, entity_rows = self._online_request(snap, refs, raw_entities)
+        by_row = {r.view.name: [f.get(k) for k in ks] for r, ks, f in zip(reads, view_keys, found, strict=True)}
+        return stored_table(snap, refs, keys, full_names, columns, by_row)
+
+    def online(
+        self, snap: RegistrySnapshot, refs: list[FeatureRef], raw_entities: Any, full_names: bool, wait: bool = True
+    ) -> FeatureTableRecord:
+        keys, columns = self._online_request(snap, refs, raw_entities, full_names)
+        if self.direct is not None:
+            try:
+                reads, view_keys = self._direct_plan(snap, refs, columns)
+                found = self.direct.read(reads, view_keys, wait)
+            except NotServedHere:
+                if not wait:
+                    raise WouldBlock("Feast's read answers this one") from None
+            else:
+                return self._stored(snap, refs, keys, columns, reads, view_keys, found, full_names)
         response = self.store.get_online_features(
-            features=[r.ref for r in refs], entity_rows=entity_rows, full_feature_names=full_names
+            features=[r.ref for r in refs], entity_rows=columns, full_feature_names=full_names
         )
         return online_table(response.proto, snap, refs, keys, full_names)
 
@@ -149,6 +215,7 @@ class FeatureServing:
         if limit is not None and not 0 < limit <= cap:
             raise RequestError(f"limit must be between 1 and {cap}", field="limit")
         columns, keys = self._entities(snap, refs, raw_entities, extra=[EVENT_TIMESTAMP])
+        check_columns(refs, [k for k, _ in keys] + [EVENT_TIMESTAMP], full_names)
         rows = len(next(iter(columns.values())))
         if rows > cap:
             raise RequestError(f"at most {cap} entity rows per request (got {rows})", field="entities")
@@ -193,3 +260,11 @@ class FeatureServing:
         at = [c.name for c in result.columns].index(EVENT_TIMESTAMP)
         values = [iso_utc(column) if i == at else json_column(column) for i, column in enumerate(result.table.columns)]
         return FeatureTableRecord(columns=result.columns, rows=list(map(list, zip(*values, strict=True))))
+
+
+def _by_view(refs: list[FeatureRef]) -> dict[str, list[str]]:
+    """The features asked of each view, views in the order they are first named."""
+    out: dict[str, list[str]] = {}
+    for ref in refs:
+        out.setdefault(ref.view, []).append(ref.feature)
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import math
+import struct
 import time
 import uuid
 from dataclasses import dataclass
@@ -130,6 +131,41 @@ def _iso(seconds: float) -> str | None:
     return datetime.fromtimestamp(seconds, tz=UTC).isoformat() if seconds else None
 
 
+def _status(code: int, seconds: float, ttl: int | None, now: float) -> str:
+    """Feast's status of one value, with the view's TTL applied: Feast's Python read path reports only
+    PRESENT and NOT_FOUND, so the TTL is applied here, as Feast's other servers do (the value stays,
+    flagged OUTSIDE_MAX_AGE)."""
+    if code == 1 and not seconds:
+        code = 3  # Feast's Redis store reports a key it does not hold as PRESENT, with no event time
+    elif code == 1 and ttl and now - seconds > ttl:
+        code = 4
+    return _STATUS.get(code, "INVALID")
+
+
+def _table(
+    snap: RegistrySnapshot,
+    refs: list[FeatureRef],
+    keys: list[tuple[str, FeatureDtype | None]],
+    full_names: bool,
+    key_values: list[list[Any]],
+    feature_columns: list[tuple[list[Any], list[str], list[str | None]]],
+) -> FeatureTableRecord:
+    """The rows, statuses and event times of a read: join key columns first, then each feature's."""
+    width = len(key_values[0]) if key_values else 0
+    columns = [ColumnRecord(k, d) for k, d in keys]
+    columns += [ColumnRecord(r.column(full_names), feature_dtype(snap, r)) for r in refs]
+    values = key_values + [c[0] for c in feature_columns]
+    statuses = [["PRESENT"] * width for _ in keys] + [c[1] for c in feature_columns]
+    stamps: list[list[str | None]] = [[None for _ in range(width)] for _ in keys]
+    stamps += [c[2] for c in feature_columns]
+    return FeatureTableRecord(
+        columns=columns,
+        rows=[list(row) for row in zip(*values, strict=True)],
+        statuses=[list(row) for row in zip(*statuses, strict=True)],
+        event_timestamps=[list(row) for row in zip(*stamps, strict=True)],
+    )
+
+
 def online_table(
     proto: Any,
     snap: RegistrySnapshot,
@@ -137,44 +173,86 @@ def online_table(
     keys: list[tuple[str, FeatureDtype | None]],
     full_names: bool,
 ) -> FeatureTableRecord:
-    # Feast's Python read path reports only PRESENT and NOT_FOUND: the TTL is applied here, as
-    # Feast's other servers do (the value stays, flagged OUTSIDE_MAX_AGE).
+    """A table from Feast's GetOnlineFeaturesResponse."""
     now = time.time()
     by_name = {name: i for i, name in enumerate(proto.metadata.feature_names.val)}
-    names = [k for k, _ in keys] + [r.column(full_names) for r in refs]
-    ttls: list[int | None] = [None for _ in keys]
-    ttls += [snap.views[r.view].ttl_seconds for r in refs]
+    key_values = [[_proto_value(v) for v in proto.results[by_name[k]].values] for k, _ in keys]
     stamps_seen: dict[float, str | None] = {}  # a view's features share their event times
-    value_columns: list[list[Any]] = []
-    status_columns: list[list[str]] = []
-    stamp_columns: list[list[str | None]] = []
-    for c, name in enumerate(names):
-        vector = proto.results[by_name[name]]
-        value_columns.append([_proto_value(v) for v in vector.values])
-        if c < len(keys):
-            status_columns.append(["PRESENT"] * len(vector.values))
-            stamp_columns.append([None] * len(vector.values))
-            continue
-        ttl = ttls[c]
+    feature_columns = []
+    for ref in refs:
+        vector = proto.results[by_name[ref.column(full_names)]]
+        ttl = snap.views[ref.view].ttl_seconds
         statuses: list[str] = []
         stamps: list[str | None] = []
         for code, ts in zip(vector.statuses, vector.event_timestamps, strict=False):
             seconds = ts.seconds + ts.nanos / 1e9
-            if code == 1 and not seconds:
-                code = 3  # Feast's Redis store reports a key it does not hold as PRESENT, with no event time
-            elif code == 1 and ttl and now - seconds > ttl:
-                code = 4
-            statuses.append(_STATUS.get(code, "INVALID"))
+            statuses.append(_status(code, seconds, ttl, now))
             if seconds not in stamps_seen:
                 stamps_seen[seconds] = _iso(seconds)
             stamps.append(stamps_seen[seconds])
-        status_columns.append(statuses)
-        stamp_columns.append(stamps)
-    columns = [ColumnRecord(k, d) for k, d in keys]
-    columns += [ColumnRecord(r.column(full_names), feature_dtype(snap, r)) for r in refs]
-    return FeatureTableRecord(
-        columns=columns,
-        rows=[list(row) for row in zip(*value_columns, strict=True)],
-        statuses=[list(row) for row in zip(*status_columns, strict=True)],
-        event_timestamps=[list(row) for row in zip(*stamp_columns, strict=True)],
-    )
+        feature_columns.append(([_proto_value(v) for v in vector.values], statuses, stamps))
+    return _table(snap, refs, keys, full_names, key_values, feature_columns)
+
+
+def stored_table(
+    snap: RegistrySnapshot,
+    refs: list[FeatureRef],
+    keys: list[tuple[str, FeatureDtype | None]],
+    full_names: bool,
+    columns: dict[str, list[Any]],
+    found: dict[str, list[Any]],
+) -> FeatureTableRecord:
+    """A table from what the online store holds (server/services/online_store.py): `found[view]` has, per
+    entity row, the view's Found (its event time and serialized values) or None. The same statuses as
+    Feast's read: a value the store holds is PRESENT (null or not), a feature or entity it does not hold
+    is NOT_FOUND, and the TTL applies as above."""
+    now = time.time()
+    stamps_seen: dict[float, str | None] = {}
+    decoded: dict[bytes, Any] = {}  # the same serialized value, decoded once
+    rows_of: dict[str, list[tuple[dict[str, bytes | None], str, str | None]]] = {}
+    for view, entries in found.items():  # per entity row: its values, the status they have, their time
+        ttl = snap.views[view].ttl_seconds
+        rows = []
+        for entry in entries:
+            seconds = entry.seconds if entry is not None else 0.0
+            if seconds not in stamps_seen:
+                stamps_seen[seconds] = _iso(seconds)
+            status = _status(1, seconds, ttl, now) if entry is not None else "NOT_FOUND"
+            rows.append((entry.values if entry is not None else {}, status, stamps_seen[seconds]))
+        rows_of[view] = rows
+    feature_columns = []
+    for ref in refs:
+        feature = ref.feature
+        values: list[Any] = []
+        statuses: list[str] = []
+        for held, status, _ in rows_of[ref.view]:
+            raw = held.get(feature, _ABSENT)
+            if raw is _ABSENT:
+                values.append(None)
+                statuses.append("NOT_FOUND")
+                continue
+            statuses.append(status)
+            if not raw:
+                values.append(None)
+                continue
+            value = decoded.get(raw, _ABSENT)
+            if value is _ABSENT:
+                value = decoded[raw] = _stored_value(raw)
+            values.append(value)
+        feature_columns.append((values, statuses, [stamp for _, _, stamp in rows_of[ref.view]]))
+    return _table(snap, refs, keys, full_names, [list(columns[k]) for k, _ in keys], feature_columns)
+
+
+_ABSENT: Any = object()
+_DOUBLE = struct.Struct("<d")
+
+
+def _stored_value(raw: bytes) -> Any:
+    """A serialized Feast Value as JSON-ready Python; a double (the commonest feature) read off its wire
+    format (field 5, fixed 64 bits) without a proto."""
+    if len(raw) == 9 and raw[0] == 0x29:
+        number: float = _DOUBLE.unpack_from(raw, 1)[0]
+        return number if math.isfinite(number) else None
+    from feast.protos.feast.types.Value_pb2 import Value
+
+    return _proto_value(Value.FromString(raw))

@@ -184,10 +184,10 @@ class Predictor:
         try:
             if request.entities is not None:
                 refs = self._features_for(snap, request, version, inputs)
+                if len({r.feature for r in refs}) != len(refs):
+                    raise RequestError("two feature views give features of the same name", field="features")
                 table = self.serving.online(snap, refs, request.entities, full_names=False)
                 names = [c.name for c in table.columns]
-                if len(set(names)) != len(names):
-                    raise RequestError("two feature views give features of the same name", field="features")
                 parts.append({name: [row[i] for row in table.rows] for i, name in enumerate(names)})
             if request.rows is not None:
                 parts.append(entity_columns(request.rows, field="rows"))

@@ -1,0 +1,248 @@
+"""Online reads straight from the store Feast materializes into, SQLite or Redis, in Feast's own layout.
+
+Feast's `get_online_features` spends most of a small read on bookkeeping around it: it converts every
+entity value to a proto, groups and sorts rows, builds a response proto that the caller converts again,
+and checks its registry cache. The store's layout is simple and stable (entity keys serialized as in
+Feast's version 3, one SQLite row per entity and feature, one Redis hash per entity), so a read here
+serializes the keys itself, asks the store once per feature view and hands back the raw values; what
+Feast would report is rebuilt from them (server/services/feature_values.py). The answers are the same as
+Feast's, which a randomized test checks (tests/test_online_store.py); anything this module does not know
+(another store, versioned views, an entity type without a key encoding) is left to Feast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import struct
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from server.services.dtypes import FeatureDtype
+from server.services.errors import RequestError
+from server.services.registry_records import FeatureViewRecord
+
+# Feast's ValueType numbers for the key types it can serialize, and how each value is packed
+_STRING = 2
+_KEY_TYPES: dict[FeatureDtype, tuple[int, str | None]] = {
+    FeatureDtype.INT64: (4, "<q"),
+    FeatureDtype.INT32: (3, "<i"),
+    FeatureDtype.STRING: (_STRING, None),
+}
+_U32 = struct.Struct("<I")
+
+
+class NotServedHere(Exception):
+    """A read this module does not do (Feast's own read answers it instead)."""
+
+
+class WouldBlock(Exception):
+    """A read on the event loop that cannot go on there without waiting (a writer holds SQLite's lock, or
+    only Feast's blocking read can answer it): the caller reads in a worker thread instead."""
+
+
+@dataclass(frozen=True)
+class ViewRead:
+    """One feature view's part of a request: its join keys (sorted by name, as Feast serializes them)
+    and the features asked of it."""
+
+    view: FeatureViewRecord
+    keys: tuple[tuple[str, FeatureDtype], ...]
+    features: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Found:
+    """What the store holds for one entity of one view: its event time (seconds) and the features' values
+    (a serialized Feast Value each; None: the entity has no value for it)."""
+
+    seconds: float
+    values: dict[str, bytes | None]
+
+
+def key_prefix(names: Sequence[str]) -> bytes:
+    """The part of a version-3 entity key that names the join keys (sorted already)."""
+    out = [_U32.pack(len(names))]
+    for name in names:
+        raw = name.encode()
+        out += [_U32.pack(_STRING), _U32.pack(len(raw)), raw]
+    return b"".join(out)
+
+
+def _key_value(value: Any, dtype: FeatureDtype, field: str) -> bytes:
+    kind, fmt = _KEY_TYPES[dtype]
+    if fmt is None:
+        raw: bytes = value.encode()
+    else:
+        try:
+            raw = struct.pack(fmt, value)
+        except struct.error:
+            bits = 64 if dtype is FeatureDtype.INT64 else 32
+            raise RequestError(f"entity key values must fit in {bits} bits", field=field) from None
+    return _U32.pack(kind) + _U32.pack(len(raw)) + raw
+
+
+def entity_keys(read: ViewRead, columns: dict[str, list[Any]]) -> list[bytes]:
+    """Each entity row's key for this view, serialized as Feast's version 3 (`serialize_entity_key`)."""
+    prefix = key_prefix([name for name, _ in read.keys])
+    encoded = [[_key_value(v, dtype, f"entities.{name}") for v in columns[name]] for name, dtype in read.keys]
+    return [prefix + b"".join(parts) for parts in zip(*encoded, strict=True)]
+
+
+def view_read(view: FeatureViewRecord, keys: dict[str, FeatureDtype | None], features: Sequence[str]) -> ViewRead:
+    """`keys`: each of the view's entities' join key and type. NotServedHere for an entity-less view or a key
+    type Feast cannot serialize."""
+    if not keys:
+        raise NotServedHere(f"{view.name} has no entities")
+    typed: list[tuple[str, FeatureDtype]] = []
+    for name, dtype in sorted(keys.items()):
+        if dtype is None or dtype not in _KEY_TYPES:
+            raise NotServedHere(f"join key {name} of type {dtype}")
+        typed.append((name, dtype))
+    return ViewRead(view=view, keys=tuple(typed), features=tuple(features))
+
+
+class SqliteReads:
+    """Feast's SQLite online store: a table per view (`<project>_<view>`), a row per entity and feature.
+    A connection per thread (only ever reading); on the event loop one that never waits for a lock."""
+
+    def __init__(self, path: Path, project: str) -> None:
+        self.path = path
+        self.project = project
+        self._waiting = threading.local()
+        self._immediate = threading.local()
+
+    def use_wal(self) -> None:
+        """Write-ahead logging: readers never wait for a materialization's writes (stored in the file)."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(self.path, timeout=30) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")
+
+    def _conn(self, wait: bool) -> sqlite3.Connection:
+        local = self._waiting if wait else self._immediate
+        conn: sqlite3.Connection | None = getattr(local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30 if wait else 0)
+            local.conn = conn
+        return conn
+
+    def read(self, reads: list[ViewRead], keys: list[list[bytes]], wait: bool) -> list[dict[bytes, Found]]:
+        conn = self._conn(wait)
+        out = []
+        for read, view_keys in zip(reads, keys, strict=True):
+            unique = list(dict.fromkeys(view_keys))
+            table = f"{self.project}_{read.view.name}".replace('"', '""')
+            # Feast's own query, so that an entity's event time is the one Feast reports: that of the
+            # last row read (its features may have been written at different times)
+            sql = (
+                f'SELECT entity_key, feature_name, value, event_ts FROM "{table}" '
+                f"WHERE entity_key IN ({','.join('?' * len(unique))}) ORDER BY entity_key"
+            )
+            try:
+                rows = conn.execute(sql, unique).fetchall()
+            except sqlite3.OperationalError as error:
+                if "locked" in str(error) or "busy" in str(error):
+                    raise WouldBlock(str(error)) from None
+                if "no such table" in str(error):
+                    raise NotServedHere(str(error)) from None
+                raise
+            values: dict[bytes, dict[str, bytes | None]] = {}
+            stamps: dict[bytes, Any] = {}
+            for key, feature, value, stamp in rows:
+                values.setdefault(key, {})[feature] = value
+                stamps[key] = stamp
+            found = {key: Found(_seconds(stamps[key]), entry) for key, entry in values.items()}
+            out.append(found)
+        return out
+
+
+def _seconds(stamp: Any) -> float:
+    """Feast writes event_ts as whole seconds since the epoch (older files: ISO text)."""
+    if isinstance(stamp, (int, float)):
+        return float(stamp)
+    if isinstance(stamp, (str, bytes)):
+        from datetime import UTC, datetime
+
+        text = stamp.decode() if isinstance(stamp, bytes) else stamp
+        parsed = datetime.fromisoformat(text)
+        return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)).timestamp()
+    return 0.0
+
+
+class RedisReads:
+    """Feast's Redis online store: a hash per entity (key: entity key + project), a field per feature
+    (murmur3 of `view:feature`) and the view's event time under `_ts:<view>`; Feast's own clients."""
+
+    def __init__(self, store: Any, config: Any, project: str) -> None:
+        self.store = store  # Feast's RedisOnlineStore: its clients, made and configured as Feast makes them
+        self.config = config
+        self.project = project.encode()
+        self._fields: dict[tuple[str, tuple[str, ...]], list[bytes | str]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _hash_fields(self, read: ViewRead) -> list[bytes | str]:
+        found = self._fields.get((read.view.name, read.features))
+        if found is None:
+            from feast.infra.online_stores.helpers import _mmh3
+
+            found = [_mmh3(f"{read.view.name}:{f}") for f in read.features] + [f"_ts:{read.view.name}"]
+            self._fields[(read.view.name, read.features)] = found
+        return found
+
+    def _commands(self, reads: list[ViewRead], keys: list[list[bytes]]) -> list[tuple[bytes, list[bytes | str]]]:
+        return [(k + self.project, self._hash_fields(r)) for r, ks in zip(reads, keys, strict=True) for k in ks]
+
+    def _found(self, reads: list[ViewRead], keys: list[list[bytes]], replies: list[Any]) -> list[dict[bytes, Found]]:
+        from google.protobuf.timestamp_pb2 import Timestamp
+
+        out = []
+        at = 0
+        for read, view_keys in zip(reads, keys, strict=True):
+            found: dict[bytes, Found] = {}
+            for key in view_keys:
+                *values, stamp = replies[at]
+                at += 1
+                if not stamp:
+                    continue  # Feast reports such an entity PRESENT with no event time, which reads as NOT_FOUND
+                ts = Timestamp.FromString(stamp)
+                found[key] = Found(ts.seconds + ts.nanos / 1e9, dict(zip(read.features, values, strict=True)))
+            out.append(found)
+        return out
+
+    def read(self, reads: list[ViewRead], keys: list[list[bytes]], wait: bool) -> list[dict[bytes, Found]]:
+        client = self.store._get_client(self.config)
+        with client.pipeline(transaction=False) as pipe:
+            for key, fields in self._commands(reads, keys):
+                pipe.hmget(key, fields)
+            return self._found(reads, keys, pipe.execute())
+
+    async def read_async(self, reads: list[ViewRead], keys: list[list[bytes]]) -> list[dict[bytes, Found]]:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # Feast keeps one async client, bound to the event loop that made it
+            self.store._client_async = None
+            self._loop = loop
+        client = await self.store._get_client_async(self.config)
+        async with client.pipeline(transaction=False) as pipe:
+            for key, fields in self._commands(reads, keys):
+                pipe.hmget(key, fields)
+            return self._found(reads, keys, await pipe.execute())
+
+
+def store_reads(feast_store: Any) -> SqliteReads | RedisReads | None:
+    """The direct reads for this Feast store's online store, or None where Feast's own read must answer."""
+    config = feast_store.config
+    if config.entity_key_serialization_version != 3:
+        return None
+    if getattr(config.registry, "enable_online_feature_view_versioning", False):
+        return None
+    online = config.online_store
+    kind = getattr(online, "type", None)
+    if kind == "sqlite" and online.path != ":memory:" and not getattr(online, "vector_enabled", False):
+        path = Path(online.path)
+        return SqliteReads(path if path.is_absolute() else Path(config.repo_path) / path, config.project)
+    if kind == "redis" and getattr(online, "client", "redis") == "redis":  # not GLIDE's client
+        return RedisReads(feast_store._get_provider().online_store, online, config.project)
+    return None
