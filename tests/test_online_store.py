@@ -240,14 +240,14 @@ def test_a_key_out_of_range_is_the_callers_mistake(stores):
     assert refused.value.field == "entities.oc_region"
 
 
+@pytest.mark.parametrize("stores", ["sqlite"], indirect=True)
 def test_sqlite_reads_on_the_loop_go_on_beside_a_writer(stores):
     """The online store is in WAL mode: while a materialization holds the write lock, a read on the event
     loop (which never waits) answers at once, with what was committed."""
     import sqlite3
 
     direct, _, views, services = stores
-    if not isinstance(direct.direct, SqliteReads):
-        pytest.skip("SQLite only")
+    assert isinstance(direct.direct, SqliteReads)
     snap = services.registry.snapshot()
     view = next(v for v, keys in views.items() if keys == ["oc_customer"])
     refs = resolve_features(snap, [f"{view}:f_int64"], None)
