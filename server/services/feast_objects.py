@@ -52,11 +52,16 @@ def value_type(dtype: FeatureDtype) -> ValueType:
     return _SCALARS[dtype][1]
 
 
+_DTYPES = {t.value: d for d, (t, _) in _SCALARS.items()}  # by PrimitiveFeastType's value: no __eq__ per pair
+
+
 def dtype_of(feast_dtype: Any) -> FeatureDtype | None:
     if isinstance(feast_dtype, ft.Array):
         scalar = dtype_of(feast_dtype.base_type)
         return FeatureDtype(f"{scalar.value}_LIST") if scalar else None
-    return next((d for d, (t, _) in _SCALARS.items() if t == feast_dtype), None)
+    if isinstance(feast_dtype, ft.PrimitiveFeastType):
+        return _DTYPES.get(feast_dtype.value)
+    return None
 
 
 def source_name(view: str) -> str:

@@ -66,6 +66,7 @@ class FeatureServing:
 
     def __init__(self, registry: Any, direct_reads: bool = True) -> None:
         self.store = registry.store
+        self.registry = registry  # feast_current(): Feast's own cache, refreshed before Feast resolves views
         self.offline: OfflineGate = registry.offline  # callers take a turn in it (server/loaders.py)
         self.engine_lock: AbstractContextManager[Any] = registry.engine_lock
         self.stage_entities: Callable[[Any], AbstractContextManager[Any]] = registry.stage_entities
@@ -111,8 +112,12 @@ class FeatureServing:
         small = row_count(raw_entities) <= ASYNC_MAX_ROWS and len(features or ()) <= ASYNC_MAX_FEATURES
         if self.direct is not None:
             return small
-        fresh = bool(getattr(self.store.registry, "is_cache_valid", lambda: False)())
-        return self.async_reads and small and fresh
+        return self.async_reads and small and self._feast_fresh()
+
+    def _feast_fresh(self) -> bool:
+        """Whether Feast's registry cache holds the registry as it is (else Feast would read it inside a call)."""
+        valid = bool(getattr(self.store.registry, "is_cache_valid", lambda: False)())
+        return valid and not self.registry.feast_stale
 
     async def read_online_async(
         self,
@@ -135,6 +140,8 @@ class FeatureServing:
             return self._stored(snap, refs, keys, columns, reads, view_keys, found, full_names)
         if self.direct is not None:
             return self.online(snap, refs, raw_entities, full_names, wait=False)
+        if not self._feast_fresh():
+            raise WouldBlock("Feast's registry cache is to be refreshed first")
         response = await self.store.get_online_features_async(
             features=[r.ref for r in refs], entity_rows=columns, full_feature_names=full_names
         )
@@ -193,6 +200,7 @@ class FeatureServing:
                     raise WouldBlock("Feast's read answers this one") from None
             else:
                 return self._stored(snap, refs, keys, columns, reads, view_keys, found, full_names)
+        self.registry.feast_current()
         response = self.store.get_online_features(
             features=[r.ref for r in refs], entity_rows=columns, full_feature_names=full_names
         )
@@ -226,6 +234,7 @@ class FeatureServing:
         frame[EVENT_TIMESTAMP] = pd.to_datetime(stamps, utc=True)
         frame[_ROW_ID] = range(rows)
         # Arrow, not to_df(): Feast's DataFrame would only be converted again, value by value.
+        self.registry.feast_current()
         with self.engine_lock, self.stage_entities(frame) as entity_df:
             result = self.store.get_historical_features(
                 entity_df=entity_df, features=[r.ref for r in refs], full_feature_names=full_names
