@@ -76,6 +76,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--walks", type=int, default=20, help="walks over all registry pages")
     parser.add_argument(
+        "--registry-views",
+        type=int,
+        help=f"registry: feature views to register and browse (default {registry.DEFAULT_VIEWS}, "
+        f"--smoke {registry.SMOKE_VIEWS})",
+    )
+    parser.add_argument(
+        "--registry-registrations",
+        type=int,
+        help=f"registry: registrations per case (default {registry.REGISTRATIONS}, --smoke "
+        f"{registry.SMOKE_REGISTRATIONS}; a case stops early after {registry.REGISTRATION_CASE_SECONDS} s)",
+    )
+    parser.add_argument(
         "--historical-runs", type=int, default=3, help="fresh server and SDK runs to take the median of"
     )
     parser.add_argument(
@@ -91,11 +103,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.smoke:
         args.requests, args.clients, args.seconds, args.walks = 20, 2, 0.5, 1
         args.historical_runs, args.predict_requests = 1, 10
+    if args.registry_views is None:
+        args.registry_views = registry.SMOKE_VIEWS if args.smoke else registry.DEFAULT_VIEWS
+    if args.registry_registrations is None:
+        args.registry_registrations = registry.SMOKE_REGISTRATIONS if args.smoke else registry.REGISTRATIONS
     only = set(args.only.split(","))
     shapes = [(1, 2)] if args.smoke else [(1, 2), (1, 20), (100, 2), (100, 20)]
     started = time.time()
     results: list[online.Result] = []
-    registry_results: list[dict[str, object]] = []
+    registry_result: dict[str, Any] = {}
     job_results: dict[str, object] = {}
     historical_result: dict[str, object] = {}
     trino_result: dict[str, object] = {}
@@ -115,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             data = Path(tmp) / "registry"
             data.mkdir()
             write_feast_repo(load_settings(env={}, data_dir=data))
-            registry_results = registry.run(data, args.walks)
+            registry_result = registry.run(data, args.walks, args.registry_views, args.registry_registrations)
         if "jobs" in only:
             data = Path(tmp) / "jobs"
             data.mkdir()
@@ -156,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             "online_stores": sorted({r.store for r in results}),
         },
         "online_features": online.as_dicts(results),
-        "registry_browsing": registry_results,
+        "registry_browsing": registry_result.get("browsing", []),
+        **{f"registry_{k}": v for k, v in registry_result.items() if k != "browsing"},
         "jobs": job_results,
         "historical": historical_result,
         **({"historical_trino": trino_result} if trino_result else {}),
@@ -170,8 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     Path(args.out).write_text(json.dumps(report, indent=2))
     if results:
         print(_table(results))
-    for row in registry_results:
-        print(json.dumps(row))
+    if registry_result:
+        print("\n" + registry.table(registry_result) + "\n")
     if job_results:
         print(json.dumps(job_results))
     tables: list[tuple[Any, Callable[[Any], str]]] = [
