@@ -180,17 +180,22 @@ class RedisReads:
         self.store = store  # Feast's RedisOnlineStore: its clients, made and configured as Feast makes them
         self.config = config
         self.project = project.encode()
-        self._fields: dict[tuple[str, tuple[str, ...]], list[bytes | str]] = {}
+        self._fields: dict[tuple[str, str], bytes] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def _hash_fields(self, read: ViewRead) -> list[bytes | str]:
-        found = self._fields.get((read.view.name, read.features))
-        if found is None:
-            from feast.infra.online_stores.helpers import _mmh3
+        """The hash fields of the features asked for, then the view's event time; each feature's hash made
+        once (a cache as large as the registered features, whatever subsets callers ask for)."""
+        fields: list[bytes | str] = []
+        for feature in read.features:
+            found = self._fields.get((read.view.name, feature))
+            if found is None:
+                from feast.infra.online_stores.helpers import _mmh3
 
-            found = [_mmh3(f"{read.view.name}:{f}") for f in read.features] + [f"_ts:{read.view.name}"]
-            self._fields[(read.view.name, read.features)] = found
-        return found
+                found = self._fields[(read.view.name, feature)] = _mmh3(f"{read.view.name}:{feature}")
+            fields.append(found)
+        fields.append(f"_ts:{read.view.name}")
+        return fields
 
     def _commands(self, reads: list[ViewRead], keys: list[list[bytes]]) -> list[tuple[bytes, list[bytes | str]]]:
         return [(k + self.project, self._hash_fields(r)) for r, ks in zip(reads, keys, strict=True) for k in ks]
