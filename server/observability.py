@@ -67,7 +67,9 @@ class Metrics:
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
         self._operation_names: set[str] = set()
-        self._children: dict[tuple[str, ...], Any] = {}  # labelled metrics, looked up once per label set
+        # labelled metrics, looked up once per label set (all bounded: see operation_label and _route)
+        self._operation_children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
+        self._request_children: dict[tuple[str, int], Any] = {}
 
     def operation_label(self, name: str | None) -> str:
         """Clients choose operation names: keep the label set bounded."""
@@ -84,9 +86,9 @@ class Metrics:
     def record_operation(self, name: str | None, op_type: str, outcome: str, seconds: float) -> None:
         """Count and time one operation, and name it in the request's access log line."""
         operation = self.operation_label(name)
-        children = self._children.get((operation, op_type, outcome))
+        children = self._operation_children.get((operation, op_type, outcome))
         if children is None:
-            children = self._children[(operation, op_type, outcome)] = (
+            children = self._operation_children[(operation, op_type, outcome)] = (
                 self.operations.labels(operation=operation, type=op_type, outcome=outcome),
                 self.latency.labels(operation=operation, outcome=outcome),
             )
@@ -97,9 +99,9 @@ class Metrics:
             info.operation, info.outcome = operation, outcome
 
     def count_request(self, route: str, status: int) -> None:
-        child = self._children.get((route, str(status)))
+        child = self._request_children.get((route, status))
         if child is None:
-            child = self._children[(route, str(status))] = self.http_requests.labels(route=route, status=str(status))
+            child = self._request_children[(route, status)] = self.http_requests.labels(route=route, status=str(status))
         child.inc()
 
     def render(self) -> bytes:

@@ -211,8 +211,17 @@ class FeatureRegistry:
         def entity(raw: bytes) -> EntityRecord:
             return fo.entity_record(Entity.from_proto(EntityProto.FromString(raw)))
 
-        def view(raw: bytes) -> FeatureViewRecord:
-            return fo.feature_view_record(FeatureView.from_proto(FeatureViewProto.FromString(raw)), join_keys)
+        def view(raw: bytes) -> tuple[FeatureViewRecord, frozenset[str]]:
+            record = fo.feature_view_record(FeatureView.from_proto(FeatureViewProto.FromString(raw)), set())
+            return record, frozenset(f.name for f in record.features)
+
+        def keyed(made_view: tuple[FeatureViewRecord, frozenset[str]]) -> FeatureViewRecord:
+            """No join key of any entity is a feature: applied here, so that a new entity costs a set
+            intersection per view, not a conversion of every view again."""
+            record, names = made_view
+            if join_keys.isdisjoint(names):
+                return record
+            return replace(record, features=tuple(f for f in record.features if f.name not in join_keys))
 
         def service(raw: bytes) -> FeatureServiceRecord:
             return fo.feature_service_record(FeatureService.from_proto(FeatureServiceProto.FromString(raw)))
@@ -223,8 +232,7 @@ class FeatureRegistry:
             if not name.startswith("__")
         }
         join_keys = {e.join_key for e in entities.values()}
-        keys_tag = b"\0" + ",".join(sorted(join_keys)).encode()  # a view's record depends on every join key
-        views = {name: record("view", name, raw + keys_tag, partial(view, raw)) for name, raw in view_rows.items()}
+        views = {name: keyed(record("view", name, raw, partial(view, raw))) for name, raw in view_rows.items()}
         services = {name: record("service", name, raw, partial(service, raw)) for name, raw in service_rows.items()}
         self._made = seen
         return RegistrySnapshot(entities=entities, views=views, services=services)

@@ -111,7 +111,7 @@ class FeatureServing:
         and Feast's own registry cache is fresh (else Feast would reload it, inside the read)."""
         small = row_count(raw_entities) <= ASYNC_MAX_ROWS and len(features or ()) <= ASYNC_MAX_FEATURES
         if self.direct is not None:
-            return small
+            return small  # a feature service's size is known once resolved: read_online_async checks it
         return self.async_reads and small and self._feast_fresh()
 
     def _feast_fresh(self) -> bool:
@@ -130,6 +130,8 @@ class FeatureServing:
         """read_online on the event loop (only where `reads_on_loop` says so); WouldBlock where it cannot
         be done there after all."""
         refs = resolve_features(snap, features, feature_service)
+        if len(refs) > ASYNC_MAX_FEATURES:  # a large feature service: too long a read for the loop
+            raise WouldBlock(f"{len(refs)} features")
         keys, columns = self._online_request(snap, refs, raw_entities, full_names)
         if isinstance(self.direct, RedisReads):
             try:
