@@ -122,12 +122,46 @@ def hello(model: Any) -> dict[str, Any]:
     }
 
 
-def answer(model: Any, targets: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
+def predictor(model: Any) -> Any:
+    """The model's `predict`, what MLflow's `PyFuncModel.predict` does for it without what is the same for
+    every call (the tracing context, the inspection of the predict function's signature): the input schema
+    enforced, then the flavor's own predict (the context only carries what MLflow's tracing records; this
+    process has no tracing to record it to). A model whose signature comes from type hints or an input
+    example, or that takes params, gets `PyFuncModel.predict` itself."""
+    from mlflow.exceptions import MlflowException
+    from mlflow.models.utils import _enforce_schema
+
+    metadata = model.metadata
+    schema, run = metadata.get_input_schema(), getattr(model, "_predict_fn", None)
+    if (
+        run is None
+        or metadata.get_params_schema() is not None
+        or metadata._is_signature_from_type_hint()
+        or metadata._is_type_hint_from_example()
+    ):
+        return model.predict
+    flavor = model.loader_module
+
+    def predict(frame: Any) -> Any:
+        if schema is not None:
+            try:
+                frame = _enforce_schema(frame, schema, flavor)
+            except Exception as error:  # PyFuncModel's words for it
+                raise MlflowException.invalid_parameter_value(
+                    f"Failed to enforce schema of data '{frame}' with schema '{schema}'. Error: {error}",
+                    error_class="SCHEMA_ENFORCEMENT_FAILED",
+                ) from error
+        return run(frame)
+
+    return predict
+
+
+def answer(predict: Any, targets: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
     from mlflow.exceptions import MlflowException
 
     frame = frame_of(request["columns"], request["values"], targets)
     try:
-        output = model.predict(frame)
+        output = predict(frame)
     except MlflowException as error:  # the input does not fit the model's schema
         return {"ok": False, "kind": "input", "error": error.message[:500]}
     return {"ok": True, "predictions": [plain(v) for v in rows_of(output)]}
@@ -143,12 +177,13 @@ def serve(model_dir: str, incoming: BinaryIO, outgoing: BinaryIO) -> int:
         return 1
     write_message(outgoing, hello(model))
     targets = numeric_targets(model.metadata.get_input_schema())  # type: ignore[no-untyped-call]  # MLflow
+    predict = predictor(model)
     while True:
         request = read_message(incoming)
         if request is None:  # the server closed the pipe, or is gone
             return 0
         try:
-            reply = answer(model, targets, request)
+            reply = answer(predict, targets, request)
         except Exception as error:
             reply = {"ok": False, "kind": "internal", "error": f"{type(error).__name__}: {error}"[:500]}
         write_message(outgoing, reply)

@@ -34,7 +34,6 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.types import ExecutionResult
 
 from server.auth.roles import Role
-from server.blocking import run_blocking
 from server.config import Limits
 from server.context import Context
 from server.loaders import read_online, registry_snapshot
@@ -146,7 +145,7 @@ class OnlineFastPath:
                     feature_service=arg.get("featureService"),
                     rows=arg.get("rows"),
                 )
-                result = await run_blocking(context.services.predictor.predict, snap, request)
+                result = await context.services.predictor.predict_async(snap, request)
                 data = {plan.key: render_prediction(result, plan.selections)}
         except (InputErrors, RequestError, GraphQLError):
             return None  # the full pipeline reports it, in the same words

@@ -181,3 +181,25 @@ def test_the_compiled_predict_answers_as_the_generic_pipeline(client, generic, t
         expected = generic.post("/graphql", json={"query": COMPILED[shape], "variables": {"input": variables}}).json()
         assert all(answer == expected for answer in answers), (variables, answers, expected)
     assert True in compiled  # the successful cases were answered by the compiled plan
+
+
+def test_a_compiled_prediction_runs_on_the_event_loop(client, services, trained, monkeypatch):
+    """Once its version is resolved and its worker runs, a small compiled prediction takes no worker thread
+    (its online read and the exchange with the model's worker are the loop's); a large one does."""
+    threaded: list[int] = []
+    real = type(services.predictor).predict
+
+    def counted(self, snap, request):
+        threaded.append(1)
+        return real(self, snap, request)
+
+    monkeypatch.setattr(type(services.predictor), "predict", counted)
+    small = {"model": trained["model"], "entities": {"customer_id": [1001, 1002]}}
+    answers = [predict(client, **small) for _ in range(4)]
+    assert all(a == answers[0] for a in answers) and None not in answers[0]["predictions"], answers
+    assert len(threaded) <= 2  # the generic pipeline's first run (and a resolution gone stale), no more
+    before = len(threaded)
+    large = {"model": trained["model"], "entities": {"customer_id": list(range(1001, 1201))}}
+    for _ in range(2):
+        assert len(predict(client, **large)["predictions"]) == 200
+    assert len(threaded) > before

@@ -192,16 +192,23 @@ class FeatureServing:
     def online(
         self, snap: RegistrySnapshot, refs: list[FeatureRef], raw_entities: Any, full_names: bool, wait: bool = True
     ) -> FeatureTableRecord:
+        """The online read; `wait=False` (on the event loop): WouldBlock rather than wait (a locked SQLite
+        store, a Redis round trip), read through Feast or read many features."""
+        if not wait and len(refs) > ASYNC_MAX_FEATURES:
+            raise WouldBlock(f"{len(refs)} features")
+        if not wait and isinstance(self.direct, RedisReads):
+            raise WouldBlock("a Redis read waits for its answer")
         keys, columns = self._online_request(snap, refs, raw_entities, full_names)
         if self.direct is not None:
             try:
                 reads, view_keys = self._direct_plan(snap, refs, columns)
                 found = self.direct.read(reads, view_keys, wait)
             except NotServedHere:
-                if not wait:
-                    raise WouldBlock("Feast's read answers this one") from None
+                pass
             else:
                 return self._stored(snap, refs, keys, columns, reads, view_keys, found, full_names)
+        if not wait:
+            raise WouldBlock("Feast's read answers this one")
         self.registry.feast_current()
         response = self.store.get_online_features(
             features=[r.ref for r in refs], entity_rows=columns, full_feature_names=full_names

@@ -9,6 +9,7 @@ its worker. The least recently used workers are stopped when more than `size` ve
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import select
@@ -31,6 +32,7 @@ from server.sandbox import Confinement, Sandbox
 log = logging.getLogger(__name__)
 
 MAX_REPLY_BYTES = 64 * 1024**2
+MAX_ON_LOOP_BYTES = 32 * 1024  # a request this small fits in an empty pipe (64 KiB): writing it never waits
 WORKER_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "PYTHONDONTWRITEBYTECODE": "1"}
 PASSED_PREFIXES = ("OPENBLAS_", "OMP_", "MKL_")
 
@@ -97,20 +99,45 @@ class ModelWorker:
                     total += int(line.split()[1]) * 1024
         return total or None
 
-    def _receive(self, timeout: float) -> dict[str, Any]:
-        deadline = time.monotonic() + timeout
-        while len(self._buffer) < HEADER.size:
-            self._fill(deadline)
+    def _take(self) -> dict[str, Any] | None:
+        """The next whole message in what has been read, or None if it has not all arrived."""
+        if len(self._buffer) < HEADER.size:
+            return None
         (size,) = HEADER.unpack_from(self._buffer)
         if size > MAX_REPLY_BYTES:  # the model's own code writes this: never held whole in the API process
             self.stop()
             raise WorkerFailed(f"the model's answer is over {MAX_REPLY_BYTES // 1024**2} MiB; its worker was stopped")
-        while len(self._buffer) < HEADER.size + size:
-            self._fill(deadline)
+        if len(self._buffer) < HEADER.size + size:
+            return None
         message = orjson.loads(bytes(self._buffer[HEADER.size : HEADER.size + size]))
         del self._buffer[: HEADER.size + size]
         if not isinstance(message, dict):
             raise WorkerFailed("the worker broke the protocol")
+        return message
+
+    def _receive(self, timeout: float) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while (message := self._take()) is None:
+            self._wait(deadline)
+            self._read()
+        return message
+
+    async def _receive_async(self, timeout: float) -> dict[str, Any]:
+        """_receive on the event loop: the loop waits for the pipe, nothing else does."""
+        assert self.proc.stdout is not None
+        loop, fd = asyncio.get_running_loop(), self.proc.stdout.fileno()
+        try:
+            async with asyncio.timeout(timeout):
+                while (message := self._take()) is None:
+                    readable: asyncio.Future[None] = loop.create_future()
+                    loop.add_reader(fd, _settle, readable)
+                    try:
+                        await readable
+                    finally:
+                        loop.remove_reader(fd)
+                    self._read()
+        except TimeoutError:
+            raise self._timed_out() from None
         return message
 
     def _send(self, message: bytes) -> None:
@@ -119,15 +146,20 @@ class ModelWorker:
         while view:
             view = view[os.write(fd, view) :]
 
-    def _fill(self, deadline: float) -> None:
-        """Read what the worker has written (one wait, one read for a whole message, usually)."""
+    def _wait(self, deadline: float) -> None:
         assert self.proc.stdout is not None
-        fd = self.proc.stdout.fileno()
         wait = deadline - time.monotonic()
-        if wait <= 0 or not select.select([fd], [], [], wait)[0]:
-            self.stop()
-            raise WorkerFailed(f"the model did not answer within {self.timeout:.0f} s; its worker was stopped")
-        chunk = os.read(fd, 1 << 20)
+        if wait <= 0 or not select.select([self.proc.stdout.fileno()], [], [], wait)[0]:
+            raise self._timed_out()
+
+    def _timed_out(self) -> WorkerFailed:
+        self.stop()
+        return WorkerFailed(f"the model did not answer within {self.timeout:.0f} s; its worker was stopped")
+
+    def _read(self) -> None:
+        """Read what the worker has written (one read for a whole message, usually); it is readable."""
+        assert self.proc.stdout is not None
+        chunk = os.read(self.proc.stdout.fileno(), 1 << 20)
         if not chunk:
             code = self.proc.wait(timeout=5)
             raise WorkerFailed(f"the model's worker died (exit code {code})")
@@ -136,18 +168,37 @@ class ModelWorker:
     def predict(self, columns: list[str], values: list[list[Any]]) -> list[Any]:
         """Predictions for the rows whose values are given column by column."""
         with self._lock:
-            data = orjson.dumps({"columns": columns, "values": values})
-            try:
-                self._send(HEADER.pack(len(data)) + data)
-            except OSError as error:  # BrokenPipeError: it died
-                raise WorkerFailed(f"the model's worker is gone ({error})") from None
+            self._request(orjson.dumps({"columns": columns, "values": values}))
             reply = self._receive(self.timeout)
-        if reply.get("ok"):
-            predictions: list[Any] = reply["predictions"]
-            return predictions
-        if reply.get("kind") == "input":
-            raise ModelRefused(str(reply.get("error")))
-        raise WorkerFailed(f"the model failed: {reply.get('error')}")
+        return _predictions(reply)
+
+    async def predict_async(self, columns: list[str], values: list[list[Any]]) -> list[Any]:
+        """predict with the exchange on the event loop: no hop to a thread and back, which costs a small
+        prediction as much as the pipe does. A request that might not fit in the pipe at once, or a worker
+        busy with another, is waited for in a thread instead. A caller that goes away does not leave the
+        answer in the pipe: the exchange runs to its end, and the lock is released then."""
+        data = orjson.dumps({"columns": columns, "values": values})
+        if len(data) > MAX_ON_LOOP_BYTES or not self._lock.acquire(blocking=False):
+            return await asyncio.to_thread(self.predict, columns, values)
+        try:
+            self._request(data)  # the worker has read every earlier request: the pipe is empty
+        except BaseException:
+            self._lock.release()
+            raise
+        exchange = asyncio.ensure_future(self._receive_async(self.timeout))
+        exchange.add_done_callback(self._exchanged)
+        return _predictions(await asyncio.shield(exchange))
+
+    def _exchanged(self, exchange: asyncio.Future[dict[str, Any]]) -> None:
+        self._lock.release()
+        if not exchange.cancelled():
+            exchange.exception()  # retrieved: an answer nobody waits for any more is dropped quietly
+
+    def _request(self, data: bytes) -> None:
+        try:
+            self._send(HEADER.pack(len(data)) + data)
+        except OSError as error:  # BrokenPipeError: it died
+            raise WorkerFailed(f"the model's worker is gone ({error})") from None
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -156,6 +207,20 @@ class ModelWorker:
         for stream in (self.proc.stdin, self.proc.stdout):
             if stream is not None:
                 stream.close()
+
+
+def _settle(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+def _predictions(reply: dict[str, Any]) -> list[Any]:
+    if reply.get("ok"):
+        predictions: list[Any] = reply["predictions"]
+        return predictions
+    if reply.get("kind") == "input":
+        raise ModelRefused(str(reply.get("error")))
+    raise WorkerFailed(f"the model failed: {reply.get('error')}")
 
 
 class ModelWorkers:
@@ -196,6 +261,15 @@ class ModelWorkers:
             for stale in [w for w in (old, *evicted) if w is not None]:
                 stale.stop()
             return worker
+
+    def live(self, key: tuple[str, int]) -> ModelWorker | None:
+        """The version's worker if one is running; never starts one."""
+        with self._lock:
+            found = self._workers.get(key)
+            if found is None or not found.alive:
+                return None
+            self._workers.move_to_end(key)
+            return found
 
     def forget(self, key: tuple[str, int]) -> None:
         with self._lock:

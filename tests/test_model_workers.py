@@ -1,0 +1,94 @@
+"""server/services/model_workers.py: one model version's worker process, spoken to from a thread and from
+the event loop, with a real (sandboxed) worker over a small pyfunc model."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from server.sandbox import Sandbox, SandboxMode
+from server.services.model_workers import ModelRefused, ModelWorkers, WorkerFailed
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    import mlflow
+    import pandas as pd
+    from mlflow.models import infer_signature
+
+    class Slow(mlflow.pyfunc.PythonModel):  # local: pickled by value, nothing of the tests imported by the worker
+        """Answers 2x; sleeps first for an x of 1000 (a slow prediction), exits for an x of -1 (a crash)."""
+
+        def predict(self, context, model_input, params=None):
+            import os
+            import time
+
+            values = list(model_input["x"])
+            if -1 in values:
+                os._exit(3)
+            if 1000 in values:
+                time.sleep(1.5)
+            return [2 * v for v in values]
+
+    target = tmp_path_factory.mktemp("model") / "slow"
+    example = pd.DataFrame({"x": [1.0]})
+    mlflow.pyfunc.save_model(str(target), python_model=Slow(), signature=infer_signature(example, [2.0]))
+    return target
+
+
+@pytest.fixture
+def workers(tmp_path):
+    pool = ModelWorkers(Sandbox.for_mode(SandboxMode.AUTO), [tmp_path], timeout=10)
+    yield pool
+    pool.stop()
+
+
+def test_the_loop_and_a_thread_get_the_same_answers(workers, model_dir):
+    worker = workers.worker(("slow", 1), model_dir)
+    assert workers.live(("slow", 1)) is worker
+    assert worker.predict(["x"], [[1.0, 2.5]]) == [2.0, 5.0]
+    assert asyncio.run(worker.predict_async(["x"], [[1.0, 2.5]])) == [2.0, 5.0]
+    big = [float(i) for i in range(5000)]  # over what is written from the loop: waited for in a thread
+    assert asyncio.run(worker.predict_async(["x"], [big])) == [2 * v for v in big]
+    with pytest.raises(ModelRefused):  # not the signature's column
+        asyncio.run(worker.predict_async(["y"], [[1.0]]))
+    assert workers.live(("other", 1)) is None  # never starts one
+
+
+def test_a_caller_that_goes_away_leaves_no_answer_in_the_pipe(workers, model_dir):
+    """The exchange runs to its end when its caller is cancelled: the next caller gets its own answer."""
+    worker = workers.worker(("slow", 1), model_dir)
+
+    async def scenario() -> tuple[list[float], list[float]]:
+        slow = asyncio.ensure_future(worker.predict_async(["x"], [[1000.0]]))
+        await asyncio.sleep(0.2)
+        slow.cancel()
+        started = time.monotonic()
+        # the worker is busy with the abandoned one: this waits for it, in a thread, then gets its own
+        after = await worker.predict_async(["x"], [[3.0]])
+        assert time.monotonic() - started > 0.5
+        again = await worker.predict_async(["x"], [[4.0]])  # on the loop again, the lock released
+        return after, again
+
+    assert asyncio.run(scenario()) == ([6.0], [8.0])
+
+
+def test_a_worker_that_dies_on_the_loop_fails_that_prediction_only(workers, model_dir):
+    worker = workers.worker(("slow", 1), model_dir)
+    with pytest.raises(WorkerFailed, match="died"):
+        asyncio.run(worker.predict_async(["x"], [[-1.0]]))
+    assert workers.live(("slow", 1)) is None
+    assert asyncio.run(workers.worker(("slow", 1), model_dir).predict_async(["x"], [[1.0]])) == [2.0]
+
+
+def test_a_prediction_over_the_timeout_on_the_loop_stops_its_worker(tmp_path, model_dir):
+    pool = ModelWorkers(Sandbox.for_mode(SandboxMode.AUTO), [tmp_path], timeout=0.5)
+    try:
+        worker = pool.worker(("slow", 1), model_dir)
+        with pytest.raises(WorkerFailed, match="did not answer"):
+            asyncio.run(worker.predict_async(["x"], [[1000.0]]))
+        assert not worker.alive
+    finally:
+        pool.stop()
