@@ -42,6 +42,14 @@ def trained(client):
     return {"view": view, "service": service, "model": model, "version": train(client, model, service)}
 
 
+@pytest.fixture(scope="module")
+def newer(client, trained) -> int:
+    """A second version of the trained model (one job for every test that moves an alias to it)."""
+    version = train(client, trained["model"], trained["service"])
+    assert version == trained["version"] + 1
+    return version
+
+
 def predict(client, **fields) -> dict:
     return gql(client, PREDICT, {"input": fields}).data["predict"]
 
@@ -83,13 +91,11 @@ def test_explicit_features_service_and_raw_rows_agree(client, trained):
     assert rows["missingFeatures"] == []
 
 
-def test_an_alias_that_moves_is_picked_up(client, trained):
+def test_an_alias_that_moves_is_picked_up(client, trained, newer):
     set_alias = "mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { userErrors { code } } }"
     gql(client, set_alias, {"i": {"model": trained["model"], "alias": "champion", "version": trained["version"]}})
     first = predict(client, model=trained["model"], alias="champion", entities={"customer_id": [1001]})
     assert first["modelVersion"]["version"] == trained["version"]
-    newer = train(client, trained["model"], trained["service"])
-    assert newer == trained["version"] + 1
     gql(client, set_alias, {"i": {"model": trained["model"], "alias": "champion", "version": newer}})
     moved = predict(client, model=trained["model"], alias="champion", entities={"customer_id": [1001]})
     assert moved["modelVersion"]["version"] == newer
@@ -97,14 +103,13 @@ def test_an_alias_that_moves_is_picked_up(client, trained):
     assert pinned["modelVersion"]["version"] == trained["version"]
 
 
-def test_an_alias_moved_outside_asgard_is_picked_up_within_the_registry_cache_time(client, services, settings, trained):
+def test_an_alias_moved_outside_asgard_is_picked_up_within_the_registry_cache_time(client, settings, trained, newer):
     from mlflow.tracking import MlflowClient
 
     outside = MlflowClient(tracking_uri=settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
     outside.set_registered_model_alias(trained["model"], "shadow", str(trained["version"]))
     first = predict(client, model=trained["model"], alias="shadow", entities={"customer_id": [1001]})
     assert first["modelVersion"]["version"] == trained["version"]
-    newer = train(client, trained["model"], trained["service"])
     outside.set_registered_model_alias(trained["model"], "shadow", str(newer))
     time.sleep(settings.registry_cache_seconds + 0.1)
     moved = predict(client, model=trained["model"], alias="shadow", entities={"customer_id": [1001]})
