@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from server.lru import LRU
 from server.services.errors import ErrorCode, InputErrors, RequestError, as_input_errors, input_error
 from server.services.feature_requests import FeatureRef, entity_columns, resolve_features, row_count
 from server.services.feature_serving import ASYNC_MAX_ROWS, FeatureServing
@@ -68,6 +69,9 @@ class Predictor:
         self._downloading: dict[tuple[str, int], threading.Lock] = {}
         self._lock = threading.Lock()
         self._resolved: dict[ResolveKey, tuple[ModelVersionRecord, float, int]] = {}
+        # the features found in one registry snapshot for a signature's inputs and the caller's entity columns
+        self._inferred: tuple[RegistrySnapshot | None, LRU[tuple[tuple[str, ...], frozenset[str]], list[FeatureRef]]]
+        self._inferred = (None, LRU(RESOLVED_CACHE_SIZE))
 
     # ---- model versions and models ----------------------------------------------------------
 
@@ -263,19 +267,22 @@ class Predictor:
         trained_on = dict(version.tags).get(FEATURE_SERVICE_TAG)
         if trained_on and trained_on in snap.services:
             return resolve_features(snap, None, trained_on)
-        keys = set(entity_columns(request.entities))
-        refs: list[FeatureRef] = []
-        for name in inputs or []:
-            if name in keys:
-                continue
-            ref = _find_online_feature(snap, name, keys)
-            if ref is not None:
-                refs.append(ref)
+        keys = frozenset(entity_columns(request.entities))
+        memo = (tuple(inputs or ()), keys)
+        found_in, inferred = self._inferred  # one read: a cache and the snapshot it holds answers from
+        if found_in is not snap:  # what was found in an earlier snapshot, and that snapshot, let go
+            inferred = LRU(RESOLVED_CACHE_SIZE)
+            self._inferred = (snap, inferred)
+        refs = inferred.get(memo)
+        if refs is None:  # a walk over every view: once per registry snapshot, not per prediction
+            wanted = [name for name in inputs or [] if name not in keys]
+            refs = [ref for name in wanted if (ref := _find_online_feature(snap, name, keys)) is not None]
+            inferred.put(memo, refs)
         if not refs:
             raise RequestError(
                 "name features or a featureService: no online feature matches the model's inputs", field="features"
             )
-        return refs
+        return list(refs)
 
 
 @dataclass(frozen=True)
@@ -302,7 +309,7 @@ def _refused(refused: ModelRefused) -> InputErrors:
     return InputErrors([input_error(ErrorCode.INVALID_VALUE, str(refused), "rows")])
 
 
-def _find_online_feature(snap: RegistrySnapshot, name: str, keys: set[str]) -> FeatureRef | None:
+def _find_online_feature(snap: RegistrySnapshot, name: str, keys: frozenset[str]) -> FeatureRef | None:
     for view in sorted(snap.views.values(), key=lambda v: v.name):
         joins = {snap.entities[e].join_key for e in view.entities if e in snap.entities}
         if view.online and joins <= keys and any(f.name == name for f in view.features):
