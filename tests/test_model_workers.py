@@ -28,6 +28,9 @@ def model_dir(tmp_path_factory):
             values = list(model_input["x"])
             if -1 in values:
                 os._exit(3)
+            if -2 in values:  # its answers' pipe closed, and alive
+                os.closerange(3, 1024)
+                time.sleep(60)
             if 1000 in values:
                 time.sleep(1.5)
             return [2 * v for v in values]
@@ -81,6 +84,19 @@ def test_a_worker_that_dies_on_the_loop_fails_that_prediction_only(workers, mode
         asyncio.run(worker.predict_async(["x"], [[-1.0]]))
     assert workers.live(("slow", 1)) is None
     assert asyncio.run(workers.worker(("slow", 1), model_dir).predict_async(["x"], [[1.0]])) == [2.0]
+
+
+def test_a_worker_that_closes_its_pipe_and_lives_on_is_stopped_without_waiting(tmp_path, model_dir):
+    """Without the sandbox (the documented opt-out; bubblewrap holds the pipe open until it exits)."""
+    pool = ModelWorkers(Sandbox.for_mode(SandboxMode.OFF), [tmp_path], timeout=10)
+    try:
+        worker = pool.worker(("slow", 1), model_dir)
+        started = time.monotonic()
+        with pytest.raises(WorkerFailed, match="died"):
+            asyncio.run(worker.predict_async(["x"], [[-2.0]]))
+        assert time.monotonic() - started < 5 and not worker.alive  # not the timeout of 10 s, nor waited for
+    finally:
+        pool.stop()
 
 
 def test_a_prediction_over_the_timeout_on_the_loop_stops_its_worker(tmp_path, model_dir):

@@ -161,7 +161,11 @@ class ModelWorker:
         assert self.proc.stdout is not None
         chunk = os.read(self.proc.stdout.fileno(), 1 << 20)
         if not chunk:
-            code = self.proc.wait(timeout=5)
+            try:  # it is exiting, usually; one that closed its pipe and lives on is not waited for (on the loop)
+                code = self.proc.wait(timeout=0.05)
+            except subprocess.TimeoutExpired:
+                self.stop()
+                code = self.proc.returncode
             raise WorkerFailed(f"the model's worker died (exit code {code})")
         self._buffer += chunk
 
@@ -238,17 +242,15 @@ class ModelWorkers:
 
     def worker(self, key: tuple[str, int], model_dir: Path) -> ModelWorker:
         """The version's live worker, started (once, however many requests ask at once) when needed."""
+        found = self.live(key)
+        if found is not None:
+            return found
         with self._lock:
-            found = self._workers.get(key)
-            if found is not None and found.alive:
-                self._workers.move_to_end(key)
-                return found
             starting = self._starting.setdefault(key, threading.Lock())
         with starting:
-            with self._lock:
-                found = self._workers.get(key)
-                if found is not None and found.alive:
-                    return found
+            found = self.live(key)  # started while this one waited
+            if found is not None:
+                return found
             self.sandbox.check()
             worker = ModelWorker(self.sandbox, model_dir, self.hidden, self.timeout)
             with self._lock:
