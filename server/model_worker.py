@@ -62,10 +62,10 @@ def numeric_targets(schema: Any) -> dict[str, Any]:
 _INDEXES: dict[tuple[str, ...], Any] = {}
 
 
-def frame_of(columns: list[str], values: list[list[Any]], targets: dict[str, Any]) -> Any:
-    """The input frame, numbers widened to the signature's float types as it is built. When every
-    column is such a number (the usual model over features), one 2-D array makes it: pandas builds that
-    in ~20 us, a frame of separate columns in ~400 us."""
+def frame_of(columns: list[str], values: list[list[Any]], targets: dict[str, Any]) -> tuple[Any, bool]:
+    """The input frame, numbers widened to the signature's float types as it is built, and whether it is
+    one array of the signature's own float type. When every column is such a number (the usual model over
+    features), one 2-D array makes it: pandas builds that in ~20 us, a frame of separate columns in ~400 us."""
     import numpy as np
     import pandas as pd
 
@@ -75,7 +75,7 @@ def frame_of(columns: list[str], values: list[list[Any]], targets: dict[str, Any
         index = _INDEXES.get(key)
         if index is None:
             index = _INDEXES[key] = pd.Index(columns)
-        return pd.DataFrame(np.asarray(values, dtype=kinds.pop()).T, columns=index, copy=False)
+        return pd.DataFrame(np.asarray(values, dtype=kinds.pop()).T, columns=index, copy=False), True
     data: dict[str, Any] = {}
     for name, column in zip(columns, values, strict=True):
         target = targets.get(name)
@@ -83,7 +83,7 @@ def frame_of(columns: list[str], values: list[list[Any]], targets: dict[str, Any
             data[name] = np.asarray(column, dtype=target)
         else:
             data[name] = column
-    return pd.DataFrame(data, columns=columns)
+    return pd.DataFrame(data, columns=columns), False
 
 
 def plain(value: Any) -> Any:
@@ -133,17 +133,18 @@ def predictor(model: Any) -> Any:
 
     metadata = model.metadata
     schema, run = metadata.get_input_schema(), getattr(model, "_predict_fn", None)
+    conforming = conforming_columns(schema)
     if (
         run is None
         or metadata.get_params_schema() is not None
         or metadata._is_signature_from_type_hint()
         or metadata._is_type_hint_from_example()
     ):
-        return model.predict
+        return lambda frame, typed=False: model.predict(frame)
     flavor = model.loader_module
 
-    def predict(frame: Any) -> Any:
-        if schema is not None:
+    def predict(frame: Any, typed: bool = False) -> Any:
+        if schema is not None and not (typed and conforming == tuple(frame.columns)):
             try:
                 frame = _enforce_schema(frame, schema, flavor)
             except Exception as error:  # PyFuncModel's words for it
@@ -156,12 +157,24 @@ def predictor(model: Any) -> Any:
     return predict
 
 
+def conforming_columns(schema: Any) -> tuple[str, ...] | None:
+    """The columns of a frame that MLflow's schema enforcement would give back unchanged when they are, in
+    this order, of the signature's own float types: a signature of required, named float columns (the
+    usual model over features). None: every frame is enforced. Enforcing costs ~0.1 ms a prediction."""
+    if schema is None or not schema.has_input_names() or schema.is_tensor_spec():
+        return None
+    targets = numeric_targets(schema)
+    if schema.optional_input_names() or set(targets) != set(schema.input_names()):
+        return None
+    return tuple(schema.input_names())
+
+
 def answer(predict: Any, targets: dict[str, Any], request: dict[str, Any]) -> dict[str, Any]:
     from mlflow.exceptions import MlflowException
 
-    frame = frame_of(request["columns"], request["values"], targets)
+    frame, typed = frame_of(request["columns"], request["values"], targets)
     try:
-        output = predict(frame)
+        output = predict(frame, typed)
     except MlflowException as error:  # the input does not fit the model's schema
         return {"ok": False, "kind": "input", "error": error.message[:500]}
     return {"ok": True, "predictions": [plain(v) for v in rows_of(output)]}
