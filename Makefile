@@ -54,12 +54,13 @@ lint: install
 typecheck: install
 	$(BIN)/mypy server
 
-# Two workers (one per core), a test file's tests on the same worker; the benchmark's smoke run is its own step.
+# Two workers (one per core), a test file's tests on the same worker, files in the order tests/conftest.py gives
+# (the longest first, not xdist's most-tests-first); the benchmark's smoke run is its own step.
 PYTEST_WORKERS ?= 2
 test: lint typecheck $(MLFLOW_SERVER_VENV)/.installed $(CODEGEN_VENV)/.installed
 	eval "$$(bash scripts/test-services)" && \
 	  ASGARD_TEST_MLFLOW_SERVER=$(MLFLOW_SERVER_VENV)/bin/mlflow ASGARD_TEST_CODEGEN=$(CODEGEN_VENV)/bin/ariadne-codegen \
-	  $(BIN)/pytest -q -m "not bench" -n $(PYTEST_WORKERS) --dist loadfile --durations=25
+	  $(BIN)/pytest -q -m "not bench" -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25
 
 # The benchmark harness end to end in its tiny smoke mode (a few minutes): CI runs it after `make test`.
 bench-smoke: install

@@ -19,8 +19,8 @@ from server.auth.tokens import TokenStore
 from server.config import ConfigError, load_settings
 from server.schema.build import build_schema
 from server.services.demo import load_demo_gold_layer
-from tests.conftest import customer_view_input
 from tests.support.client import local_client
+from tests.support.graphql import customer_view_input
 from tests.support.server import ServerProcess, asgard_command
 
 ROLES = ("reader", "editor", "trainer", "admin")

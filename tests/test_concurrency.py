@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.conftest import REGISTER_VIEW, customer_view_input, unique
+from tests.support.graphql import REGISTER_VIEW, customer_view_input, unique
 
 READ = "{ featureViews(first: 100) { totalCount edges { node { name entities { name } } } } }"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from tests.conftest import create_service, customer_view_input, gql, register_view, unique
+from tests.support.graphql import create_service, customer_view_input, gql, register_view, unique
 
 NESTED = """
 {

@@ -9,7 +9,7 @@ import sys
 import httpx
 import pytest
 
-from tests.conftest import REGISTER_VIEW, customer_view_input
+from tests.support.graphql import REGISTER_VIEW, customer_view_input
 from tests.support.server import ServerProcess
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import CREATE_SERVICE, create_service, customer_view_input, gql, register_view, unique
+from tests.support.graphql import CREATE_SERVICE, create_service, customer_view_input, gql, register_view, unique
 
 REGISTER_ENTITY = """
 mutation($input: RegisterEntityInput!) {

@@ -9,8 +9,8 @@ import pytest
 
 from server.app import create_app
 from server.services.gold_catalog import GoldCatalog
-from tests.conftest import gql
 from tests.support.client import local_client
+from tests.support.graphql import gql
 
 
 @pytest.fixture(scope="module")

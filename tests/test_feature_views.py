@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import customer_view_input, gql, register_view, unique
+from tests.support.graphql import customer_view_input, gql, register_view, unique
 
 VIEW = """
 query($name: String!) {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conftest import gql
+from tests.support.graphql import gql
 
 TABLES = """
 query Tables($ns: String) {
@@ -76,7 +76,7 @@ def test_a_preview_shows_the_first_rows_typed_as_json(gold_backend):
 
     import pyarrow as pa
 
-    from tests.conftest import unique
+    from tests.support.graphql import unique
 
     client, services = gold_backend
     name = unique("preview_types")
@@ -143,8 +143,8 @@ def test_a_sql_catalog_on_postgresql_serves_the_api_and_the_jobs(tmp_path):
     from server.app import create_app, create_services
     from server.config import load_settings
     from server.services.demo import load_demo_gold_layer
-    from tests.conftest import customer_view_input, register_view
     from tests.support.client import local_client
+    from tests.support.graphql import customer_view_input, register_view
     from tests.support.jobs import submit, wait_for
     from tests.support.lakehouse import new_database, require
 

@@ -16,8 +16,8 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocketDisconnect
 
 from server.app import create_app
-from tests.conftest import gql
 from tests.support.client import local_client
+from tests.support.graphql import gql
 from tests.support.server import ServerProcess
 
 EVIL = "https://evil.example"

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import app_with_limits, customer_view_input, gql, register_view, unique
+from tests.support.graphql import app_with_limits, customer_view_input, gql, register_view, unique
 from tests.support.historical import BASE, oracle, random_feature_rows, register, write_table
 
 HISTORICAL = """

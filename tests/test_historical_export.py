@@ -24,8 +24,8 @@ from server.services.demo import load_demo_gold_layer
 from server.services.errors import InputErrors
 from server.services.exports import STRAY_SECONDS, ExportStore
 from server.services.feature_values import ColumnRecord
-from tests.conftest import app_with_limits, customer_view_input, gql, register_view, unique
 from tests.support.client import local_client
+from tests.support.graphql import app_with_limits, customer_view_input, gql, register_view, unique
 from tests.support.historical import BASE, oracle, random_feature_rows, register, write_table
 
 EXPORT = """

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import customer_view_input, gql, register_view, unique
+from tests.support.graphql import customer_view_input, gql, register_view, unique
 from tests.support.jobs import JOB, alive, submit, wait_for
 
 TRAIN_FROM_FEAST = """

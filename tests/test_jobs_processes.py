@@ -3,61 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import signal
 import time
 
 import pytest
 import sqlalchemy
-import websockets
 
 from tests.support.jobs import alive
 from tests.support.server import ServerProcess, processes_in
-
-SUBMIT = """
-mutation($input: SubmitTrainingJobInput!) {
-  submitTrainingJob(input: $input) { job { id status } userErrors { field code message } }
-}
-"""
-JOB = "query($id: ID!) { trainingJob(id: $id) { id status attempts error workerId logs { number text stream } } }"
-
-
-def submit(server: ServerProcess, script: str, **fields) -> str:
-    job_input = {"scriptName": "job.py", "script": script, "experimentName": "process-tests"} | fields
-    result = server.post(SUBMIT, {"input": job_input})["submitTrainingJob"]
-    assert result["userErrors"] == [], result
-    return result["job"]["id"]
-
-
-def wait_for(server: ServerProcess, job_id: str, statuses: set[str], timeout: float = 120) -> dict:
-    deadline = time.monotonic() + timeout
-    while True:
-        job = server.post(JOB, {"id": job_id})["trainingJob"]
-        if job["status"] in statuses:
-            return job
-        assert time.monotonic() < deadline, job
-        time.sleep(0.2)
-
-
-async def _subscribe(url: str, query: str, variables: dict, into: list) -> None:
-    """A graphql-transport-ws client: collect every `next` payload until `complete`."""
-    async with websockets.connect(url.replace("http", "ws") + "/graphql", subprotocols=["graphql-transport-ws"]) as ws:
-        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
-        assert json.loads(await ws.recv())["type"] == "connection_ack"
-        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query, "variables": variables}}))
-        while True:
-            message = json.loads(await asyncio.wait_for(ws.recv(), 120))
-            if message["type"] == "next":
-                assert "errors" not in message["payload"], message
-                into.append(message["payload"]["data"])
-            elif message["type"] == "complete":
-                return
-            elif message["type"] == "ping":
-                await ws.send(json.dumps({"type": "pong"}))
-            else:
-                raise AssertionError(message)
-
+from tests.support.server_jobs import JOB, follow, submit, wait_for
 
 BLOCKER = """
 import os, time
@@ -84,11 +39,11 @@ def test_subscriptions_follow_a_job_over_websockets(tmp_path):
         states: list = []
         lines: list = []
 
-        async def follow() -> None:
-            status = _subscribe(
+        async def both_streams() -> None:
+            status = follow(
                 server.url, "subscription($id: ID!) { trainingJob(id: $id) { status } }", {"id": job_id}, states
             )
-            logs = _subscribe(
+            logs = follow(
                 server.url,
                 "subscription($id: ID!) { trainingJobLogs(id: $id, fromLine: 0) { number text stream } }",
                 {"id": job_id},
@@ -101,7 +56,7 @@ def test_subscriptions_follow_a_job_over_websockets(tmp_path):
             release.write_text("go")
             await asyncio.wait_for(both, 120)
 
-        asyncio.run(follow())
+        asyncio.run(both_streams())
         seen = [s["trainingJob"]["status"] for s in states]
         assert seen[0] == "QUEUED"
         assert seen[-1] == "SUCCEEDED"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import app_with_limits, gql
+from tests.support.graphql import app_with_limits, gql
 
 # featureServices > featureViews > featureView > entities > tags > key: depth 6 (the deepest
 # this schema allows, so the default limit of 10 is tested with a lower one)

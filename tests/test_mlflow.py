@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tests.conftest import gql, unique
 from tests.support.demo_training import train
+from tests.support.graphql import gql, unique
 
 
 @pytest.fixture(scope="module")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import gql, unique
 from tests.support.demo_training import train
+from tests.support.graphql import gql, unique
 
 RUNS = 1500
 

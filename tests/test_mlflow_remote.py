@@ -13,9 +13,9 @@ import pytest
 from server.app import create_app
 from server.services.mlflow_tracking import MlflowTracking
 from server.services.mlflow_writes import MlflowWrites
-from tests.conftest import gql, unique
 from tests.support.client import local_client
 from tests.support.demo_training import train
+from tests.support.graphql import gql, unique
 from tests.support.mlflow_server import mlflow_server as start_mlflow_server
 
 

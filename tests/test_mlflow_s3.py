@@ -11,8 +11,8 @@ from pyarrow import fs
 
 from server.app import create_app, create_services
 from server.config import load_settings
-from tests.conftest import gql
 from tests.support.client import local_client
+from tests.support.graphql import gql
 from tests.support.jobs import submit, wait_for
 from tests.support.lakehouse import new_database, require
 from tests.support.mlflow_server import mlflow_server

@@ -12,8 +12,8 @@ from starlette.testclient import TestClient
 
 from server.app import create_app
 from server.online_fast_path import compile_plan
-from tests.conftest import create_service, customer_view_input, register_view, unique
 from tests.support.client import local_client
+from tests.support.graphql import create_service, customer_view_input, register_view, unique
 from tests.support.serving import END, START, count_compiled, materialize
 
 QUERIES = {

@@ -22,8 +22,8 @@ from server.services.errors import RequestError
 from server.services.feature_requests import resolve_features
 from server.services.feature_serving import FeatureServing
 from server.services.online_store import SqliteReads, entity_keys, view_read
-from tests.conftest import gql, register_view, unique
 from tests.support.client import local_client
+from tests.support.graphql import gql, register_view, unique
 
 TYPED = {  # feature -> (dtype, Arrow type of its gold column)
     "f_int64": ("INT64", pa.int64()),

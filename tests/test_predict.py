@@ -7,8 +7,8 @@ import time
 import pandas as pd
 import pytest
 
-from tests.conftest import create_service, customer_view_input, gql, register_view, unique
 from tests.support import TRAIN_ON_SERVICE
+from tests.support.graphql import create_service, customer_view_input, gql, register_view, unique
 from tests.support.jobs import submit, wait_for
 from tests.support.serving import END, START, count_compiled, latest_rows, materialize
 

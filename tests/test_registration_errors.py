@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import customer_view_input, gql, unique
+from tests.support.graphql import customer_view_input, gql, unique
 
 COUNTS = "{ featureStore { featureViews entities featureServices } entities { name } }"
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 from feast import FeatureStore
 
 from server.services.feature_serving import FeatureServing
-from tests.conftest import customer_view_input, register_view, unique
+from tests.support.graphql import customer_view_input, register_view, unique
 
 
 def test_a_change_by_another_writer_shows_and_the_rest_is_reused(client, services):

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from websockets.sync.client import connect
 
-from tests.conftest import customer_view_input
+from tests.support.graphql import customer_view_input
 from tests.support.lakehouse import NEEDED, nessie_branch, new_database, require, trino_catalog
 from tests.support.server import ServerProcess
 from tests.support.serving import END, START

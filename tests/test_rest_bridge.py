@@ -20,8 +20,8 @@ from server.auth.tokens import TokenStore
 from server.config import Limits
 from server.services.feature_registry import FeatureRegistry
 from server.services.gold_catalog import GoldCatalog
-from tests.conftest import app_with_limits, customer_view_input, gql, register_view, unique
 from tests.support.client import local_client
+from tests.support.graphql import app_with_limits, customer_view_input, gql, register_view, unique
 from tests.support.serving import END, START, materialize
 
 VIEW_FIELDS = """

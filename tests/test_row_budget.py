@@ -9,7 +9,7 @@ from graphql import parse
 
 from server.config import Limits, load_settings
 from server.schema.build import build_schema
-from tests.conftest import app_with_limits, customer_view_input, register_view, unique
+from tests.support.graphql import app_with_limits, customer_view_input, register_view, unique
 
 ONLINE_QUERY = """
 query($input: OnlineFeaturesInput!) { onlineFeatures(input: $input) { rows } }

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from server.sandbox import Confinement, Sandbox, SandboxMode, SandboxUnavailable
-from tests.conftest import gql, unique
+from tests.support.graphql import gql, unique
 from tests.support.jobs import JOB, alive, submit, wait_for
 
 SECRET = "asgard-server-secret-4f1c"

@@ -11,8 +11,8 @@ import pytest
 
 from server.app import create_app, create_services
 from server.services.demo import load_demo_gold_layer
-from tests.conftest import customer_view_input, gql, register_view, unique
 from tests.support.client import local_client
+from tests.support.graphql import customer_view_input, gql, register_view, unique
 from tests.support.serving import END, MATERIALIZE, OPERATION, START, latest_rows, materialize
 
 ONLINE = """

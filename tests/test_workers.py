@@ -12,7 +12,7 @@ import psutil
 import pytest
 
 from tests.support.server import ServerProcess
-from tests.test_jobs_processes import _subscribe, submit, wait_for
+from tests.support.server_jobs import follow, submit, wait_for
 
 VIEW = '{ featureView(name: "order_features") { name } }'
 
@@ -64,7 +64,7 @@ def test_two_workers_serve_one_port_and_one_runs_the_jobs(two_workers):
     first = submit(server, "print('one')")
     updates: list = []
     query = "subscription($id: ID!) { trainingJob(id: $id) { status } }"
-    asyncio.run(_subscribe(server.url, query, {"id": first}, updates))  # on whichever worker took the socket
+    asyncio.run(follow(server.url, query, {"id": first}, updates))  # on whichever worker took the socket
     assert updates[-1]["trainingJob"]["status"] == "SUCCEEDED"
     jobs = [wait_for(server, submit(server, f"print({i})"), {"SUCCEEDED", "FAILED"}) for i in range(3)]
     assert {job["status"] for job in jobs} == {"SUCCEEDED"} and {job["attempts"] for job in jobs} == {1}

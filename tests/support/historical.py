@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from tests.conftest import register_view
+from tests.support.graphql import register_view
 
 BASE = datetime(2026, 3, 1, tzinfo=UTC)
 

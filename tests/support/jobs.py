@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from tests.conftest import gql, unique
+from tests.support.graphql import gql, unique
 
 SUBMIT = """
 mutation($input: SubmitTrainingJobInput!) {

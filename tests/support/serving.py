@@ -6,7 +6,7 @@ import time
 
 import pandas as pd
 
-from tests.conftest import gql
+from tests.support.graphql import gql
 
 MATERIALIZE = """
 mutation($input: MaterializeInput!) {
