@@ -22,22 +22,22 @@ skip_feast_instrumentation()
 # The files that take longest (a minute or more each: real MLflow servers, S3, training jobs, a second
 # server), first: `--dist loadfile` hands files to the workers in this order, so the long ones start at
 # once and the short ones fill in around them, instead of one long file running alone at the end.
-LONGEST_FIRST = (  # seconds each on 2026-12-03, -n 2: 78, 75, 60, 52, 37, 33, 30, 28, 27, 26, 23, 23, 21, 21, 19, 13
-    "test_mlflow_remote.py",
-    "test_jobs.py",
+LONGEST_FIRST = (  # about a minute each, then tens of seconds (2026-12-03, -n 2); the first two mostly wait on
+    "test_mlflow_remote.py",  # an MLflow server while the next two train: the order that ran fastest
     "test_mlflow_s3.py",
-    "test_predict.py",
+    "test_jobs.py",
     "test_jobs_processes.py",
-    "test_fuzz.py",
-    "test_historical.py",
+    "test_predict.py",
     "test_mlflow_paging.py",
-    "test_sandbox.py",
+    "test_fuzz.py",
     "test_client_e2e.py",
+    "test_historical.py",
+    "test_sandbox.py",
     "test_auth.py",
     "test_model_workers.py",
+    "test_serving.py",
     "test_replicas.py",
     "test_workers.py",
-    "test_serving.py",
     "test_rest_bridge.py",
 )
 
