@@ -8,6 +8,7 @@ import gc
 import logging
 import os
 import sys
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -37,8 +38,9 @@ from server.explorer import explorer_response, static_routes
 from server.exports_route import export_routes
 from server.graphql_ws import CheckedTransportWSHandler, TextWebSocketAdapter
 from server.guards import RequestGuards
+from server.loaders import registry_snapshot
 from server.lru import text_key
-from server.observability import Metrics, RequestContext
+from server.observability import FRESHNESS_SECONDS, Metrics, RequestContext
 from server.online_fast_path import OnlineFastPath
 from server.rest.routes import rest_routes
 from server.safe_files import private_dir
@@ -46,6 +48,7 @@ from server.sandbox import Sandbox, SandboxMode
 from server.schema.build import Schema, build_schema
 from server.schema.row_budget import refusal as rows_refusal
 from server.schema.row_budget import row_fields
+from server.services.freshness import read_freshness
 
 log = logging.getLogger(__name__)
 READY_TIMEOUT_SECONDS = 5.0
@@ -425,7 +428,15 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
-    async def metrics_endpoint(_: Request) -> Response:
+    async def metrics_endpoint(request: Request) -> Response:
+        if time.monotonic() - metrics.freshness_at > FRESHNESS_SECONDS:
+            try:
+                s = services_of(request.scope)
+                views = list((await registry_snapshot(s)).views.values())
+                metrics.set_freshness(await run_blocking(read_freshness, s.gold, s.materializations, views))
+            except Exception:  # a backend down: the scrape still answers, with the gauges it had
+                log.warning("the feature views' freshness could not be computed", exc_info=True)
+                metrics.freshness_at = time.monotonic()  # tried again after FRESHNESS_SECONDS, not per scrape
         return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     @contextlib.asynccontextmanager

@@ -15,7 +15,9 @@ from strawberry.dataloader import DataLoader
 
 from server.blocking import run_blocking
 from server.jobs.records import LogRecord
+from server.services.freshness import FreshnessRecord, read_freshness
 from server.services.gold_catalog import GoldPreviewRecord
+from server.services.gold_stats import TableStatsRecord
 from server.services.mlflow_records import (
     ArtifactRecord,
     ExperimentRecord,
@@ -113,6 +115,20 @@ def _views(loaders: Loaders) -> DataLoader[str, FeatureViewRecord | None]:
     return DataLoader(load_fn=load)
 
 
+def _freshness(loaders: Loaders) -> DataLoader[str, FreshnessRecord | None]:
+    """Freshness of views by name: one manifest read per distinct source table and snapshot (cached), one
+    look at the materializations, for however many views a page asks about."""
+    services = loaders.services
+
+    async def load(names: list[str]) -> list[FreshnessRecord | None]:
+        snap = await registry_snapshot(services)
+        views = [v for v in {n: snap.views.get(n) for n in names}.values() if v is not None]
+        found = await run_blocking(read_freshness, services.gold, services.materializations, views) if views else {}
+        return [found.get(n) for n in names]
+
+    return DataLoader(load_fn=load)
+
+
 def _run_models(loaders: Loaders) -> DataLoader[RunRecord, list[LoggedModelRecord] | None]:
     mlflow = loaders.services.mlflow
 
@@ -147,6 +163,8 @@ class Loaders:
         lambda ls: batched(ls.services.mlflow.metric_histories)
     )
     gold_previews = _Lazy[tuple[str, int], GoldPreviewRecord | None](lambda ls: batched(ls.services.gold.previews))
+    gold_stats = _Lazy[str, TableStatsRecord | None](lambda ls: batched(ls.services.gold.stats))
+    freshness = _Lazy[str, FreshnessRecord | None](_freshness)
     job_logs = _Lazy[tuple[str, int, int], list[LogRecord] | None](lambda ls: batched(ls.services.jobs.logs_of))
 
     def __init__(self, services: Services) -> None:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLError
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
 from server.route_path import route_path
 from server.services.errors import RequestError
+from server.services.freshness import FreshnessRecord
 
 log = logging.getLogger("asgard.access")
 errors_log = logging.getLogger("asgard.errors")
@@ -25,6 +26,8 @@ errors_log = logging.getLogger("asgard.errors")
 _REQUEST_ID_OK = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
 _OPERATION_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 MAX_OPERATION_LABELS = 200
+MAX_VIEW_LABELS = 500  # feature views with a freshness gauge of their own (the first by name); all are counted
+FRESHNESS_SECONDS = 30.0  # how long one computation of the views' freshness serves scrapes
 
 
 @dataclass
@@ -66,6 +69,21 @@ class Metrics:
             registry=self.registry,
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
         )
+        self.view_lag = Gauge(
+            "asgard_feature_view_lag_seconds",
+            f"How far the online store is behind the gold table, per online feature view (the first "
+            f"{MAX_VIEW_LABELS} by name; see Freshness.lagSeconds).",
+            ["feature_view"],
+            registry=self.registry,
+        )
+        self.view_stale = Gauge(
+            "asgard_feature_view_stale",
+            f"1 for a stale feature view, else 0 (the first {MAX_VIEW_LABELS} by name; see Freshness.stale).",
+            ["feature_view"],
+            registry=self.registry,
+        )
+        self.stale_views = Gauge("asgard_stale_feature_views", "Stale feature views, all.", registry=self.registry)
+        self.freshness_at = 0.0  # when the gauges were last set (time.monotonic)
         self._operation_names: set[str] = set()
         # labelled metrics, looked up once per label set (all bounded: see operation_label and _route)
         self._operation_children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
@@ -103,6 +121,18 @@ class Metrics:
         if child is None:
             child = self._request_children[(route, status)] = self.http_requests.labels(route=route, status=str(status))
         child.inc()
+
+    def set_freshness(self, records: dict[str, FreshnessRecord]) -> None:
+        """The freshness gauges from one computation; views deleted since lose their series."""
+        self.view_lag.clear()
+        self.view_stale.clear()
+        for name in sorted(records)[:MAX_VIEW_LABELS]:
+            record = records[name]
+            if record.lag_seconds is not None:
+                self.view_lag.labels(feature_view=name).set(record.lag_seconds)
+            self.view_stale.labels(feature_view=name).set(1 if record.stale else 0)
+        self.stale_views.set(sum(1 for r in records.values() if r.stale))
+        self.freshness_at = time.monotonic()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

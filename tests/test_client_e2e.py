@@ -166,6 +166,13 @@ async def materialize_and_read_online(client: AsgardClient, view: str, service: 
         await asyncio.sleep(0.2)
     assert op is not None and op.status is MaterializationStatus.SUCCEEDED, op.error
     assert op.rows_written == 3000 and op.finished_at is not None
+    fresh = await client.feature_view_freshness(view)
+    assert fresh is not None and fresh.freshness is not None
+    assert fresh.freshness.materialized_up_to == END and fresh.freshness.lag_seconds == 0
+    assert fresh.freshness.last_materialized_at == op.finished_at
+    assert all(f.stats is not None and f.stats.value_count for f in fresh.features)
+    stale = {v.name for v in (await client.stale_feature_views()).stale_feature_views}
+    assert (view in stale) is (fresh.freshness.stale is True)
 
     table = await client.online_features(
         OnlineFeaturesInput(feature_service=service, entities={"customer_id": [1001, 1002, 999_999]})

@@ -25,6 +25,9 @@ from server.timeutil import as_utc, utcnow
 log = logging.getLogger(__name__)
 
 
+LAST_FINISHED_SCAN = 10_000
+
+
 class MaterializationStatus(StrEnum):
     """Where a materialization is."""
 
@@ -152,6 +155,26 @@ class Materializations:
                         .where(materializations.c.id == op_id)
                         .values(status="FAILED", error="interrupted: the server stopped", finished_at=utcnow())
                     )
+
+    def last_finished(self, views: list[str]) -> dict[str, datetime]:
+        """When the latest successful materialization that included each view finished; views none
+        included are left out. Newest first, as far back as it takes to find them all (at most
+        LAST_FINISHED_SCAN runs)."""
+        wanted, found = set(views), {}
+        query = (
+            select(materializations.c.feature_views, materializations.c.finished_at)
+            .where(materializations.c.status == MaterializationStatus.SUCCEEDED.value)
+            .order_by(materializations.c.finished_at.desc())
+            .limit(LAST_FINISHED_SCAN)
+        )
+        with self.engine.connect() as conn:
+            for names, finished in conn.execute(query):
+                for name in set(names) & wanted:
+                    found[name] = as_utc(finished) or utcnow()
+                wanted -= found.keys()
+                if not wanted:
+                    break
+        return found
 
     def get(self, op_id: str) -> MaterializationRecord | None:
         with self.engine.connect() as conn:

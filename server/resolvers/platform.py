@@ -47,4 +47,5 @@ async def platform_status(info: Info[Context, None]) -> PlatformStatus:
         gold_tables=tables,
         version=__version__,
         timestamp=datetime.now(UTC),
+        view_names=tuple(snap.views) if snap else (),
     )

@@ -11,6 +11,8 @@ from strawberry.types import Info
 from server.context import Context
 from server.schema.common import Tag, TagInput, UserError, tags
 from server.schema.enums import FeatureDtype, RegistrationChange
+from server.schema.gold import ColumnStats, column_stats
+from server.services.freshness import FreshnessRecord
 from server.services.registry_records import (
     EntityRecord,
     FeatureRecord,
@@ -49,10 +51,19 @@ class Feature:
     name: str = strawberry.field(description="Feature (and source column) name.")
     dtype: Optional[FeatureDtype] = strawberry.field(description="Value type of the feature.")
     description: str = strawberry.field(description="What the feature means.")
+    table: strawberry.Private[str | None]
+
+    @strawberry.field(
+        description="Statistics of the feature's source column in the gold table's current snapshot, from its "
+        "manifests (no scan); null when the table or the column is gone."
+    )
+    async def stats(self, info: Info[Context, None]) -> Optional[ColumnStats]:
+        return await column_stats(info, self.table, self.name) if self.table is not None else None
 
     @classmethod
-    def from_record(cls, r: FeatureRecord) -> Feature:
-        return cls(name=r.name, dtype=FeatureDtype(r.dtype.value) if r.dtype else None, description=r.description)
+    def from_record(cls, r: FeatureRecord, table: str | None) -> Feature:
+        dtype = FeatureDtype(r.dtype.value) if r.dtype else None
+        return cls(name=r.name, dtype=dtype, description=r.description, table=table)
 
 
 @strawberry.type(description="The gold table a feature view reads, and its event-time column.")
@@ -69,6 +80,47 @@ class FeatureSource:
 class MaterializationInterval:
     start: datetime = strawberry.field(description="Start of the range (inclusive).")
     end: datetime = strawberry.field(description="End of the range.")
+
+
+@strawberry.type(
+    description="How fresh a feature view is: its gold table's newest event (from Iceberg's manifests, no scan) "
+    "against what the online store was loaded with, and the view's TTL."
+)
+class Freshness:
+    latest_event_time: Optional[datetime] = strawberry.field(
+        description="The newest event time in the source table's current snapshot (the upper bound of its "
+        "timestamp column); null when the table is empty or its files do not record it."
+    )
+    last_materialized_at: Optional[datetime] = strawberry.field(
+        description="When the latest successful materialization that included the view finished; null if none "
+        "has (or the view is offline only)."
+    )
+    materialized_up_to: Optional[datetime] = strawberry.field(
+        description="End of the latest time range loaded into the online store; null if never loaded."
+    )
+    lag_seconds: Optional[float] = strawberry.field(
+        description="How much newer the table's newest event is than what the online store was loaded up to (0: "
+        "caught up); null for an offline-only view or when either is unknown."
+    )
+    within_ttl: Optional[bool] = strawberry.field(
+        description="Whether the newest value a reader gets (online: the newest loaded; offline: the table's "
+        "newest) is younger than the view's TTL now; true for a TTL of forever; null when there is none."
+    )
+    stale: bool = strawberry.field(
+        description="Online and behind its table, or never loaded while the table holds rows, or its newest "
+        "value past the TTL."
+    )
+
+    @classmethod
+    def from_record(cls, r: FreshnessRecord) -> Freshness:
+        return cls(
+            latest_event_time=r.latest_event_time,
+            last_materialized_at=r.last_materialized_at,
+            materialized_up_to=r.materialized_up_to,
+            lag_seconds=r.lag_seconds,
+            within_ttl=r.within_ttl,
+            stale=r.stale,
+        )
 
 
 @strawberry.type(description="A group of features of one or more entities, read from one gold table.")
@@ -95,12 +147,17 @@ class FeatureView:
         records = await info.context.loaders.entities.load_many(list(self.entity_names))
         return [Entity.from_record(r) for r in records if r is not None]
 
+    @strawberry.field(description="How fresh the view is; null if it was deleted meanwhile.")
+    async def freshness(self, info: Info[Context, None]) -> Optional[Freshness]:
+        found = await info.context.loaders.freshness.load(self.name)
+        return Freshness.from_record(found) if found is not None else None
+
     @classmethod
     def from_record(cls, r: FeatureViewRecord) -> FeatureView:
         return cls(
             name=r.name,
             description=r.description,
-            features=[Feature.from_record(f) for f in r.features],
+            features=[Feature.from_record(f, r.source.table) for f in r.features],
             source=FeatureSource(
                 table=r.source.table,
                 timestamp_field=r.source.timestamp_field,
@@ -132,7 +189,8 @@ class FeatureViewProjection:
     async def features(self, info: Info[Context, None]) -> list[Feature]:
         record = await info.context.loaders.views.load(self.name)
         known = {f.name: f for f in record.features} if record else {}
-        return [Feature.from_record(known.get(n) or FeatureRecord(name=n, dtype=None)) for n in self.feature_names]
+        table = record.source.table if record else None
+        return [Feature.from_record(known.get(n) or FeatureRecord(n, None), table) for n in self.feature_names]
 
 
 @strawberry.type(description="A named set of features a model consumes, taken from feature views.")

@@ -13,9 +13,49 @@ from server.context import Context
 from server.schema.common import Long
 from server.schema.pagination import page_size
 from server.schema.permissions import EDITOR
+from server.services.feature_values import json_value
 from server.services.gold_catalog import GoldColumn, GoldTableRecord
+from server.services.gold_stats import ColumnStatsRecord
 
 PREVIEW_ROWS = 10
+
+
+@strawberry.type(
+    description="A column's statistics over the current snapshot's data files, from the table's manifests (no "
+    "data is read). Rows removed by delete files still count; bounds of strings and binaries may be truncated "
+    "(Iceberg keeps 16 characters by default). A figure some data file does not record is null."
+)
+class ColumnStats:
+    snapshot_id: Optional[str] = strawberry.field(description="The snapshot these describe; null for an empty table.")
+    value_count: Optional[Long] = strawberry.field(description="Values in the column, nulls included.")
+    null_count: Optional[Long] = strawberry.field(description="Null values.")
+    nan_count: Optional[Long] = strawberry.field(description="NaN values (floating-point columns only).")
+    size_bytes: Optional[Long] = strawberry.field(description="Bytes the column takes in the data files.")
+    lower_bound: Optional[JSON] = strawberry.field(
+        description="Smallest value, as JSON (times as ISO-8601); null when unknown or every value is null."
+    )
+    upper_bound: Optional[JSON] = strawberry.field(
+        description="Largest value, as JSON (times as ISO-8601); null when unknown or every value is null."
+    )
+
+    @classmethod
+    def from_record(cls, r: ColumnStatsRecord, snapshot_id: int | None) -> ColumnStats:
+        return cls(
+            snapshot_id=str(snapshot_id) if snapshot_id is not None else None,
+            value_count=r.value_count,
+            null_count=r.null_count,
+            nan_count=r.nan_count,
+            size_bytes=r.size_bytes,
+            lower_bound=cast(JSON, json_value(r.lower_bound, naive_as_utc=False)),
+            upper_bound=cast(JSON, json_value(r.upper_bound, naive_as_utc=False)),
+        )
+
+
+async def column_stats(info: Info[Context, None], table: str, column: str) -> Optional[ColumnStats]:
+    """A gold column's statistics through the request's loader (one manifest read per table and snapshot)."""
+    found = await info.context.loaders.gold_stats.load(table)
+    record = found.columns.get(column) if found is not None else None
+    return ColumnStats.from_record(record, found.snapshot_id) if found is not None and record is not None else None
 
 
 @strawberry.type(description="One column of a gold table.")
@@ -24,10 +64,18 @@ class Column:
     type: str = strawberry.field(description="Iceberg type name: int, long, double, string, timestamptz, list<long>...")
     nullable: bool = strawberry.field(description="Whether the column may hold nulls.")
     description: Optional[str] = strawberry.field(description="The column's documentation, if any.")
+    table: strawberry.Private[str]
+
+    @strawberry.field(
+        description="Statistics of the column in the table's current snapshot, from its manifests; null when the "
+        "table is gone."
+    )
+    async def stats(self, info: Info[Context, None]) -> Optional[ColumnStats]:
+        return await column_stats(info, self.table, self.name)
 
     @classmethod
-    def from_record(cls, c: GoldColumn) -> Column:
-        return cls(name=c.name, type=c.type, nullable=c.nullable, description=c.doc)
+    def from_record(cls, c: GoldColumn, table: str) -> Column:
+        return cls(name=c.name, type=c.type, nullable=c.nullable, description=c.doc, table=table)
 
 
 @strawberry.type(description="The first rows of a gold table, to see the data before registering a view.")
@@ -70,7 +118,8 @@ class GoldTable:
         found = await info.context.loaders.gold_previews.load((self.name, n))
         if found is None:  # dropped since it was described
             return None
-        return GoldPreview(columns=[Column.from_record(c) for c in found.columns], rows=cast(JSON, found.rows))
+        columns = [Column.from_record(c, self.name) for c in found.columns]
+        return GoldPreview(columns=columns, rows=cast(JSON, found.rows))
 
     @classmethod
     def from_record(cls, t: GoldTableRecord) -> GoldTable:
@@ -78,7 +127,7 @@ class GoldTable:
             name=t.name,
             namespace=t.namespace,
             table=t.table,
-            columns=[Column.from_record(c) for c in t.columns],
+            columns=[Column.from_record(c, t.name) for c in t.columns],
             snapshot_id=str(t.snapshot_id) if t.snapshot_id is not None else None,
             snapshot_count=t.snapshot_count,
             row_count=t.row_count,

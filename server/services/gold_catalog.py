@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from server.config import Settings
+from server.lru import LRU
 from server.services.errors import RequestError
 from server.services.feature_values import json_value
+from server.services.gold_stats import TableStatsRecord, table_stats
 from server.sql_urls import sqlalchemy_url
 
 
@@ -48,6 +50,9 @@ class GoldPreviewRecord:
     rows: list[list[Any]]
 
 
+STATS_CACHE_SIZE = 256  # tables' statistics, one entry per table and snapshot
+
+
 def split_table_name(name: str) -> tuple[str, str] | None:
     """`gold.customer_aggregates` -> ("gold", "customer_aggregates"); None when malformed."""
     namespace, sep, table = name.strip().rpartition(".")
@@ -70,6 +75,7 @@ class GoldCatalog:
         self._s3_endpoint = settings.s3_endpoint
         self._lock = threading.Lock()
         self._catalog: Any = None
+        self._stats: LRU[tuple[str, int | None, int], TableStatsRecord] = LRU(STATS_CACHE_SIZE)
 
     @property
     def name(self) -> str:
@@ -157,6 +163,27 @@ class GoldCatalog:
             table = self._load(name)
             if table is not None:
                 found[(name, n)] = _preview(table, n)
+        return found
+
+    def stats(self, names: list[str]) -> dict[str, TableStatsRecord]:
+        """Column statistics of each table's current snapshot, from its manifests (server/services/
+        gold_stats.py); read once per snapshot: a table's snapshots never change. Tables that do not exist
+        are left out."""
+        found: dict[str, TableStatsRecord] = {}
+        for name in names:
+            table = self._load(name)
+            if table is None:
+                continue
+            snapshot = table.current_snapshot()
+            snapshot_id = snapshot.snapshot_id if snapshot is not None else None
+            key = (name, snapshot_id, table.metadata.current_schema_id)  # a column added: a new schema, same data
+            cached = self._stats.get(key)
+            if cached is None:
+                columns = [f.name for f in table.schema().fields]
+                files = table.inspect.files().select(["content", "readable_metrics"]).to_pylist() if snapshot else []
+                cached = table_stats(snapshot_id, columns, files)
+                self._stats.put(key, cached)
+            found[name] = cached
         return found
 
     def _load(self, name: str) -> Any:

@@ -43,6 +43,13 @@ from .export_historical_features import (
     ExportHistoricalFeaturesExportHistoricalFeaturesExportColumns,
     ExportHistoricalFeaturesExportHistoricalFeaturesUserErrors,
 )
+from .feature_view_freshness import (
+    FeatureViewFreshness,
+    FeatureViewFreshnessFeatureView,
+    FeatureViewFreshnessFeatureViewFeatures,
+    FeatureViewFreshnessFeatureViewFeaturesStats,
+    FeatureViewFreshnessFeatureViewFreshness,
+)
 from .feature_views import (
     FeatureViews,
     FeatureViewsFeatureViews,
@@ -141,6 +148,11 @@ from .registered_models import (
     RegisteredModelsRegisteredModelsEdgesNodeLatestVersion,
     RegisteredModelsRegisteredModelsPageInfo,
 )
+from .stale_feature_views import (
+    StaleFeatureViews,
+    StaleFeatureViewsPlatformStatus,
+    StaleFeatureViewsPlatformStatusStaleFeatureViews,
+)
 from .submit_training_job import (
     SubmitTrainingJob,
     SubmitTrainingJobSubmitTrainingJob,
@@ -189,6 +201,11 @@ __all__ = [
     "FeatureViewFieldsSource",
     "FeatureViewFieldsTags",
     "FeatureViewFilter",
+    "FeatureViewFreshness",
+    "FeatureViewFreshnessFeatureView",
+    "FeatureViewFreshnessFeatureViewFeatures",
+    "FeatureViewFreshnessFeatureViewFeaturesStats",
+    "FeatureViewFreshnessFeatureViewFreshness",
     "FeatureViewProjectionInput",
     "FeatureViews",
     "FeatureViewsFeatureViews",
@@ -264,6 +281,9 @@ __all__ = [
     "SetModelAliasInput",
     "SetModelVersionTagInput",
     "SourceTableInput",
+    "StaleFeatureViews",
+    "StaleFeatureViewsPlatformStatus",
+    "StaleFeatureViewsPlatformStatusStaleFeatureViews",
     "SubmitTrainingJob",
     "SubmitTrainingJobInput",
     "SubmitTrainingJobSubmitTrainingJob",

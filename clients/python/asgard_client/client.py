@@ -15,6 +15,10 @@ from .export_historical_features import (
     ExportHistoricalFeatures,
     ExportHistoricalFeaturesExportHistoricalFeatures,
 )
+from .feature_view_freshness import (
+    FeatureViewFreshness,
+    FeatureViewFreshnessFeatureView,
+)
 from .feature_views import FeatureViews, FeatureViewsFeatureViews
 from .follow_training_job import FollowTrainingJob, FollowTrainingJobTrainingJob
 from .follow_training_job_logs import (
@@ -44,6 +48,7 @@ from .register_feature_view import (
     RegisterFeatureViewRegisterFeatureView,
 )
 from .registered_models import RegisteredModels, RegisteredModelsRegisteredModels
+from .stale_feature_views import StaleFeatureViews, StaleFeatureViewsPlatformStatus
 from .submit_training_job import SubmitTrainingJob, SubmitTrainingJobSubmitTrainingJob
 from .training_job import TrainingJob, TrainingJobTrainingJob
 
@@ -238,6 +243,66 @@ class AsgardClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return FeatureViews.model_validate(data).feature_views
+
+    async def feature_view_freshness(
+        self, name: str, **kwargs: Any
+    ) -> Optional[FeatureViewFreshnessFeatureView]:
+        query = gql("""
+            query FeatureViewFreshness($name: String!) {
+              featureView(name: $name) {
+                name
+                freshness {
+                  latestEventTime
+                  lastMaterializedAt
+                  materializedUpTo
+                  lagSeconds
+                  withinTtl
+                  stale
+                }
+                features {
+                  name
+                  stats {
+                    snapshotId
+                    valueCount
+                    nullCount
+                    lowerBound
+                    upperBound
+                  }
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"name": name}
+        response = await self.execute(
+            query=query,
+            operation_name="FeatureViewFreshness",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return FeatureViewFreshness.model_validate(data).feature_view
+
+    async def stale_feature_views(
+        self, **kwargs: Any
+    ) -> StaleFeatureViewsPlatformStatus:
+        query = gql("""
+            query StaleFeatureViews {
+              platformStatus {
+                staleFeatureViews {
+                  name
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {}
+        response = await self.execute(
+            query=query,
+            operation_name="StaleFeatureViews",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return StaleFeatureViews.model_validate(data).platform_status
 
     async def gold_tables(
         self, namespace: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
