@@ -52,6 +52,7 @@ from server.services.freshness import read_freshness
 
 log = logging.getLogger(__name__)
 READY_TIMEOUT_SECONDS = 5.0
+FIRST_READY_TIMEOUT_SECONDS = 60.0
 
 
 def create_services(settings: Settings) -> Services:
@@ -291,9 +292,14 @@ class GraphQLApp(GraphQL[Context, None]):
         return parsed
 
 
-async def _check(name: str, call: Any) -> tuple[str, str]:
+async def _check(name: str, call: Any, answered: set[str]) -> tuple[str, str]:
+    """One backend's readiness. A backend that has not answered yet in this process is opened by its first
+    check (MLflow's imports and migrations: seconds, more on a busy machine), which is slow, not hung: it
+    gets FIRST_READY_TIMEOUT_SECONDS; after its first answer, READY_TIMEOUT_SECONDS."""
+    timeout = READY_TIMEOUT_SECONDS if name in answered else FIRST_READY_TIMEOUT_SECONDS
     try:
-        await asyncio.wait_for(run_blocking(call), READY_TIMEOUT_SECONDS)
+        await asyncio.wait_for(run_blocking(call), timeout)
+        answered.add(name)
         return name, "ok"
     except TimeoutError:
         return name, "timeout"
@@ -414,29 +420,31 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
 
+    answered: set[str] = set()  # the backends that have answered a readiness check in this process
+
     async def readyz(request: Request) -> Response:
         s = services_of(request.scope)
         probes = [
-            _check("registry", s.registry.ping),
-            _check("goldCatalog", s.gold.ping),
-            _check("mlflow", s.mlflow.ping),
-            _check("jobs", s.jobs.ping),
+            _check("registry", s.registry.ping, answered),
+            _check("goldCatalog", s.gold.ping, answered),
+            _check("mlflow", s.mlflow.ping, answered),
+            _check("jobs", s.jobs.ping, answered),
         ]
         if s.registry.trino is not None:  # the offline engine, when it is a server of its own
-            probes.append(_check("trino", s.registry.trino.ping))
+            probes.append(_check("trino", s.registry.trino.ping, answered))
         checks = dict(await asyncio.gather(*probes))
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
 
     async def metrics_endpoint(request: Request) -> Response:
         if time.monotonic() - metrics.freshness_at > FRESHNESS_SECONDS:
+            metrics.freshness_at = time.monotonic()  # one computation at a time, whatever the scrapes meanwhile
             try:
                 s = services_of(request.scope)
                 views = list((await registry_snapshot(s)).views.values())
                 metrics.set_freshness(await run_blocking(read_freshness, s.gold, s.materializations, views))
-            except Exception:  # a backend down: the scrape still answers, with the gauges it had
+            except Exception:  # a backend down: the scrape still answers, with the gauges it had (and their time)
                 log.warning("the feature views' freshness could not be computed", exc_info=True)
-                metrics.freshness_at = time.monotonic()  # tried again after FRESHNESS_SECONDS, not per scrape
         return Response(metrics.render(), media_type="text/plain; version=0.0.4; charset=utf-8")
 
     @contextlib.asynccontextmanager

@@ -83,7 +83,13 @@ class Metrics:
             registry=self.registry,
         )
         self.stale_views = Gauge("asgard_stale_feature_views", "Stale feature views, all.", registry=self.registry)
-        self.freshness_at = 0.0  # when the gauges were last set (time.monotonic)
+        self.freshness_computed = Gauge(
+            "asgard_feature_views_freshness_timestamp_seconds",
+            "When the feature views' freshness gauges were last computed (Unix time); older than a minute: the "
+            "computation fails or hangs, see the log.",
+            registry=self.registry,
+        )
+        self.freshness_at = 0.0  # when the gauges' computation last started (time.monotonic)
         self._operation_names: set[str] = set()
         # labelled metrics, looked up once per label set (all bounded: see operation_label and _route)
         self._operation_children: dict[tuple[str, str, str], tuple[Any, Any]] = {}
@@ -132,7 +138,7 @@ class Metrics:
                 self.view_lag.labels(feature_view=name).set(record.lag_seconds)
             self.view_stale.labels(feature_view=name).set(1 if record.stale else 0)
         self.stale_views.set(sum(1 for r in records.values() if r.stale))
-        self.freshness_at = time.monotonic()
+        self.freshness_computed.set_to_current_time()
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -616,3 +616,17 @@ def test_a_gold_preview_is_for_editors(secured):
     assert as_reader["data"]["goldTable"] is None or as_reader["data"]["goldTable"]["preview"] is None
     as_editor = call(client, tokens["editor"], query).json()
     assert "errors" not in as_editor and len(as_editor["data"]["goldTable"]["preview"]["rows"]) == 2
+
+
+def test_a_gold_columns_statistics_are_for_editors_a_features_for_readers(secured):
+    """A column's bounds are values of it: a table's for editors (as its preview), a feature's for readers."""
+    client, tokens, _, _ = secured
+    table = '{ goldTable(name: "gold.customer_aggregates") { columns { name stats { upperBound } } } }'
+    as_reader = call(client, tokens["reader"], table).json()
+    assert {e["extensions"]["code"] for e in as_reader["errors"]} == {"FORBIDDEN"}
+    as_editor = call(client, tokens["editor"], table).json()
+    assert "errors" not in as_editor
+    bounds = {c["name"]: c["stats"]["upperBound"] for c in as_editor["data"]["goldTable"]["columns"]}
+    assert bounds["customer_id"] == 4000
+    views = "{ featureViews(first: 5) { edges { node { features { name stats { upperBound } } } } } }"
+    assert "errors" not in call(client, tokens["reader"], views).json()

@@ -83,3 +83,23 @@ def test_graphiql_is_served_to_browsers(client):
     response = client.get("/graphql", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
+
+
+def test_a_backends_first_readiness_check_may_take_longer_than_the_next(monkeypatch):
+    """The first check opens a backend (MLflow's imports and migrations take seconds on a busy machine): slow,
+    not hung. After it has answered once, the usual timeout holds."""
+    import asyncio
+    import time
+
+    from server import app as app_module
+
+    monkeypatch.setattr(app_module, "READY_TIMEOUT_SECONDS", 0.1)
+    monkeypatch.setattr(app_module, "FIRST_READY_TIMEOUT_SECONDS", 2.0)
+    answered: set[str] = set()
+
+    def slow() -> bool:
+        time.sleep(0.3)
+        return True
+
+    assert asyncio.run(app_module._check("mlflow", slow, answered)) == ("mlflow", "ok")
+    assert asyncio.run(app_module._check("mlflow", slow, answered)) == ("mlflow", "timeout")

@@ -163,14 +163,17 @@ class Materializations:
         wanted, found = set(views), {}
         query = (
             select(materializations.c.feature_views, materializations.c.finished_at)
-            .where(materializations.c.status == MaterializationStatus.SUCCEEDED.value)
+            .where(
+                materializations.c.status == MaterializationStatus.SUCCEEDED.value,
+                materializations.c.finished_at.is_not(None),
+            )
             .order_by(materializations.c.finished_at.desc())
             .limit(LAST_FINISHED_SCAN)
         )
         with self.engine.connect() as conn:
             for names, finished in conn.execute(query):
                 for name in set(names) & wanted:
-                    found[name] = as_utc(finished) or utcnow()
+                    found[name] = as_utc(finished) or utcnow()  # never None: filtered above
                 wanted -= found.keys()
                 if not wanted:
                     break

@@ -190,7 +190,10 @@ class FeatureViewProjection:
         record = await info.context.loaders.views.load(self.name)
         known = {f.name: f for f in record.features} if record else {}
         table = record.source.table if record else None
-        return [Feature.from_record(known.get(n) or FeatureRecord(n, None), table) for n in self.feature_names]
+        return [  # a name the view no longer has: no source column to describe
+            Feature.from_record(known[n], table) if n in known else Feature.from_record(FeatureRecord(n, None), None)
+            for n in self.feature_names
+        ]
 
 
 @strawberry.type(description="A named set of features a model consumes, taken from feature views.")

@@ -67,8 +67,10 @@ class Column:
     table: strawberry.Private[str]
 
     @strawberry.field(
+        permission_classes=EDITOR,
         description="Statistics of the column in the table's current snapshot, from its manifests; null when the "
-        "table is gone."
+        "table is gone. Editors and up, as `preview`: its bounds are values of columns no feature view may "
+        "expose (a feature's own are on FeatureView.features for readers).",
     )
     async def stats(self, info: Info[Context, None]) -> Optional[ColumnStats]:
         return await column_stats(info, self.table, self.name)

@@ -43,15 +43,20 @@ class FreshnessRecord:
 
 
 def freshness(
-    view: FeatureViewRecord, latest_event: datetime | None, last_materialized: datetime | None, now: datetime
+    view: FeatureViewRecord,
+    latest_event: datetime | None,
+    last_materialized: datetime | None,
+    now: datetime,
+    has_rows: bool | None = None,
 ) -> FreshnessRecord:
+    """`has_rows`: whether the table holds data files (None: as `latest_event` says)."""
     up_to = max((end for _, end in view.materialized), default=None) if view.online else None
     lag = None
     if view.online and latest_event is not None and up_to is not None:
         lag = max(0.0, (latest_event - up_to).total_seconds())
     newest = latest_event if not view.online else _earliest(latest_event, up_to)
     within = None if newest is None else (not view.ttl_seconds or (now - newest).total_seconds() <= view.ttl_seconds)
-    never_loaded = view.online and up_to is None and latest_event is not None
+    never_loaded = view.online and up_to is None and (latest_event is not None if has_rows is None else has_rows)
     return FreshnessRecord(
         latest_event_time=latest_event,
         last_materialized_at=last_materialized if view.online else None,
@@ -86,7 +91,8 @@ def views_freshness(
         column = table.columns.get(view.source.timestamp_field) if table is not None else None
         latest = column.upper_bound if column is not None else None
         latest = as_utc(latest) if isinstance(latest, datetime) else None  # a time column, zoned or not
-        out[view.name] = freshness(view, latest, finished.get(view.name), now)
+        has_rows = table.data_files > 0 if table is not None else None
+        out[view.name] = freshness(view, latest, finished.get(view.name), now, has_rows)
     return out
 
 

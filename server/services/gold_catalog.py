@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,6 +51,7 @@ class GoldPreviewRecord:
     rows: list[list[Any]]
 
 
+log = logging.getLogger(__name__)
 STATS_CACHE_SIZE = 256  # tables' statistics, one entry per table and snapshot
 
 
@@ -171,20 +173,29 @@ class GoldCatalog:
         are left out."""
         found: dict[str, TableStatsRecord] = {}
         for name in names:
-            table = self._load(name)
-            if table is None:
+            try:
+                stats = self._table_stats(name)
+            except Exception:  # one table's unreadable manifest costs that table's figures, not the request's
+                log.warning("the statistics of %s could not be read", name, exc_info=True)
                 continue
-            snapshot = table.current_snapshot()
-            snapshot_id = snapshot.snapshot_id if snapshot is not None else None
-            key = (name, snapshot_id, table.metadata.current_schema_id)  # a column added: a new schema, same data
-            cached = self._stats.get(key)
-            if cached is None:
-                columns = [f.name for f in table.schema().fields]
-                files = table.inspect.files().select(["content", "readable_metrics"]).to_pylist() if snapshot else []
-                cached = table_stats(snapshot_id, columns, files)
-                self._stats.put(key, cached)
-            found[name] = cached
+            if stats is not None:
+                found[name] = stats
         return found
+
+    def _table_stats(self, name: str) -> TableStatsRecord | None:
+        table = self._load(name)
+        if table is None:
+            return None
+        snapshot = table.current_snapshot()
+        snapshot_id = snapshot.snapshot_id if snapshot is not None else None
+        key = (name, snapshot_id, table.metadata.current_schema_id)  # a column added: a new schema, same data
+        cached = self._stats.get(key)
+        if cached is None:
+            columns = [f.name for f in table.schema().fields]
+            files = table.inspect.files().select(["content", "readable_metrics"]).to_pylist() if snapshot else []
+            cached = table_stats(snapshot_id, columns, files)
+            self._stats.put(key, cached)
+        return cached
 
     def _load(self, name: str) -> Any:
         from pyiceberg.exceptions import NoSuchNamespaceError, NoSuchTableError

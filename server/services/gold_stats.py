@@ -80,8 +80,9 @@ def _bound(metrics: list[dict[str, Any] | None], key: str, pick: Any) -> Any:
             return None
         value = m.get(key)
         if value is None:
-            if m.get("value_count") is not None and m.get("value_count") == m.get("null_value_count"):
-                continue  # only nulls in this file
+            count, nulls, nans = m.get("value_count"), m.get("null_value_count") or 0, m.get("nan_value_count") or 0
+            if count is not None and count == nulls + nans:
+                continue  # only nulls (and NaNs, which have no bounds) in this file
             return None
         values.append(value)
     if not values:

@@ -26,6 +26,11 @@ def test_never_loaded_with_rows_in_the_table_is_stale():
     assert f.materialized_up_to is None and f.lag_seconds is None and f.within_ttl is None and f.stale
 
 
+def test_rows_whose_times_are_not_recorded_still_make_a_never_loaded_view_stale():
+    assert freshness(_view(), None, None, NOW, has_rows=True).stale
+    assert not freshness(_view(), None, None, NOW, has_rows=False).stale
+
+
 def test_loaded_up_to_an_earlier_time_lags_by_the_difference():
     f = freshness(_view(loaded=(_interval(LATEST - timedelta(hours=3)),)), LATEST, NOW, NOW)
     assert f.lag_seconds == 3 * 3600 and f.stale

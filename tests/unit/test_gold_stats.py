@@ -47,10 +47,11 @@ def test_what_one_file_does_not_record_is_unknown():
 def test_a_file_of_nulls_bounds_nothing():
     files = [
         {"content": 0, "readable_metrics": {"s": _metrics(2, 2, None, None)}},
+        {"content": 0, "readable_metrics": {"s": _metrics(3, 1, None, None, nans=2)}},  # nulls and NaNs only
         {"content": 0, "readable_metrics": {"s": _metrics(2, 0, "a", "k")}},
     ]
     s = table_stats(1, ["s"], files).columns["s"]
-    assert (s.lower_bound, s.upper_bound, s.null_count) == ("a", "k", 2)
+    assert (s.lower_bound, s.upper_bound, s.null_count) == ("a", "k", 3)
 
 
 def test_an_empty_table_has_no_files_and_no_bounds():
