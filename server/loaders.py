@@ -122,7 +122,7 @@ def _freshness(loaders: Loaders) -> DataLoader[str, FreshnessRecord | None]:
 
     async def load(names: list[str]) -> list[FreshnessRecord | None]:
         snap = await registry_snapshot(services)
-        views = [v for v in {n: snap.views.get(n) for n in names}.values() if v is not None]
+        views = [snap.views[n] for n in names if n in snap.views]  # the loader's keys are distinct already
         found = await run_blocking(read_freshness, services.gold, services.materializations, views) if views else {}
         return [found.get(n) for n in names]
 

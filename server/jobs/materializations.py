@@ -172,8 +172,10 @@ class Materializations:
         )
         with self.engine.connect() as conn:
             for names, finished in conn.execute(query):
+                at = as_utc(finished)
+                assert at is not None  # runs without a finish time are filtered out above
                 for name in set(names) & wanted:
-                    found[name] = as_utc(finished) or utcnow()  # never None: filtered above
+                    found[name] = at
                 wanted -= found.keys()
                 if not wanted:
                     break
