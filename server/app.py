@@ -67,6 +67,7 @@ def create_services(settings: Settings) -> Services:
     from server.jobs.store import JobStore
     from server.jobs.training import Training
     from server.services.exports import ExportStore
+    from server.services.feature_push import FeaturePush
     from server.services.feature_registry import FeatureRegistry
     from server.services.feature_serving import FeatureServing
     from server.services.gold_catalog import GoldCatalog
@@ -111,6 +112,7 @@ def create_services(settings: Settings) -> Services:
         ),
         tokens=TokenStore(jobs.engine, settings.token_cache_seconds),
         exports=exports,
+        push=FeaturePush(registry, gold, serving),
     )
 
 

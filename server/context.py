@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # services import Feast and MLflow: keep them out of schema-o
     from server.jobs.store import JobStore
     from server.jobs.training import Training
     from server.services.exports import ExportStore
+    from server.services.feature_push import FeaturePush
     from server.services.feature_registry import FeatureRegistry
     from server.services.feature_serving import FeatureServing
     from server.services.gold_catalog import GoldCatalog
@@ -49,6 +50,7 @@ class Services:
     predictor: Predictor
     tokens: TokenStore
     exports: ExportStore
+    push: FeaturePush
 
 
 SERVICES = "services"  # where the lifespan puts them in the app's state, which every request's scope carries

@@ -134,6 +134,11 @@ MUTATIONS = {
         {},
         "editor",
     ),
+    "pushFeatures": (
+        'mutation { pushFeatures(input: {featureView: "x", rows: [{a: 1}]}) { userErrors { code } } }',
+        {},
+        "editor",
+    ),
     "predict": ('mutation { predict(input: {model: "m", rows: [{a: 1}]}) { userErrors { code } } }', {}, "editor"),
     "exportHistoricalFeatures": (
         'mutation { exportHistoricalFeatures(input: {features: ["x:y"], entities: {customer_id: [1]}}) { userErrors { code } } }',

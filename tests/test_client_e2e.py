@@ -27,6 +27,8 @@ from asgard_client import (
     OnlineFeaturesInput,
     PlatformStatus,
     PredictInput,
+    PushFeaturesInput,
+    PushTarget,
     RegisterFeatureViewInput,
     RegistrationChange,
     Role,
@@ -184,6 +186,17 @@ async def materialize_and_read_online(client: AsgardClient, view: str, service: 
     ]
     assert [row[0] for row in table.rows] == [1001, 1002, 999_999]
     assert table.statuses[2][1:] == ["NOT_FOUND", "NOT_FOUND"]
+    row = {"customer_id": 999_998, "total_orders": 4}
+    pushed = await client.push_features(
+        PushFeaturesInput(feature_view=view, rows=[row | {"total_spent": 12.5}], to=PushTarget.ONLINE)
+    )
+    assert pushed.user_errors == [] and pushed.rows_written == 1 and pushed.stale_rows == 0
+    refused = await client.push_features(PushFeaturesInput(feature_view=view, rows=[row]))
+    assert [(e.code, e.field) for e in refused.user_errors] == [(ErrorCode.INVALID_VALUE, ["rows", "0", "total_spent"])]
+    read = await client.online_features(
+        OnlineFeaturesInput(feature_service=service, entities={"customer_id": [999_998]})
+    )
+    assert read.rows == [[999_998, 4, 12.5]]
     return table.rows
 
 

@@ -178,3 +178,43 @@ def test_a_sql_catalog_on_postgresql_serves_the_api_and_the_jobs(tmp_path):
         job = wait_for(client, submit(client, script)["job"]["id"], {"SUCCEEDED", "FAILED"}, timeout=120)
         assert job["status"] == "SUCCEEDED", job["error"]
         assert f"VALUE {rows[0][2]}" in [line["text"] for line in job["logs"]]
+
+
+def test_pushed_rows_are_appended_on_every_gold_layer_and_read_by_its_engine(gold_backend):
+    """pushFeatures to OFFLINE writes a snapshot through the catalog in use (SQL or Nessie's REST, local
+    files or S3), and the offline engine (DuckDB or Trino) reads the rows at once, in a table with a column
+    of a type the view does not carry (left null)."""
+    import pyarrow as pa
+
+    from tests.support.graphql import customer_view_input, register_view, unique
+
+    client, services = gold_backend
+    table = unique("pushed_gold")
+    catalog = services.gold.catalog()
+    demo = catalog.load_table(("gold", "customer_aggregates")).scan().to_arrow()
+    schema = demo.schema.append(pa.field("segment", pa.decimal128(10, 2)))
+    catalog.create_table(("gold", table), schema=schema)
+    view = unique("pushed_gold_view")
+    source = {"table": f"gold.{table}", "timestampField": "updated_at"}
+    assert register_view(client, customer_view_input(view, source=source, online=False))["userErrors"] == []
+    row = {
+        "customer_id": 424242,
+        "total_orders": 3,
+        "total_spent": 99.5,
+        "avg_order_value": 33.25,
+        "days_since_last_order": 1,
+        "updated_at": "2026-12-01T00:00:00Z",
+    }
+    push = """mutation($input: PushFeaturesInput!) {
+      pushFeatures(input: $input) { rowsWritten snapshotId userErrors { code field } } }"""
+    payload = gql(client, push, {"input": {"featureView": view, "rows": [row], "to": "OFFLINE"}}).data
+    assert payload["pushFeatures"]["rowsWritten"] == 1 and payload["pushFeatures"]["userErrors"] == []
+    found = gql(client, "query($n: String!) { goldTable(name: $n) { snapshotId rowCount } }", {"n": f"gold.{table}"})
+    assert found.data["goldTable"] == {"snapshotId": payload["pushFeatures"]["snapshotId"], "rowCount": 1}
+    historical = """query($input: HistoricalFeaturesInput!) { historicalFeatures(input: $input) { rows } }"""
+    request = {
+        "features": [f"{view}:total_spent", f"{view}:days_since_last_order"],
+        "entities": {"customer_id": [424242], "event_timestamp": ["2026-12-02T00:00:00Z"]},
+    }
+    rows = gql(client, historical, {"input": request}).data["historicalFeatures"]["rows"]
+    assert rows == [[424242, "2026-12-02T00:00:00+00:00", 99.5, 1]]

@@ -46,6 +46,7 @@ def test_the_schema_enums_are_twins_of_the_domain_enums():
     from server.services.dtypes import FeatureDtype
     from server.services.errors import ErrorCode
     from server.services.exports import ExportFormat
+    from server.services.push_rows import PushTarget
     from server.services.registry_records import Change
 
     pairs = [
@@ -57,6 +58,7 @@ def test_the_schema_enums_are_twins_of_the_domain_enums():
         (enums.ExportFormat, ExportFormat),
         (enums.Role, Role),
         (enums.RegistrationChange, Change),
+        (enums.PushTarget, PushTarget),
     ]
     for twin, domain in pairs:
         assert [(m.name, m.value) for m in twin] == [(m.name, m.value) for m in domain], twin

@@ -13,6 +13,7 @@ from server.context import Context
 from server.jobs.materializations import MaterializationRecord, MaterializationRequest
 from server.loaders import offline_turn, read_online, registry_snapshot
 from server.resolvers.payloads import mutate
+from server.schema.enums import PushTarget
 from server.schema.mlflow import ModelVersion
 from server.schema.serving import (
     FeatureTable,
@@ -23,9 +24,13 @@ from server.schema.serving import (
     OnlineFeaturesInput,
     PredictInput,
     PredictionPayload,
+    PushFeaturesInput,
+    PushFeaturesPayload,
 )
 from server.services.feature_requests import resolve_features
 from server.services.inference import PredictionRecord, PredictRequest
+from server.services.push_rows import PushRecord, PushSpec
+from server.services.push_rows import PushTarget as DomainTarget
 
 
 async def online_features(
@@ -109,4 +114,24 @@ def _predicted(result: PredictionRecord) -> PredictionPayload:
         predictions=cast(JSON, result.predictions),
         model_version=ModelVersion.from_record(result.version),
         missing_features=result.missing_features,
+    )
+
+
+async def push_features(
+    info: Info[Context, None],
+    input: Annotated[PushFeaturesInput, strawberry.argument(description="The view, its rows, and where to.")],
+) -> PushFeaturesPayload:
+    spec = PushSpec(view=input.feature_view, rows=input.rows, target=DomainTarget[input.to.name])
+    principal = info.context.principal
+    pushed_by = principal.name if principal is not None else "local"
+    cap = info.context.settings.limits.max_online_rows
+    return await mutate(PushFeaturesPayload, _pushed, info.context.services.push.push, spec, pushed_by, cap)
+
+
+def _pushed(result: PushRecord) -> PushFeaturesPayload:
+    return PushFeaturesPayload(
+        rows_written=result.rows_written,
+        to=PushTarget[result.target.name],
+        snapshot_id=str(result.snapshot_id) if result.snapshot_id is not None else None,
+        stale_rows=result.stale_rows,
     )

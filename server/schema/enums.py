@@ -137,3 +137,18 @@ class RegistrationChange(Enum):
     UNCHANGED = strawberry.enum_value(
         "UNCHANGED", description="The object existed with the same definition: nothing was written."
     )
+
+
+@strawberry.enum(description="Where pushed feature rows are written.")
+class PushTarget(Enum):
+    ONLINE = strawberry.enum_value(
+        "ONLINE", description="The online store only: onlineFeatures and predict read the rows at once."
+    )
+    OFFLINE = strawberry.enum_value(
+        "OFFLINE",
+        description="The view's gold table only, appended as one new Iceberg snapshot (historical reads, "
+        "training and later materializations see them).",
+    )
+    ONLINE_AND_OFFLINE = strawberry.enum_value(
+        "ONLINE_AND_OFFLINE", description="Both; if the online write fails, the appended snapshot is undone."
+    )

@@ -79,6 +79,13 @@ class Mutation:
         resolver=serving.predict,
         description="Predict with a registered model, fetching the entities' online features for it.",
     )
+    push_features = strawberry.field(
+        permission_classes=EDITOR,
+        resolver=serving.push_features,
+        description="Write feature rows now, checked against the view's schema first: to the online store "
+        "(readable by onlineFeatures as soon as this returns), to the view's gold table as a new Iceberg "
+        "snapshot, or both; all rows or none.",
+    )
     export_historical_features = strawberry.field(
         permission_classes=READER,
         resolver=exporting.export_historical_features,

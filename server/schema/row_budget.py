@@ -36,7 +36,12 @@ from server.services.feature_requests import row_count
 
 # Input types that carry entity rows, and which per-field cap they fall under.
 ONLINE, HISTORICAL = "online", "historical"
-ROW_INPUTS = {"OnlineFeaturesInput": ONLINE, "PredictInput": ONLINE, "HistoricalFeaturesInput": HISTORICAL}
+ROW_INPUTS = {
+    "OnlineFeaturesInput": ONLINE,
+    "PredictInput": ONLINE,
+    "PushFeaturesInput": ONLINE,
+    "HistoricalFeaturesInput": HISTORICAL,
+}
 ROW_KEYS = ("entities", "rows")
 
 

@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 
 from server.jobs.materializations import MaterializationRecord
 from server.schema.common import Long, UserError
-from server.schema.enums import FeatureDtype, MaterializationStatus
+from server.schema.enums import FeatureDtype, MaterializationStatus, PushTarget
 from server.schema.mlflow import ModelVersion
 from server.services.feature_values import ColumnRecord, FeatureTableRecord
 
@@ -154,4 +154,39 @@ class PredictionPayload:
     )
     user_errors: list[UserError] = strawberry.field(
         default_factory=list, description="Why nothing was predicted, if so."
+    )
+
+
+@strawberry.input(
+    description="Feature rows to write now, without a materialization: e.g. events a stream just computed."
+)
+class PushFeaturesInput:
+    feature_view: str = strawberry.field(description="The feature view the rows belong to.")
+    rows: JSON = strawberry.field(
+        description='The rows, as objects ([{"customer_id": 1, "total_spend": 12.5, ...}]) or as columns '
+        '({"customer_id": [1, 2], ...}): every join key and feature of the view (null for no value, where '
+        "the table's column allows it), and optionally the event time (the view's timestamp field; default: "
+        "now) and created time. Values as the API answers them: ISO-8601 times with a zone, base64 bytes. "
+        "At most ASGARD_MAX_ONLINE_ROWS rows."
+    )
+    to: PushTarget = strawberry.field(default=PushTarget.ONLINE, description="Where the rows are written.")
+
+
+@strawberry.type(description="Result of pushFeatures: every row written, or none (then `userErrors` says why).")
+class PushFeaturesPayload:
+    rows_written: Optional[int] = strawberry.field(default=None, description="Rows written; null when refused.")
+    to: Optional[PushTarget] = strawberry.field(default=None, description="Where they were written.")
+    snapshot_id: Optional[str] = strawberry.field(
+        default=None, description="The gold table's new Iceberg snapshot, for a push that went offline."
+    )
+    stale_rows: Optional[int] = strawberry.field(
+        default=None,
+        description="Rows the online store did not take: it keeps, per entity, the values of the newest event "
+        "time (a row older than, or at the same instant as, what it holds, or than a later row of the push for "
+        "the same entity, is left out online; offline every row is appended). Null for an OFFLINE push.",
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list,
+        description="Why nothing was written: each with the row and column it concerns (rows.<i>.<column>, "
+        "or rows.<column>.<i> for columns), at most 50.",
     )

@@ -365,6 +365,16 @@ class FeatureRegistry:
             written += self._gold.count_keys(view.source.table, keys, view.source.timestamp_field, view_start, end)
         return written
 
+    def write_online(self, name: str, rows: Any) -> None:
+        """Write Arrow rows holding the view's join keys, features and event time to the online store, as a
+        materialization does (through Feast's conversion and its store's batch write)."""
+        from feast.utils import _convert_arrow_to_proto
+
+        view = self.store.registry.get_feature_view(name, self._project, allow_cache=False)
+        join_keys = {column.name: column.dtype.to_value_type() for column in view.entity_columns}
+        data = _convert_arrow_to_proto(rows.combine_chunks(), view, join_keys)
+        self.store._get_provider().online_write_batch(self.store.config, view, data, progress=None)
+
     def delete_feature_view(self, name: str) -> FeatureViewRecord:
         with self._write_lock:
             snap = self._reload()

@@ -91,6 +91,19 @@ class FeatureServing:
                 raise RequestError(f"{name!r} is not a join key of the features asked for", field=f"entities.{name}")
         return columns, keys
 
+    def stored_times(self, snap: RegistrySnapshot, view_name: str, columns: dict[str, list[Any]]) -> list[float | None]:
+        """Per entity row (its join keys' values in `columns`), the event time the online store holds for the
+        entity in this view, in seconds; None where it holds nothing. NotServedHere where the store is not
+        read directly."""
+        if self.direct is None:
+            raise NotServedHere("the online store is read through Feast")
+        view = snap.views[view_name]
+        entities = [snap.entities[e] for e in view.entities]
+        read = view_read(view, {e.join_key: e.value_type for e in entities}, ())
+        keys = entity_keys(read, columns)
+        found = self.direct.read([read], [keys], wait=True)[0]
+        return [found[key].seconds if key in found else None for key in keys]
+
     def read_online(
         self,
         snap: RegistrySnapshot,

@@ -127,8 +127,15 @@ def _proto_value(value: Any) -> Any:
     return raw
 
 
+_LAST_SECOND = 253402300799  # 9999-12-31T23:59:59Z, the last time Python represents
+
+
 def _iso(seconds: float) -> str | None:
-    return datetime.fromtimestamp(seconds, tz=UTC).isoformat() if seconds else None
+    """Seconds since the epoch as ISO-8601; None for 0 (no time) and for what no time is: Feast writes a
+    null time as pandas' NaT, the smallest 64-bit integer."""
+    if not seconds or not -62135596800 <= seconds <= _LAST_SECOND:
+        return None
+    return datetime.fromtimestamp(seconds, tz=UTC).isoformat()
 
 
 def _status(code: int, seconds: float, ttl: int | None, now: float) -> str:

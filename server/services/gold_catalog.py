@@ -10,9 +10,11 @@ from typing import Any
 
 from server.config import Settings
 from server.lru import LRU
+from server.services import gold_writes
 from server.services.errors import RequestError
 from server.services.feature_values import json_value
 from server.services.gold_stats import TableStatsRecord, table_stats
+from server.services.gold_writes import AppendRecord
 from server.sql_urls import sqlalchemy_url
 
 
@@ -196,6 +198,27 @@ class GoldCatalog:
             cached = table_stats(snapshot_id, columns, files)
             self._stats.put(key, cached)
         return cached
+
+    def append(
+        self, name: str, columns: dict[str, list[Any]], count: int, properties: dict[str, str]
+    ) -> tuple[AppendRecord, Any]:
+        """Append rows as one snapshot (server/services/gold_writes.py): what it made, and the rows as Arrow."""
+        table = self._load(name)
+        if table is None:
+            raise RequestError(f"table {name!r} does not exist", field="featureView")
+        rows = gold_writes.arrow_rows(table, columns, count)
+        return gold_writes.append(table, rows, properties), rows
+
+    def arrow_rows(self, name: str, columns: dict[str, list[Any]], count: int) -> Any:
+        """Rows in the table's own Arrow types, without writing them (for the online store)."""
+        table = self._load(name)
+        if table is None:
+            raise RequestError(f"table {name!r} does not exist", field="featureView")
+        return gold_writes.arrow_rows(table, columns, count)
+
+    def undo_append(self, name: str, record: AppendRecord) -> bool:
+        table = self._load(name)
+        return table is not None and gold_writes.undo_append(table, record)
 
     def _load(self, name: str) -> Any:
         from pyiceberg.exceptions import NoSuchNamespaceError, NoSuchTableError

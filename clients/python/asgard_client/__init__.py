@@ -26,6 +26,7 @@ from .enums import (
     LifecycleView,
     LogStream,
     MaterializationStatus,
+    PushTarget,
     RegistrationChange,
     Role,
 )
@@ -92,6 +93,7 @@ from .input_types import (
     MaterializeInput,
     OnlineFeaturesInput,
     PredictInput,
+    PushFeaturesInput,
     RegisterEntityInput,
     RegisterFeatureViewInput,
     SetExperimentTagInput,
@@ -132,6 +134,11 @@ from .predict import (
     PredictPredict,
     PredictPredictModelVersion,
     PredictPredictUserErrors,
+)
+from .push_features import (
+    PushFeatures,
+    PushFeaturesPushFeatures,
+    PushFeaturesPushFeaturesUserErrors,
 )
 from .register_feature_view import (
     RegisterFeatureView,
@@ -262,6 +269,11 @@ __all__ = [
     "PredictPredict",
     "PredictPredictModelVersion",
     "PredictPredictUserErrors",
+    "PushFeatures",
+    "PushFeaturesInput",
+    "PushFeaturesPushFeatures",
+    "PushFeaturesPushFeaturesUserErrors",
+    "PushTarget",
     "RegisterEntityInput",
     "RegisterFeatureView",
     "RegisterFeatureViewInput",

@@ -34,6 +34,7 @@ from .input_types import (
     MaterializeInput,
     OnlineFeaturesInput,
     PredictInput,
+    PushFeaturesInput,
     RegisterFeatureViewInput,
     SubmitTrainingJobInput,
 )
@@ -43,6 +44,7 @@ from .model_version import ModelVersion, ModelVersionModelVersion
 from .online_features import OnlineFeatures, OnlineFeaturesOnlineFeatures
 from .platform_status import PlatformStatus
 from .predict import Predict, PredictPredict
+from .push_features import PushFeatures, PushFeaturesPushFeatures
 from .register_feature_view import (
     RegisterFeatureView,
     RegisterFeatureViewRegisterFeatureView,
@@ -895,6 +897,35 @@ class AsgardClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return OnlineFeatures.model_validate(data).online_features
+
+    async def push_features(
+        self, input: PushFeaturesInput, **kwargs: Any
+    ) -> PushFeaturesPushFeatures:
+        query = gql("""
+            mutation PushFeatures($input: PushFeaturesInput!) {
+              pushFeatures(input: $input) {
+                rowsWritten
+                to
+                snapshotId
+                staleRows
+                userErrors {
+                  ...UserErrorFields
+                }
+              }
+            }
+
+            fragment UserErrorFields on UserError {
+              field
+              message
+              code
+            }
+            """)
+        variables: dict[str, object] = {"input": input}
+        response = await self.execute(
+            query=query, operation_name="PushFeatures", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return PushFeatures.model_validate(data).push_features
 
     async def export_historical_features(
         self, input: HistoricalFeaturesInput, **kwargs: Any

@@ -73,6 +73,12 @@ class MaterializationStatus(str, Enum):
     FAILED = "FAILED"
 
 
+class PushTarget(str, Enum):
+    ONLINE = "ONLINE"
+    OFFLINE = "OFFLINE"
+    ONLINE_AND_OFFLINE = "ONLINE_AND_OFFLINE"
+
+
 class RegistrationChange(str, Enum):
     CREATED = "CREATED"
     UPDATED = "UPDATED"

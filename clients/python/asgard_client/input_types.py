@@ -8,7 +8,7 @@ from pydantic import Field, PlainSerializer
 
 from .base_model import BaseModel
 from .custom_scalars import serialize_datetime
-from .enums import FeatureDtype, JobStatus
+from .enums import FeatureDtype, JobStatus, PushTarget
 
 
 class CreateExperimentInput(BaseModel):
@@ -133,6 +133,17 @@ class PredictInput(BaseModel):
     "Feature service to fetch."
     rows: Optional[Any] = None
     "Feature values given directly (columns or rows), instead of or besides entities."
+
+
+class PushFeaturesInput(BaseModel):
+    """Feature rows to write now, without a materialization: e.g. events a stream just computed."""
+
+    feature_view: str = Field(alias="featureView")
+    "The feature view the rows belong to."
+    rows: Any
+    'The rows, as objects ([{"customer_id": 1, "total_spend": 12.5, ...}]) or as columns ({"customer_id": [1, 2], ...}): every join key and feature of the view (null for no value, where the table\'s column allows it), and optionally the event time (the view\'s timestamp field; default: now) and created time. Values as the API answers them: ISO-8601 times with a zone, base64 bytes. At most ASGARD_MAX_ONLINE_ROWS rows.'
+    to: PushTarget = PushTarget.ONLINE
+    "Where the rows are written."
 
 
 class RegisterEntityInput(BaseModel):

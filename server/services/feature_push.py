@@ -1,0 +1,78 @@
+"""Fresh features by push: rows checked against the view (server/services/push_rows.py), then appended to
+its gold table as one Iceberg snapshot and/or written to the online store, all or nothing."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+from typing import Any
+
+from server.services.errors import InputErrors
+from server.services.feature_registry import FeatureRegistry
+from server.services.feature_serving import FeatureServing
+from server.services.gold_catalog import GoldCatalog
+from server.services.gold_writes import AppendRecord
+from server.services.online_store import NotServedHere
+from server.services.push_rows import PushPlan, PushRecord, PushSpec, newest_rows, plan_push
+from server.services.registry_records import RegistrySnapshot
+
+log = logging.getLogger(__name__)
+
+
+class FeaturePush:
+    """Pushes, one at a time in this process (Feast's SQLite store shares one connection between threads;
+    the table's appends would only race each other)."""
+
+    def __init__(self, registry: FeatureRegistry, gold: GoldCatalog, serving: FeatureServing) -> None:
+        self.registry = registry
+        self.gold = gold
+        self.serving = serving
+        self._lock = threading.Lock()
+
+    def push(self, spec: PushSpec, pushed_by: str, max_rows: int) -> PushRecord:
+        snap = self.registry.snapshot()
+        view = snap.views.get(spec.view)
+        table = self.gold.describe(view.source.table) if view is not None else None
+        plan, errors = plan_push(spec, snap, table, max_rows, datetime.now(UTC))
+        if plan is None:
+            raise InputErrors(errors)
+        with self._lock:
+            appended: AppendRecord | None = None
+            if plan.target.offline:
+                properties = {
+                    "asgard.operation": "push",
+                    "asgard.feature-view": plan.view,
+                    "asgard.pushed-by": pushed_by,
+                }
+                appended, rows = self.gold.append(plan.table, plan.columns, plan.count, properties)
+            else:
+                rows = self.gold.arrow_rows(plan.table, plan.columns, plan.count)
+            stale: int | None = None
+            if plan.target.online:
+                try:
+                    stale = self._write_online(snap, plan, rows)
+                except Exception:
+                    if appended is not None and not self.gold.undo_append(plan.table, appended):
+                        log.error(
+                            "a push to %s failed online after appending snapshot %s to %s, which could not be "
+                            "undone (another commit came after it)",
+                            plan.view,
+                            appended.snapshot_id,
+                            plan.table,
+                        )
+                    raise
+        return PushRecord(plan.view, plan.count, plan.target, appended.snapshot_id if appended else None, stale)
+
+    def _write_online(self, snap: RegistrySnapshot, plan: PushPlan, rows: Any) -> int | None:
+        """Write each entity's newest row, where it is newer than what the store holds; the rows left out.
+        Where the store is not read directly, every row goes to Feast, whose store applies its own rule."""
+        try:
+            stored = self.serving.stored_times(snap, plan.view, {k: plan.columns[k] for k in plan.join_keys})
+        except NotServedHere:
+            self.registry.write_online(plan.view, rows)
+            return None
+        chosen = newest_rows(plan, stored)
+        if chosen:
+            self.registry.write_online(plan.view, rows.take(chosen))
+        return plan.count - len(chosen)

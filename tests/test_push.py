@@ -1,0 +1,253 @@
+"""pushFeatures over GraphQL, on the SQLite and the Redis online store: rows of every feature type read back
+by onlineFeatures as they were pushed, offline pushes appended to the gold table as one snapshot that
+historical reads see, and every refusal typed, placed and without a write."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import replace
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from server.app import create_app, create_services
+from tests.support.client import local_client
+from tests.support.graphql import gql, register_view, unique
+
+PUSH = """
+mutation($input: PushFeaturesInput!) {
+  pushFeatures(input: $input) { rowsWritten to snapshotId staleRows userErrors { code field message } }
+}
+"""
+ONLINE = """
+query($input: OnlineFeaturesInput!) {
+  onlineFeatures(input: $input) { columns { name } rows statuses eventTimestamps }
+}
+"""
+HISTORICAL = """
+query($input: HistoricalFeaturesInput!) { historicalFeatures(input: $input) { columns { name } rows } }
+"""
+SNAPSHOT = "query($name: String!) { goldTable(name: $name) { snapshotId rowCount } }"
+
+TYPED = {  # feature -> (dtype, Arrow type of its gold column, a value as the API answers it)
+    "p_int64": ("INT64", pa.int64(), 2**62),
+    "p_int32": ("INT32", pa.int32(), -(2**31)),
+    "p_double": ("FLOAT64", pa.float64(), 0.1),
+    "p_float": ("FLOAT32", pa.float32(), 0.5),
+    "p_string": ("STRING", pa.string(), "é漢字"),
+    "p_bool": ("BOOL", pa.bool_(), False),
+    "p_bytes": ("BYTES", pa.binary(), "AAEC/w=="),
+    "p_time": ("UNIX_TIMESTAMP", pa.timestamp("us", tz="UTC"), "2026-11-30T10:00:00+00:00"),
+    "p_ints": ("INT64_LIST", pa.list_(pa.int64()), [1, -2, 3]),
+    "p_doubles": ("FLOAT64_LIST", pa.list_(pa.float64()), [0.25, 1.0]),
+    "p_strings": ("STRING_LIST", pa.list_(pa.string()), ["a", ""]),
+}
+PUSHED_AT = "2026-12-01T08:00:00+00:00"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "redis"])
+def store(request, settings, tmp_path_factory):
+    """An app over its own online store, with a view of every feature type over a table of its own."""
+    if request.param == "redis":
+        url = os.environ.get("ASGARD_TEST_REDIS_URL")
+        if not url:
+            pytest.fail("ASGARD_TEST_REDIS_URL is not set: run the suite with `make test`, which starts Redis")
+        # Redis outlives the run: a project of its own, so that no earlier run's rows are read back
+        project = f"push_{uuid.uuid4().hex[:12]}"
+        data_dir = tmp_path_factory.mktemp("push-redis")
+        changed = replace(settings, data_dir=data_dir, online_store=url, feast_project=project).resolved()
+    else:
+        changed = replace(settings, data_dir=tmp_path_factory.mktemp("push-sqlite"), online_store="").resolved()
+    services = create_services(changed)
+    catalog = services.gold.catalog()
+    catalog.create_namespace_if_not_exists("gold")
+    columns = {"p_customer": pa.array([], pa.int64())} | {f: pa.array([], t) for f, (_, t, _) in TYPED.items()}
+    columns["updated_at"] = pa.array([], pa.timestamp("us", tz="UTC"))
+    columns["other_view_column"] = pa.array([], pa.string())  # a column no view of this test carries
+    table = unique("pushed")
+    catalog.create_table(("gold", table), schema=pa.table(columns).schema)
+    with local_client(create_app(changed, services)) as client:
+        view = unique("push_view")
+        features = [{"name": f, "dtype": d} for f, (d, _, _) in TYPED.items()]
+        source = {"table": f"gold.{table}", "timestampField": "updated_at"}
+        definition = {"name": view, "entities": ["p_customer"], "features": features, "online": True, "source": source}
+        assert register_view(client, definition)["userErrors"] == []
+        offline_only = unique("push_offline_only")
+        assert register_view(client, definition | {"name": offline_only, "online": False})["userErrors"] == []
+        yield client, services, view, offline_only, f"gold.{table}"
+
+
+def _row(customer: int, **changes: Any) -> dict[str, Any]:
+    return {"p_customer": customer, "updated_at": PUSHED_AT} | {f: v for f, (_, _, v) in TYPED.items()} | changes
+
+
+def _push(client, view, rows, to="ONLINE", errors_expected=False) -> dict[str, Any]:
+    payload = gql(client, PUSH, {"input": {"featureView": view, "rows": rows, "to": to}}).data["pushFeatures"]
+    if not errors_expected:
+        assert payload["userErrors"] == [], payload
+    return payload
+
+
+def _online(client, view, customers) -> dict[str, Any]:
+    request = {"features": [f"{view}:{f}" for f in TYPED], "entities": {"p_customer": customers}}
+    return gql(client, ONLINE, {"input": request}).data["onlineFeatures"]
+
+
+def _snapshot(client, table) -> dict[str, Any]:
+    return gql(client, SNAPSHOT, {"name": table}).data["goldTable"]
+
+
+def test_pushed_rows_are_read_online_as_they_were_pushed(store):
+    client, _, view, _, table = store
+    before = _snapshot(client, table)
+    nulls = _row(2, **{f: None for f in TYPED})
+    payload = _push(client, view, [_row(1), nulls])
+    assert payload == {"rowsWritten": 2, "to": "ONLINE", "snapshotId": None, "staleRows": 0, "userErrors": []}
+    read = _online(client, view, [1, 2, 3])
+    assert read["rows"][0] == [1, *(v for _, _, v in TYPED.values())]
+    assert read["statuses"][0] == ["PRESENT"] * (len(TYPED) + 1)
+    assert read["rows"][1] == [2, *([None] * len(TYPED))]
+    assert read["rows"][2][1:] == [None] * len(TYPED) and set(read["statuses"][2][1:]) == {"NOT_FOUND"}
+    assert read["eventTimestamps"][0][1] == PUSHED_AT
+    assert _snapshot(client, table) == before  # online only: the gold table is as it was
+
+
+def test_an_entitys_newest_row_is_what_online_holds_and_columns_form_is_taken(store):
+    client, _, view, _, _ = store
+    columns = {"p_customer": [5], "updated_at": ["2026-12-01T09:00:00Z"]} | {f: [v] for f, (_, _, v) in TYPED.items()}
+    assert _push(client, view, columns)["staleRows"] == 0
+    columns["p_double"], columns["updated_at"] = [7.5], ["2026-12-01T11:00:00+01:00"]  # 10:00Z: newer
+    assert _push(client, view, columns)["staleRows"] == 0
+    read = _online(client, view, [5])
+    assert read["rows"][0][3] == 7.5 and read["eventTimestamps"][0][1] == "2026-12-01T10:00:00+00:00"
+    for stamp in ("2026-12-01T09:30:00Z", "2026-12-01T10:00:00Z"):  # older, and the same instant: kept as is
+        columns["p_double"], columns["updated_at"] = [1.0], [stamp]
+        assert _push(client, view, columns)["staleRows"] == 1
+        assert _online(client, view, [5])["rows"][0][3] == 7.5
+    rows = [_row(7, p_double=3.0, updated_at="2026-12-01T12:00:00Z"), _row(7, p_double=2.0), _row(8, p_double=4.0)]
+    payload = _push(client, view, rows, to="ONLINE_AND_OFFLINE")  # offline, all three; online, the newest
+    assert payload["rowsWritten"] == 3 and payload["staleRows"] == 1
+    assert [r[3] for r in _online(client, view, [7, 8])["rows"]] == [3.0, 4.0]
+
+
+def test_without_an_event_time_a_row_is_stamped_with_the_push(store):
+    client, _, view, _, _ = store
+    row = _row(6)
+    del row["updated_at"]
+    _push(client, view, [row])
+    stamp = _online(client, view, [6])["eventTimestamps"][0][1]
+    assert stamp is not None and stamp.startswith("20")
+
+
+def test_an_offline_push_appends_one_snapshot_that_historical_reads_see(store):
+    client, services, _, offline_only, table = store
+    before = _snapshot(client, table)
+    payload = _push(client, offline_only, [_row(11, p_double=1.5), _row(12, p_double=2.5)], to="OFFLINE")
+    assert payload["rowsWritten"] == 2 and payload["to"] == "OFFLINE"
+    after = _snapshot(client, table)
+    assert after["snapshotId"] == payload["snapshotId"] != before["snapshotId"]
+    assert after["rowCount"] == before["rowCount"] + 2
+    request = {
+        "features": [f"{offline_only}:p_double", f"{offline_only}:p_strings"],
+        "entities": {"p_customer": [11, 12, 13], "event_timestamp": ["2026-12-02T00:00:00Z"] * 3},
+    }
+    rows = gql(client, HISTORICAL, {"input": request}).data["historicalFeatures"]["rows"]
+    assert [r[2:] for r in rows] == [[1.5, ["a", ""]], [2.5, ["a", ""]], [None, None]]
+    native = services.gold.catalog().load_table(tuple(table.split(".")))
+    summary = native.current_snapshot().summary
+    assert summary["asgard.feature-view"] == offline_only and summary["asgard.pushed-by"] == "local"
+    written = native.scan(row_filter="p_customer == 11").to_arrow()
+    assert written.column("other_view_column").to_pylist() == [None]
+
+
+def test_online_and_offline_writes_both(store):
+    client, _, view, _, table = store
+    before = _snapshot(client, table)
+    payload = _push(client, view, [_row(21, p_int32=7)], to="ONLINE_AND_OFFLINE")
+    assert payload["snapshotId"] == _snapshot(client, table)["snapshotId"] != before["snapshotId"]
+    assert _online(client, view, [21])["rows"][0][2] == 7
+
+
+def test_a_failed_online_write_undoes_the_offline_append(store, monkeypatch):
+    client, services, view, _, table = store
+    before = _snapshot(client, table)
+
+    def broken(name, rows):
+        raise OSError("the online store went away")
+
+    monkeypatch.setattr(services.registry, "write_online", broken)
+    answer = gql(
+        client, PUSH, {"input": {"featureView": view, "rows": [_row(31)], "to": "ONLINE_AND_OFFLINE"}}, errors=True
+    )
+    assert answer.codes() == ["INTERNAL_SERVER_ERROR"] and "went away" not in str(answer.payload)
+    assert _snapshot(client, table) == before
+
+
+REFUSALS = [  # (rows, to, [(code, field)]) against the online view
+    ([_row(41, p_int64="12")], "ONLINE", [("TYPE_MISMATCH", ["rows", "0", "p_int64"])]),
+    ([_row(41, p_int32=2**31)], "ONLINE", [("TYPE_MISMATCH", ["rows", "0", "p_int32"])]),
+    ([_row(41, p_int64=True)], "ONLINE", [("TYPE_MISMATCH", ["rows", "0", "p_int64"])]),
+    ([_row(41, p_double="NaN")], "ONLINE", [("TYPE_MISMATCH", ["rows", "0", "p_double"])]),
+    ([_row(41, p_bytes="not base64!")], "ONLINE", [("TYPE_MISMATCH", ["rows", "0", "p_bytes"])]),
+    ([_row(41, p_ints=[1, None])], "ONLINE", [("TYPE_MISMATCH", ["rows", "0", "p_ints"])]),
+    ([_row(41, updated_at="2026-12-01T08:00:00")], "ONLINE", [("TYPE_MISMATCH", ["rows", "0", "updated_at"])]),
+    ([_row(41, p_customer=None)], "ONLINE", [("INVALID_VALUE", ["rows", "0", "p_customer"])]),
+    ([_row(41), _row(42, extra=1)], "ONLINE", [("UNKNOWN_COLUMN", ["rows", "1", "extra"])]),
+    (
+        [_row(41), {k: v for k, v in _row(42).items() if k != "p_bool"}],
+        "ONLINE",
+        [("INVALID_VALUE", ["rows", "1", "p_bool"])],
+    ),
+    (
+        [_row(41), _row(42, p_string=3), _row(43, p_float="x")],
+        "ONLINE",
+        [
+            ("TYPE_MISMATCH", ["rows", "1", "p_string"]),
+            ("TYPE_MISMATCH", ["rows", "2", "p_float"]),
+        ],
+    ),
+    ({"p_customer": [41, 42], "p_int64": [1]}, "ONLINE", [("INVALID_VALUE", ["rows"])]),
+    ({"p_customer": [41]}, "ONLINE", [("INVALID_VALUE", ["rows", f]) for f in TYPED]),
+    ([], "ONLINE", [("INVALID_VALUE", ["rows"])]),
+    ([1, 2], "ONLINE", [("INVALID_VALUE", ["rows", "0"]), ("INVALID_VALUE", ["rows", "1"])]),
+    ("rows", "ONLINE", [("INVALID_VALUE", ["rows"])]),
+]
+
+
+@pytest.mark.parametrize("rows,to,expected", REFUSALS)
+def test_a_refused_push_says_where_and_writes_nothing(store, rows, to, expected):
+    client, _, view, _, table = store
+    before = _snapshot(client, table)
+    payload = _push(client, view, rows, to=to, errors_expected=True)
+    assert [(e["code"], e["field"]) for e in payload["userErrors"]] == expected, payload
+    assert payload["rowsWritten"] is None
+    assert _snapshot(client, table) == before
+    assert set(_online(client, view, [41, 42, 43])["statuses"][0][1:]) == {"NOT_FOUND"}
+
+
+def test_views_and_targets_that_cannot_take_the_push(store):
+    client, _, _, offline_only, _ = store
+    missing = _push(client, unique("no_such_view"), [_row(1)], errors_expected=True)
+    assert [(e["code"], e["field"]) for e in missing["userErrors"]] == [("NOT_FOUND", ["featureView"])]
+    not_online = _push(client, offline_only, [_row(1)], to="ONLINE_AND_OFFLINE", errors_expected=True)
+    assert [(e["code"], e["field"]) for e in not_online["userErrors"]] == [("INVALID_VALUE", ["to"])]
+
+
+def test_a_push_over_the_row_cap_is_refused_before_it_starts(store):
+    client, services, view, _, _ = store
+    from tests.support.graphql import app_with_limits
+
+    with app_with_limits(services.settings, services, max_online_rows=2) as capped:
+        answer = gql(
+            capped, PUSH, {"input": {"featureView": view, "rows": [_row(i) for i in (51, 52, 53)]}}, errors=True
+        )
+    assert answer.codes() == ["LIMIT_EXCEEDED"]
+    assert set(_online(client, view, [51])["statuses"][0][1:]) == {"NOT_FOUND"}
+
+
+def test_errors_are_capped(store):
+    client, _, view, _, _ = store
+    payload = _push(client, view, [_row(100 + i, p_int64="x") for i in range(80)], errors_expected=True)
+    assert len(payload["userErrors"]) == 50
