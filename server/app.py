@@ -76,15 +76,16 @@ def create_services(settings: Settings) -> Services:
     from server.services.mlflow_tracking import MlflowTracking
     from server.services.mlflow_writes import MlflowWrites
     from server.services.model_workers import ModelWorkers
+    from server.services.view_history import ViewHistory
 
     private_dir(settings.data_dir)
     # The gold catalog (pyiceberg) and MLflow open on first use, off the path to the first answer:
     # onlineFeatures and the registry need neither (MLflow alone is ~2.5 s of imports and migrations).
     gold = GoldCatalog(settings)
-    registry = FeatureRegistry(settings, gold)
+    jobs = JobStore(settings.jobs.db_url)
+    registry = FeatureRegistry(settings, gold, ViewHistory(jobs.engine))
     mlflow = MlflowTracking(settings)
     mlflow_writes = MlflowWrites(mlflow)
-    jobs = JobStore(settings.jobs.db_url)
     events = JobEvents()
     sandbox = Sandbox.for_mode(SandboxMode(settings.jobs.sandbox))
     runner = JobRunner(settings, jobs, JobTracking(mlflow, mlflow_writes), events, sandbox, registry.serialized)

@@ -76,3 +76,8 @@ class Context:
 
     def __post_init__(self) -> None:
         self.loaders = Loaders(self.services)
+
+    @property
+    def caller_name(self) -> str:
+        """Who makes this request, as histories and snapshots record it: the token's name, or "local"."""
+        return self.principal.name if self.principal is not None else "local"

@@ -29,6 +29,7 @@ from server.services.mlflow_records import (
 )
 from server.services.online_store import WouldBlock
 from server.services.registry_records import EntityRecord, FeatureViewRecord, RegistrySnapshot
+from server.services.view_history import ViewVersionRecord
 
 if TYPE_CHECKING:  # services import Feast and MLflow: kept out of schema-only imports
     from server.context import Services
@@ -139,6 +140,21 @@ def _run_models(loaders: Loaders) -> DataLoader[RunRecord, list[LoggedModelRecor
     return batched(by_run)
 
 
+def _view_history(loaders: Loaders) -> DataLoader[tuple[str, int], list[ViewVersionRecord] | None]:
+    """Views' latest versions by (name, how many): one query per distinct page size."""
+    history = loaders.services.registry.history
+
+    def by_keys(keys: list[tuple[str, int]]) -> dict[tuple[str, int], list[ViewVersionRecord]]:
+        found: dict[tuple[str, int], list[ViewVersionRecord]] = {}
+        for first in {f for _, f in keys}:
+            names = [n for n, f in keys if f == first]
+            versions = history.versions(names, first) if history is not None else {}
+            found.update({(n, first): versions.get(n, []) for n in names})
+        return found
+
+    return batched(by_keys)
+
+
 class Loaders:
     """The loaders of one request (or websocket operation)."""
 
@@ -165,6 +181,7 @@ class Loaders:
     gold_previews = _Lazy[tuple[str, int], GoldPreviewRecord | None](lambda ls: batched(ls.services.gold.previews))
     gold_stats = _Lazy[str, TableStatsRecord | None](lambda ls: batched(ls.services.gold.stats))
     freshness = _Lazy[str, FreshnessRecord | None](_freshness)
+    view_history = _Lazy[tuple[str, int], list[ViewVersionRecord] | None](_view_history)
     job_logs = _Lazy[tuple[str, int, int], list[LogRecord] | None](lambda ls: batched(ls.services.jobs.logs_of))
 
     def __init__(self, services: Services) -> None:

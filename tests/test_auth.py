@@ -20,7 +20,7 @@ from server.config import ConfigError, load_settings
 from server.schema.build import build_schema
 from server.services.demo import load_demo_gold_layer
 from tests.support.client import local_client
-from tests.support.graphql import customer_view_input
+from tests.support.graphql import REGISTER_VIEW, customer_view_input, unique
 from tests.support.server import ServerProcess, asgard_command
 
 ROLES = ("reader", "editor", "trainer", "admin")
@@ -635,3 +635,13 @@ def test_a_gold_columns_statistics_are_for_editors_a_features_for_readers(secure
     assert bounds["customer_id"] == 4000
     views = "{ featureViews(first: 5) { edges { node { features { name stats { upperBound } } } } } }"
     assert "errors" not in call(client, tokens["reader"], views).json()
+
+
+def test_a_views_history_names_the_token_that_changed_it(secured):
+    client, tokens, _, _ = secured
+    name = unique("history_by_token")
+    registered = call(client, tokens["editor"], REGISTER_VIEW, {"input": customer_view_input(name)}).json()
+    assert registered["data"]["registerFeatureView"]["userErrors"] == []
+    query = "query($n: String!) { featureView(name: $n) { history { version changedBy } } }"
+    found = call(client, tokens["reader"], query, {"n": name}).json()["data"]["featureView"]["history"]
+    assert found == [{"version": 1, "changedBy": "editor-bot"}]

@@ -18,6 +18,7 @@ from asgard_client import (
     ErrorCode,
     FeatureDtype,
     FeatureInput,
+    FeatureViewChange,
     FeatureViewFilter,
     FeatureViewProjectionInput,
     JobStatus,
@@ -145,6 +146,9 @@ async def register_view_and_service(client: AsgardClient, view: str, service: st
     ]
     again = await client.register_feature_view(customers_view(view))
     assert again.change is RegistrationChange.UNCHANGED
+    history = await client.feature_view_history(view)
+    assert history is not None and [(v.version, v.change) for v in history.history] == [(1, FeatureViewChange.CREATED)]
+    assert history.history[0].definition["name"] == view
 
     page = await client.feature_views(filter_=FeatureViewFilter(name_contains="client_cust"), first=10)
     assert page.total_count == 1 and not page.page_info.has_next_page

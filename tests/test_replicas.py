@@ -70,6 +70,27 @@ def test_a_registration_on_one_replica_is_seen_on_the_other_within_the_cache_tim
         time.sleep(0.1)
 
 
+def test_a_views_history_and_pushed_features_are_the_same_on_both_replicas(replicas):
+    """The history lives in the shared database (PostgreSQL here), and a push to the shared online store
+    (Redis) is read on the other replica at once."""
+    a, b = replicas
+    name = f"replicated_history_{uuid.uuid4().hex[:6]}"
+    assert a.post(REGISTER, {"input": customer_view_input(name)})["registerFeatureView"]["userErrors"] == []
+    changed = b.post(REGISTER, {"input": customer_view_input(name, description="changed on B")})
+    assert changed["registerFeatureView"]["change"] == "UPDATED"
+    history = "query($n: String!) { featureView(name: $n) { history { version change definition } } }"
+    versions = a.post(history, {"n": name})["featureView"]["history"]
+    assert [(v["version"], v["change"]) for v in versions] == [(2, "UPDATED"), (1, "CREATED")]
+    assert versions[0]["definition"]["description"] == "changed on B"
+    row = {"customer_id": 77, "total_orders": 1, "total_spent": 2.5, "avg_order_value": 2.5}
+    push = "mutation($i: PushFeaturesInput!) { pushFeatures(input: $i) { rowsWritten userErrors { message } } }"
+    pushed = b.post(push, {"i": {"featureView": name, "rows": [row | {"days_since_last_order": 3}]}})
+    assert pushed["pushFeatures"] == {"rowsWritten": 1, "userErrors": []}
+    online = "query($i: OnlineFeaturesInput!) { onlineFeatures(input: $i) { rows } }"
+    read = a.post(online, {"i": {"features": [f"{name}:total_spent"], "entities": {"customer_id": [77]}}})
+    assert read["onlineFeatures"]["rows"] == [[77, 2.5]]
+
+
 def test_a_materialization_started_on_one_replica_is_followed_and_served_on_the_other(replicas):
     a, b = replicas
     name = f"replicated_online_{uuid.uuid4().hex[:6]}"

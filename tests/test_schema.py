@@ -48,6 +48,7 @@ def test_the_schema_enums_are_twins_of_the_domain_enums():
     from server.services.exports import ExportFormat
     from server.services.push_rows import PushTarget
     from server.services.registry_records import Change
+    from server.services.view_history import ViewChange
 
     pairs = [
         (enums.FeatureDtype, FeatureDtype),
@@ -59,6 +60,7 @@ def test_the_schema_enums_are_twins_of_the_domain_enums():
         (enums.Role, Role),
         (enums.RegistrationChange, Change),
         (enums.PushTarget, PushTarget),
+        (enums.FeatureViewChange, ViewChange),
     ]
     for twin, domain in pairs:
         assert [(m.name, m.value) for m in twin] == [(m.name, m.value) for m in domain], twin

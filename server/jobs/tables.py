@@ -91,6 +91,19 @@ materializations = Table(
 )
 
 
+# Every definition a feature view has had (server/services/view_history.py); a deletion has none.
+feature_view_history = Table(
+    "feature_view_history",
+    metadata,
+    Column("view", String(128), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("change", String(16), nullable=False),
+    Column("definition", JSON),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    Column("changed_by", String(100)),
+)
+
+
 # Columns added by each version, for a database an older server created.
 ADDED_COLUMNS = {2: (("training_jobs", "submitted_by", "VARCHAR(100)"), ("training_jobs", "owner", "VARCHAR(120)"))}
 

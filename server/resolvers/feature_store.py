@@ -150,7 +150,10 @@ async def register_feature_view(info: Info[Context, None], input: ViewInput) -> 
         return RegisterFeatureViewPayload(feature_view=FeatureView.from_record(record), change=_change(change))
 
     registry = info.context.services.registry
-    return await mutate(RegisterFeatureViewPayload, shape, registry.register_feature_view, _view_spec(input))
+    spec = _view_spec(input)
+    return await mutate(
+        RegisterFeatureViewPayload, shape, registry.register_feature_view, spec, info.context.caller_name
+    )
 
 
 async def register_entity(info: Info[Context, None], input: EntityInput) -> RegisterEntityPayload:
@@ -191,7 +194,8 @@ async def create_feature_service(info: Info[Context, None], input: ServiceInput)
 
 
 async def delete_feature_view(info: Info[Context, None], name: ViewName) -> DeletePayload:
-    return await mutate(DeletePayload, _deleted, info.context.services.registry.delete_feature_view, name)
+    delete = info.context.services.registry.delete_feature_view
+    return await mutate(DeletePayload, _deleted, delete, name, info.context.caller_name)
 
 
 async def delete_feature_service(info: Info[Context, None], name: ServiceName) -> DeletePayload:

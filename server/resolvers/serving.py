@@ -122,10 +122,9 @@ async def push_features(
     input: Annotated[PushFeaturesInput, strawberry.argument(description="The view, its rows, and where to.")],
 ) -> PushFeaturesPayload:
     spec = PushSpec(view=input.feature_view, rows=input.rows, target=DomainTarget[input.to.name])
-    principal = info.context.principal
-    pushed_by = principal.name if principal is not None else "local"
     cap = info.context.settings.limits.max_online_rows
-    return await mutate(PushFeaturesPayload, _pushed, info.context.services.push.push, spec, pushed_by, cap)
+    push = info.context.services.push.push
+    return await mutate(PushFeaturesPayload, _pushed, push, spec, info.context.caller_name, cap)
 
 
 def _pushed(result: PushRecord) -> PushFeaturesPayload:

@@ -152,3 +152,10 @@ class PushTarget(Enum):
     ONLINE_AND_OFFLINE = strawberry.enum_value(
         "ONLINE_AND_OFFLINE", description="Both; if the online write fails, the appended snapshot is undone."
     )
+
+
+@strawberry.enum(description="What a version of a feature view records.")
+class FeatureViewChange(Enum):
+    CREATED = strawberry.enum_value("CREATED", description="The view was registered (for the first time, or again).")
+    UPDATED = strawberry.enum_value("UPDATED", description="A registration changed its definition.")
+    DELETED = strawberry.enum_value("DELETED", description="The view was deleted.")

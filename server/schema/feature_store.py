@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from typing import Annotated, Optional, cast
 
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from server.context import Context
 from server.schema.common import Tag, TagInput, UserError, tags
-from server.schema.enums import FeatureDtype, RegistrationChange
+from server.schema.enums import FeatureDtype, FeatureViewChange, RegistrationChange
 from server.schema.gold import ColumnStats, column_stats
+from server.schema.pagination import page_size
 from server.services.freshness import FreshnessRecord
 from server.services.registry_records import (
     EntityRecord,
@@ -19,6 +21,7 @@ from server.services.registry_records import (
     FeatureServiceRecord,
     FeatureViewRecord,
 )
+from server.services.view_history import ViewVersionRecord
 
 
 @strawberry.type(description="A business object features describe (a customer, an order), keyed by a join key.")
@@ -152,6 +155,22 @@ class FeatureView:
         found = await info.context.loaders.freshness.load(self.name)
         return Freshness.from_record(found) if found is not None else None
 
+    @strawberry.field(
+        description="Every definition the view has had, newest first: each registration that changed it and "
+        "its deletion (a view deleted and registered again keeps counting). Read-only; kept by the server "
+        "beside Feast's registry."
+    )
+    async def history(
+        self,
+        info: Info[Context, None],
+        first: Annotated[
+            Optional[int], strawberry.argument(description="How many versions, newest first: default 20, at most 100.")
+        ] = None,
+    ) -> list[FeatureViewVersion]:
+        size = page_size(first, info.context.settings.limits)
+        found = await info.context.loaders.view_history.load((self.name, size))
+        return [FeatureViewVersion.from_record(v) for v in found or []]
+
     @classmethod
     def from_record(cls, r: FeatureViewRecord) -> FeatureView:
         return cls(
@@ -172,6 +191,30 @@ class FeatureView:
             updated_at=r.updated_at,
             materialization_intervals=[MaterializationInterval(start=s, end=e) for s, e in r.materialized],
             entity_names=r.entities,
+        )
+
+
+@strawberry.type(description="One definition a feature view has had.")
+class FeatureViewVersion:
+    version: int = strawberry.field(description="1 for the first definition recorded, counting up.")
+    change: FeatureViewChange = strawberry.field(description="What this version records.")
+    definition: Optional[JSON] = strawberry.field(
+        description="The definition as registerFeatureView's input (send it back to restore it); null for a deletion."
+    )
+    changed_at: datetime = strawberry.field(description="When the change was made.")
+    changed_by: Optional[str] = strawberry.field(
+        description='Who made it: the token\'s name ("local" without tokens); null for a definition that '
+        "predates the history (recorded at its next change)."
+    )
+
+    @classmethod
+    def from_record(cls, r: ViewVersionRecord) -> FeatureViewVersion:
+        return cls(
+            version=r.version,
+            change=FeatureViewChange(r.change.value),
+            definition=cast(JSON, r.definition),
+            changed_at=r.changed_at,
+            changed_by=r.changed_by,
         )
 
 

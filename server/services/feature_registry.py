@@ -41,6 +41,7 @@ from server.services.registry_records import (
 )
 from server.services.trino_engine import TrinoEngine
 from server.services.trino_entities import TrinoEntities
+from server.services.view_history import ViewHistory
 
 log = logging.getLogger(__name__)
 P = TypeVar("P")  # what a registration plans
@@ -73,9 +74,10 @@ def _logged(task: Callable[[], None]) -> Callable[[], None]:
 class FeatureRegistry:
     """Register, list and delete entities, feature views and feature services."""
 
-    def __init__(self, settings: Settings, gold: GoldCatalog) -> None:
+    def __init__(self, settings: Settings, gold: GoldCatalog, history: ViewHistory | None = None) -> None:
         self._settings = settings
         self._gold = gold
+        self.history = history  # every definition a view has had (None: not kept)
         self.trino = TrinoEngine(settings) if settings.offline_engine == "trino" else None
         # How a retrieval's entity rows reach the engine: DuckDB takes the frame itself; Trino reads them
         # from an Iceberg table staged for the retrieval (Feast's own INSERT is slow and capped).
@@ -270,7 +272,8 @@ class FeatureRegistry:
 
     # ---- writes -----------------------------------------------------------------------------
 
-    def register_feature_view(self, spec: FeatureViewSpec) -> tuple[FeatureViewRecord, Change]:
+    def register_feature_view(self, spec: FeatureViewSpec, by: str = "local") -> tuple[FeatureViewRecord, Change]:
+        """`by`: who registers it, for the view's history."""
         # Outside the lock: the catalog may be slow. With Trino as the engine, a table is checked as
         # Trino sees it, since Trino is what will read it.
         table = (self.trino or self._gold).describe(spec.source.table)
@@ -287,6 +290,7 @@ class FeatureRegistry:
             build,
             lambda existing, plan: self._undo_view(spec.name, existing, plan.new_entities),
             lambda plan: bool(plan.new_entities),  # a new entity for an unchanged view is still a change
+            lambda previous, current: self._record(previous, current, by),
         )
 
     def register_entity(self, spec: EntitySpec) -> tuple[EntityRecord, Change]:
@@ -323,6 +327,7 @@ class FeatureRegistry:
         build: Callable[[P], list[Any]],
         undo: Callable[[R | None, P], None],
         changes_anyway: Callable[[P], bool] = lambda _: False,
+        recorded: Callable[[R | None, R], None] = lambda previous, current: None,
     ) -> tuple[R, Change]:
         """Every registration: plan against the current registry (or refuse with every problem), compare
         with what is there, apply all-or-nothing, and answer from the reloaded snapshot."""
@@ -338,7 +343,10 @@ class FeatureRegistry:
                     return existing, change
                 change = Change.UPDATED
             self._apply(build(planned), undo=lambda: undo(existing, planned))
-            return section(self._reload())[name], change
+            current = section(self._reload())[name]
+            if change is not Change.UNCHANGED and (existing is None or _definition(existing) != _definition(current)):
+                recorded(existing, current)
+            return current, change
 
     def materialize(self, views: list[str], start: datetime, end: datetime) -> None:
         """Load [start, end) of `views` into the online store.
@@ -375,7 +383,7 @@ class FeatureRegistry:
         data = _convert_arrow_to_proto(rows.combine_chunks(), view, join_keys)
         self.store._get_provider().online_write_batch(self.store.config, view, data, progress=None)
 
-    def delete_feature_view(self, name: str) -> FeatureViewRecord:
+    def delete_feature_view(self, name: str, by: str = "local") -> FeatureViewRecord:
         with self._write_lock:
             snap = self._reload()
             view = snap.views.get(name)
@@ -393,6 +401,7 @@ class FeatureRegistry:
             assert feast_view.batch_source is not None
             self.store.apply([], objects_to_delete=[feast_view, feast_view.batch_source], partial=False)
             self._reload()
+            self._record(view, None, by)
             return view
 
     def delete_feature_service(self, name: str) -> FeatureServiceRecord:
@@ -404,6 +413,16 @@ class FeatureRegistry:
             self.store.registry.delete_feature_service(name, self._project, commit=True)
             self._reload()
             return service
+
+    def _record(self, previous: FeatureViewRecord | None, current: FeatureViewRecord | None, by: str) -> None:
+        """The change in the view's history; the registry's write stands if the history cannot be written."""
+        if self.history is None:
+            return
+        try:
+            self.history.record(previous, current, by)
+        except Exception:
+            either = current or previous
+            log.exception("the history of feature view %s could not be written", either.name if either else "?")
 
     # ---- all-or-nothing apply ---------------------------------------------------------------
 

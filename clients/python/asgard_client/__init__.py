@@ -22,6 +22,7 @@ from .enums import (
     ErrorCode,
     ExportFormat,
     FeatureDtype,
+    FeatureViewChange,
     JobStatus,
     LifecycleView,
     LogStream,
@@ -50,6 +51,11 @@ from .feature_view_freshness import (
     FeatureViewFreshnessFeatureViewFeatures,
     FeatureViewFreshnessFeatureViewFeaturesStats,
     FeatureViewFreshnessFeatureViewFreshness,
+)
+from .feature_view_history import (
+    FeatureViewHistory,
+    FeatureViewHistoryFeatureView,
+    FeatureViewHistoryFeatureViewHistory,
 )
 from .feature_views import (
     FeatureViews,
@@ -201,6 +207,7 @@ __all__ = [
     "ExportHistoricalFeaturesExportHistoricalFeaturesUserErrors",
     "FeatureDtype",
     "FeatureInput",
+    "FeatureViewChange",
     "FeatureViewFields",
     "FeatureViewFieldsEntities",
     "FeatureViewFieldsFeatures",
@@ -213,6 +220,9 @@ __all__ = [
     "FeatureViewFreshnessFeatureViewFeatures",
     "FeatureViewFreshnessFeatureViewFeaturesStats",
     "FeatureViewFreshnessFeatureViewFreshness",
+    "FeatureViewHistory",
+    "FeatureViewHistoryFeatureView",
+    "FeatureViewHistoryFeatureViewHistory",
     "FeatureViewProjectionInput",
     "FeatureViews",
     "FeatureViewsFeatureViews",

@@ -19,6 +19,7 @@ from .feature_view_freshness import (
     FeatureViewFreshness,
     FeatureViewFreshnessFeatureView,
 )
+from .feature_view_history import FeatureViewHistory, FeatureViewHistoryFeatureView
 from .feature_views import FeatureViews, FeatureViewsFeatureViews
 from .follow_training_job import FollowTrainingJob, FollowTrainingJobTrainingJob
 from .follow_training_job_logs import (
@@ -305,6 +306,33 @@ class AsgardClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return StaleFeatureViews.model_validate(data).platform_status
+
+    async def feature_view_history(
+        self, name: str, first: Union[Optional[int], UnsetType] = UNSET, **kwargs: Any
+    ) -> Optional[FeatureViewHistoryFeatureView]:
+        query = gql("""
+            query FeatureViewHistory($name: String!, $first: Int) {
+              featureView(name: $name) {
+                name
+                history(first: $first) {
+                  version
+                  change
+                  definition
+                  changedAt
+                  changedBy
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"name": name, "first": first}
+        response = await self.execute(
+            query=query,
+            operation_name="FeatureViewHistory",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return FeatureViewHistory.model_validate(data).feature_view
 
     async def gold_tables(
         self, namespace: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any

@@ -45,6 +45,12 @@ class FeatureDtype(str, Enum):
     UNIX_TIMESTAMP_LIST = "UNIX_TIMESTAMP_LIST"
 
 
+class FeatureViewChange(str, Enum):
+    CREATED = "CREATED"
+    UPDATED = "UPDATED"
+    DELETED = "DELETED"
+
+
 class JobStatus(str, Enum):
     QUEUED = "QUEUED"
     PREPARING = "PREPARING"
