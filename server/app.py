@@ -73,6 +73,7 @@ def create_services(settings: Settings) -> Services:
     from server.services.gold_catalog import GoldCatalog
     from server.services.inference import Predictor
     from server.services.job_tracking import JobTracking
+    from server.services.lineage import Lineage
     from server.services.mlflow_tracking import MlflowTracking
     from server.services.mlflow_writes import MlflowWrites
     from server.services.model_workers import ModelWorkers
@@ -114,6 +115,7 @@ def create_services(settings: Settings) -> Services:
         tokens=TokenStore(jobs.engine, settings.token_cache_seconds),
         exports=exports,
         push=FeaturePush(registry, gold, serving),
+        lineage=Lineage(mlflow, settings.registry_cache_seconds),
     )
 
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # services import Feast and MLflow: keep them out of schema-o
     from server.services.feature_serving import FeatureServing
     from server.services.gold_catalog import GoldCatalog
     from server.services.inference import Predictor
+    from server.services.lineage import Lineage
     from server.services.mlflow_tracking import MlflowTracking
     from server.services.mlflow_writes import MlflowWrites
 
@@ -51,6 +52,7 @@ class Services:
     tokens: TokenStore
     exports: ExportStore
     push: FeaturePush
+    lineage: Lineage
 
 
 SERVICES = "services"  # where the lifespan puts them in the app's state, which every request's scope carries

@@ -18,6 +18,7 @@ from server.jobs.records import LogRecord
 from server.services.freshness import FreshnessRecord, read_freshness
 from server.services.gold_catalog import GoldPreviewRecord
 from server.services.gold_stats import TableStatsRecord
+from server.services.lineage_rules import TrainedOnRecord
 from server.services.mlflow_records import (
     ArtifactRecord,
     ExperimentRecord,
@@ -28,7 +29,7 @@ from server.services.mlflow_records import (
     SignatureRecord,
 )
 from server.services.online_store import WouldBlock
-from server.services.registry_records import EntityRecord, FeatureViewRecord, RegistrySnapshot
+from server.services.registry_records import EntityRecord, FeatureServiceRecord, FeatureViewRecord, RegistrySnapshot
 from server.services.view_history import ViewVersionRecord
 
 if TYPE_CHECKING:  # services import Feast and MLflow: kept out of schema-only imports
@@ -155,6 +156,63 @@ def _view_history(loaders: Loaders) -> DataLoader[tuple[str, int], list[ViewVers
     return batched(by_keys)
 
 
+def _trained_on(loaders: Loaders) -> DataLoader[ModelVersionRecord, TrainedOnRecord | None]:
+    """What model versions were trained on: one batched read of their runs (and signatures where needed)."""
+    services = loaders.services
+
+    async def load(versions: list[ModelVersionRecord]) -> list[TrainedOnRecord | None]:
+        snap = await registry_snapshot(services)
+        found = await run_blocking(services.lineage.of_versions, list(versions), snap)
+        return [found.get(v) for v in versions]
+
+    return DataLoader(load_fn=load)
+
+
+def _services(loaders: Loaders) -> DataLoader[str, FeatureServiceRecord | None]:
+    async def load(names: list[str]) -> list[FeatureServiceRecord | None]:
+        snap = await registry_snapshot(loaders.services)
+        return [snap.services.get(n) for n in names]
+
+    return DataLoader(load_fn=load)
+
+
+def _table_views(loaders: Loaders) -> DataLoader[str, list[FeatureViewRecord] | None]:
+    """The views over gold tables, by the tables' qualified names."""
+
+    async def load(names: list[str]) -> list[list[FeatureViewRecord] | None]:
+        snap = await registry_snapshot(loaders.services)
+        by_table: dict[str, list[FeatureViewRecord]] = {}
+        for name in sorted(snap.views):
+            by_table.setdefault(snap.views[name].source.table, []).append(snap.views[name])
+        return [by_table.get(n, []) for n in names]
+
+    return DataLoader(load_fn=load)
+
+
+def _run_features(loaders: Loaders) -> DataLoader[RunRecord, TrainedOnRecord | None]:
+    """What runs were trained on, from their tags (no backend read)."""
+
+    async def load(runs: list[RunRecord]) -> list[TrainedOnRecord | None]:
+        snap = await registry_snapshot(loaders.services)
+        found = loaders.services.lineage.of_runs(list(runs), snap)
+        return [found.get(r.id) for r in runs]
+
+    return DataLoader(load_fn=load)
+
+
+def _models_of(loaders: Loaders, services_not_views: bool) -> DataLoader[str, list[ModelVersionRecord] | None]:
+    """The model versions trained on views (or feature services) by name, from the lineage index."""
+    services = loaders.services
+
+    async def load(names: list[str]) -> list[list[ModelVersionRecord] | None]:
+        snap = await registry_snapshot(services)
+        index = await run_blocking(services.lineage.index, snap)
+        found = index.models_of_services(names) if services_not_views else index.models_of_views(names)
+        return [found.get(n) for n in names]
+
+    return DataLoader(load_fn=load)
+
+
 class Loaders:
     """The loaders of one request (or websocket operation)."""
 
@@ -182,6 +240,12 @@ class Loaders:
     gold_stats = _Lazy[str, TableStatsRecord | None](lambda ls: batched(ls.services.gold.stats))
     freshness = _Lazy[str, FreshnessRecord | None](_freshness)
     view_history = _Lazy[tuple[str, int], list[ViewVersionRecord] | None](_view_history)
+    feature_services = _Lazy[str, FeatureServiceRecord | None](_services)
+    table_views = _Lazy[str, list[FeatureViewRecord] | None](_table_views)
+    run_features = _Lazy[RunRecord, TrainedOnRecord | None](_run_features)
+    trained_on = _Lazy[ModelVersionRecord, TrainedOnRecord | None](_trained_on)
+    view_models = _Lazy[str, list[ModelVersionRecord] | None](lambda ls: _models_of(ls, services_not_views=False))
+    service_models = _Lazy[str, list[ModelVersionRecord] | None](lambda ls: _models_of(ls, services_not_views=True))
     job_logs = _Lazy[tuple[str, int, int], list[LogRecord] | None](lambda ls: batched(ls.services.jobs.logs_of))
 
     def __init__(self, services: Services) -> None:

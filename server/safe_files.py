@@ -29,6 +29,20 @@ def write_nofollow(path: Path, data: bytes, mode: int = 0o644) -> None:
         out.write(data)
 
 
+def read_nofollow(path: Path, max_bytes: int) -> bytes | None:
+    """At most `max_bytes` of the regular file at `path`; None for nothing there, a symlink, a FIFO or a
+    device (never followed, never waited on)."""
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as source:
+        if not stat.S_ISREG(os.fstat(source.fileno()).st_mode):
+            return None
+        return source.read(max_bytes)
+
+
 def remove_entry(path: Path) -> None:
     """Remove what is at `path` (a file, a symlink, or a directory tree) without following symlinks."""
     try:

@@ -22,6 +22,10 @@ from asgard_client import (
     FeatureViewFilter,
     FeatureViewProjectionInput,
     JobStatus,
+    LineageEdgeKind,
+    LineageNodeKind,
+    LineageSource,
+    LineageTarget,
     LogStream,
     MaterializationStatus,
     MaterializeInput,
@@ -244,6 +248,17 @@ async def train(client: AsgardClient, model: str, service: str) -> str:
 async def read_models(client: AsgardClient, model: str, job_id: str) -> None:
     job = await client.training_job(job_id)
     assert job is not None
+    trained_on = await client.model_version_lineage(model, 1)
+    assert trained_on is not None and trained_on.feature_service is not None
+    assert trained_on.feature_service.name == "client_churn_features"
+    assert [(f.reference, f.source) for f in trained_on.features] == [
+        ("client_customers:total_orders", LineageSource.FEATURE_SERVICE),
+        ("client_customers:total_spent", LineageSource.FEATURE_SERVICE),
+    ]
+    graph = await client.lineage(LineageTarget(kind=LineageNodeKind.FEATURE_VIEW, name="client_customers"), depth=2)
+    assert (f"MODEL_VERSION:{model}/1", "FEATURE_SERVICE:client_churn_features", LineageEdgeKind.TRAINED_ON) in {
+        (e.from_, e.to, e.kind) for e in graph.edges
+    }
     models = await client.registered_models(filter_=f"name = '{model}'")
     assert models.total_count == 1
     latest = models.edges[0].node.latest_version

@@ -208,3 +208,58 @@ def test_a_compiled_prediction_runs_on_the_event_loop(client, services, trained,
     for _ in range(2):
         assert len(predict(client, **large)["predictions"]) == 200
     assert len(threaded) > before
+
+
+LINEAGE = """
+query($model: String!, $version: Int!, $view: String!, $service: String!) {
+  modelVersion(model: $model, version: $version) {
+    features { featureView name reference source }
+    featureService { name }
+    run { features { reference source } tags { key value } }
+  }
+  featureView(name: $view) { models { model version } }
+  featureService(name: $service) { models { model version } }
+  goldTable(name: "gold.customer_aggregates") { featureViews { name } models(first: 100) { model version } }
+  lineage(of: {kind: MODEL_VERSION, name: $model, version: $version}, depth: 3) {
+    root nodes { id kind name version depth } edges { from to kind source } truncated
+  }
+}
+"""
+
+
+def test_lineage_of_a_model_trained_by_a_job_on_a_feature_service(client, trained):
+    """The declared service is the version's lineage both ways; the job's script retrieval was recorded on
+    its run, as Feast's own MLflow integration tags it."""
+    model, version, view, service = trained["model"], trained["version"], trained["view"], trained["service"]
+    variables = {"model": model, "version": version, "view": view, "service": service}
+    found = gql(client, LINEAGE, variables).data
+    names = ["total_orders", "total_spent", "avg_order_value", "days_since_last_order"]  # the whole view
+    refs = [f"{view}:{name}" for name in names]
+    mv = found["modelVersion"]
+    assert [(f["featureView"], f["name"], f["reference"], f["source"]) for f in mv["features"]] == [
+        (view, name, ref, "FEATURE_SERVICE") for name, ref in zip(names, refs, strict=True)
+    ]
+    assert mv["featureService"] == {"name": service}
+    tags = {t["key"]: t["value"] for t in mv["run"]["tags"]}
+    assert tags["feast.feature_service"] == service and tags["feast.feature_refs"] == ",".join(refs)
+    assert tags["feast.feature_views"] == view
+    assert [f["reference"] for f in mv["run"]["features"]] == refs
+    me = {"model": model, "version": version}
+    assert me in found["featureView"]["models"] and me in found["featureService"]["models"]
+    assert me in found["goldTable"]["models"] and {"name": view} in found["goldTable"]["featureViews"]
+    graph = found["lineage"]
+    root = f"MODEL_VERSION:{model}/{version}"
+    assert graph["root"] == root and graph["nodes"][0] == {
+        "id": root,
+        "kind": "MODEL_VERSION",
+        "name": model,
+        "version": version,
+        "depth": 0,
+    }
+    edges = {(e["from"], e["to"], e["kind"]) for e in graph["edges"]}
+    assert (root, f"FEATURE_SERVICE:{service}", "TRAINED_ON") in edges
+    assert (f"FEATURE_SERVICE:{service}", f"FEATURE_VIEW:{view}", "INCLUDES") in edges
+    assert (f"FEATURE_VIEW:{view}", "GOLD_TABLE:gold.customer_aggregates", "READS") in edges
+    depths = {n["id"]: n["depth"] for n in graph["nodes"]}
+    assert depths[f"FEATURE_VIEW:{view}"] == 2 and depths["GOLD_TABLE:gold.customer_aggregates"] == 3
+    assert all(depth <= 3 for depth in depths.values()) and graph["truncated"] is False

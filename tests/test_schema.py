@@ -46,6 +46,8 @@ def test_the_schema_enums_are_twins_of_the_domain_enums():
     from server.services.dtypes import FeatureDtype
     from server.services.errors import ErrorCode
     from server.services.exports import ExportFormat
+    from server.services.lineage import EdgeKind, NodeKind
+    from server.services.lineage_rules import LineageSource
     from server.services.push_rows import PushTarget
     from server.services.registry_records import Change
     from server.services.view_history import ViewChange
@@ -61,6 +63,9 @@ def test_the_schema_enums_are_twins_of_the_domain_enums():
         (enums.RegistrationChange, Change),
         (enums.PushTarget, PushTarget),
         (enums.FeatureViewChange, ViewChange),
+        (enums.LineageSource, LineageSource),
+        (enums.LineageNodeKind, NodeKind),
+        (enums.LineageEdgeKind, EdgeKind),
     ]
     for twin, domain in pairs:
         assert [(m.name, m.value) for m in twin] == [(m.name, m.value) for m in domain], twin

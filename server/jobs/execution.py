@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from server.config import Settings
+from server.jobs import lineage_file
 from server.jobs.environments import Environments, InstallError
 from server.jobs.events import JobEvents
 from server.jobs.job_inputs import JobInputs
@@ -29,7 +30,7 @@ from server.jobs.processes import signal_job
 from server.jobs.records import JobRecord, JobStatus, LogStream
 from server.jobs.store import JobStore
 from server.jobs.tracking_channel import TrackingChannel
-from server.safe_files import strip_privileges, write_nofollow
+from server.safe_files import remove_entry, strip_privileges, write_nofollow
 from server.sandbox import Confinement, Sandbox, SandboxUnavailable
 from server.services.job_tracking import JobTracking
 
@@ -150,13 +151,20 @@ class JobExecutor:
             self.tracking.start_run,
             job.experiment_name,
             f"{Path(job.script_name).stem}-{job.id[:8]}",
-            {"asgard.job_id": job.id, "mlflow.source.name": job.script_name, "mlflow.source.type": "JOB"},
+            {
+                "asgard.job_id": job.id,
+                "mlflow.source.name": job.script_name,
+                "mlflow.source.type": "JOB",
+                # lineage: the feature service it was declared to train on, as Feast's MLflow integration tags it
+                **({"feast.feature_service": job.feature_service} if job.feature_service else {}),
+            },
         )
         await self._update(job.id, mlflow_run_id=run_id)
         workdir = self.settings.data_dir / "jobs" / job.id
         workdir.mkdir(parents=True, exist_ok=True)
         # A previous attempt may have left a symlink where the script goes: replaced, never followed.
         write_nofollow(workdir / job.script_name, job.script.encode())
+        remove_entry(workdir / lineage_file.FILE_NAME)  # an earlier attempt's retrievals are not this one's
         owner = self.sandbox.owner()
         if owner is not None:
             os.chown(workdir, *owner)  # the sandbox uid writes there (never through a link: the dir itself)
@@ -193,7 +201,19 @@ class JobExecutor:
             self.channel.close(credential)
             await asyncio.to_thread(self.inputs.release, job.id)
             await asyncio.to_thread(strip_privileges, workdir)
+        await self._record_lineage(job, run_id, workdir)
         await self._conclude(job, proc.returncode, outcome, run_id, job_log)
+
+    async def _record_lineage(self, job: JobRecord, run_id: str, workdir: Path) -> None:
+        """The features the script retrieved, as tags on its run (what a declared service says stays)."""
+        try:
+            tags = await asyncio.to_thread(lineage_file.recorded_tags, workdir)
+            if job.feature_service:
+                tags.pop("feast.feature_service", None)
+            if tags:
+                await asyncio.to_thread(self.tracking.set_run_tags, run_id, tags)
+        except Exception:
+            log.warning("the features job %s retrieved could not be recorded", job.id, exc_info=True)
 
     def _environment(
         self, job: JobRecord, experiment_id: str, run_id: str, workdir: Path, credential: str, repo: Path
@@ -211,6 +231,7 @@ class JobExecutor:
             MLFLOW_EXPERIMENT_ID=experiment_id,
             MLFLOW_RUN_ID=run_id,
             FEAST_REPO_PATH=str(repo),
+            ASGARD_LINEAGE_FILE=str(workdir / lineage_file.FILE_NAME),  # what sitecustomize records
             ASGARD_JOB_ID=job.id,
             ASGARD_PARAMS=json.dumps(job.parameters if job.parameters is not None else {}),
         )

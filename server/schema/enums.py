@@ -159,3 +159,42 @@ class FeatureViewChange(Enum):
     CREATED = strawberry.enum_value("CREATED", description="The view was registered (for the first time, or again).")
     UPDATED = strawberry.enum_value("UPDATED", description="A registration changed its definition.")
     DELETED = strawberry.enum_value("DELETED", description="The view was deleted.")
+
+
+@strawberry.enum(description="How Asgard knows what a model version or run was trained on.")
+class LineageSource(Enum):
+    FEATURE_SERVICE = strawberry.enum_value(
+        "FEATURE_SERVICE",
+        description="The feature service its training job declared (or Feast's feast.feature_service tag).",
+    )
+    RECORDED = strawberry.enum_value(
+        "RECORDED",
+        description="The features the training script retrieved through Feast, recorded on its run "
+        "(feast.feature_refs).",
+    )
+    SIGNATURE = strawberry.enum_value(
+        "SIGNATURE",
+        description="The model's input columns matched by name with registered features (each name one "
+        "view's feature only): a guess, used when nothing was declared or recorded.",
+    )
+
+
+@strawberry.enum(description="What a node of the lineage graph is.")
+class LineageNodeKind(Enum):
+    GOLD_TABLE = strawberry.enum_value("GOLD_TABLE", description="An Iceberg table of the gold layer (name: ns.table).")
+    ENTITY = strawberry.enum_value("ENTITY", description="An entity.")
+    FEATURE_VIEW = strawberry.enum_value("FEATURE_VIEW", description="A feature view.")
+    FEATURE_SERVICE = strawberry.enum_value("FEATURE_SERVICE", description="A feature service.")
+    MODEL_VERSION = strawberry.enum_value(
+        "MODEL_VERSION", description="A version of a registered model (name: the model; version: its number)."
+    )
+
+
+@strawberry.enum(description="What an edge of the lineage graph says; it runs from the dependent to what it uses.")
+class LineageEdgeKind(Enum):
+    READS = strawberry.enum_value("READS", description="A feature view reads a gold table.")
+    KEYED_BY = strawberry.enum_value("KEYED_BY", description="A feature view is keyed by an entity.")
+    INCLUDES = strawberry.enum_value("INCLUDES", description="A feature service includes a feature view.")
+    TRAINED_ON = strawberry.enum_value(
+        "TRAINED_ON", description="A model version was trained on a feature service, or on a feature view's features."
+    )

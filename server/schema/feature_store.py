@@ -13,6 +13,7 @@ from server.context import Context
 from server.schema.common import Tag, TagInput, UserError, tags
 from server.schema.enums import FeatureDtype, FeatureViewChange, RegistrationChange
 from server.schema.gold import ColumnStats, column_stats
+from server.schema.mlflow import ModelVersion
 from server.schema.pagination import page_size
 from server.services.freshness import FreshnessRecord
 from server.services.registry_records import (
@@ -171,6 +172,21 @@ class FeatureView:
         found = await info.context.loaders.view_history.load((self.name, size))
         return [FeatureViewVersion.from_record(v) for v in found or []]
 
+    @strawberry.field(
+        description="The model versions trained on this view's features (ModelVersion.features says how each "
+        "is known), by model name, newest version first."
+    )
+    async def models(
+        self,
+        info: Info[Context, None],
+        first: Annotated[
+            Optional[int], strawberry.argument(description="How many versions: default 20, at most 100.")
+        ] = None,
+    ) -> list[ModelVersion]:
+        size = page_size(first, info.context.settings.limits)
+        found = await info.context.loaders.view_models.load(self.name)
+        return [ModelVersion.from_record(v) for v in (found or [])[:size]]
+
     @classmethod
     def from_record(cls, r: FeatureViewRecord) -> FeatureView:
         return cls(
@@ -250,6 +266,21 @@ class FeatureService:
     owner: str = strawberry.field(description="Who owns the service.")
     created_at: Optional[datetime] = strawberry.field(description="When it was first registered.")
     updated_at: Optional[datetime] = strawberry.field(description="When it last changed.")
+
+    @strawberry.field(
+        description="The model versions whose training job declared this feature service, by model name, "
+        "newest version first."
+    )
+    async def models(
+        self,
+        info: Info[Context, None],
+        first: Annotated[
+            Optional[int], strawberry.argument(description="How many versions: default 20, at most 100.")
+        ] = None,
+    ) -> list[ModelVersion]:
+        size = page_size(first, info.context.settings.limits)
+        found = await info.context.loaders.service_models.load(self.name)
+        return [ModelVersion.from_record(v) for v in (found or [])[:size]]
 
     @classmethod
     def from_record(cls, r: FeatureServiceRecord) -> FeatureService:

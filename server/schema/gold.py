@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Optional, cast
+from typing import TYPE_CHECKING, Annotated, Optional, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -11,11 +11,15 @@ from strawberry.types import Info
 
 from server.context import Context
 from server.schema.common import Long
+from server.schema.mlflow import ModelVersion
 from server.schema.pagination import page_size
 from server.schema.permissions import EDITOR
 from server.services.feature_values import json_value
 from server.services.gold_catalog import GoldColumn, GoldTableRecord
 from server.services.gold_stats import ColumnStatsRecord
+
+if TYPE_CHECKING:  # a lazy reference: the feature store's types refer to these ones
+    from server.schema.feature_store import FeatureView
 
 PREVIEW_ROWS = 10
 
@@ -122,6 +126,32 @@ class GoldTable:
             return None
         columns = [Column.from_record(c, self.name) for c in found.columns]
         return GoldPreview(columns=columns, rows=cast(JSON, found.rows))
+
+    @strawberry.field(description="The feature views that read this table, by name.")
+    async def feature_views(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[FeatureView, strawberry.lazy("server.schema.feature_store")]]:
+        from server.schema.feature_store import FeatureView as View
+
+        return [View.from_record(v) for v in await info.context.loaders.table_views.load(self.name) or []]
+
+    @strawberry.field(
+        description="The model versions trained on the features of views over this table (through "
+        "FeatureView.models), by model name, newest version first."
+    )
+    async def models(
+        self,
+        info: Info[Context, None],
+        first: Annotated[
+            Optional[int], strawberry.argument(description="How many versions: default 20, at most 100.")
+        ] = None,
+    ) -> list[ModelVersion]:
+        size = page_size(first, info.context.settings.limits)
+        views = await info.context.loaders.table_views.load(self.name) or []
+        found = await info.context.loaders.view_models.load_many([v.name for v in views])
+        versions = {(m.name, m.version): m for models in found for m in models or []}
+        ordered = sorted(versions.values(), key=lambda m: (m.name, -m.version))
+        return [ModelVersion.from_record(m) for m in ordered[:size]]
 
     @classmethod
     def from_record(cls, t: GoldTableRecord) -> GoldTable:

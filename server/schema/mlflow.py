@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 from datetime import UTC, datetime
 from enum import Enum
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import strawberry
 from strawberry.types import Info
 
 from server.context import Context
 from server.schema.common import After, Connection, First, Long, Tag, TagInput, UserError, tags
+from server.schema.lineage import FeatureReference, feature_references
 from server.services.mlflow_records import (
     ArtifactRecord,
     ExperimentRecord,
@@ -22,6 +23,9 @@ from server.services.mlflow_records import (
     RunRecord,
     SignatureColumnRecord,
 )
+
+if TYPE_CHECKING:  # a lazy reference: the feature store's types refer to these ones
+    from server.schema.feature_store import FeatureService
 
 
 @strawberry.enum(description="Which objects a search covers by lifecycle stage.")
@@ -145,6 +149,14 @@ class Run:
             ],
             record=r,
         )
+
+    @strawberry.field(
+        description="The features the run trained on: the feature service its job declared, else the features "
+        "its script retrieved through Feast (feast.feature_refs, recorded by Asgard's jobs or Feast's MLflow "
+        "integration)."
+    )
+    async def features(self, info: Info[Context, None]) -> list[FeatureReference]:
+        return feature_references(await info.context.loaders.run_features.load(self.record))
 
     @strawberry.field(description="The experiment the run belongs to.")
     async def experiment(self, info: Info[Context, None]) -> Optional[Experiment]:
@@ -272,6 +284,29 @@ class ModelVersion:
             return None
         found = await info.context.loaders.runs.load(self.record.run_id)
         return Run.from_record(found) if found else None
+
+    @strawberry.field(
+        description="The features this version was trained on: the feature service its training job declared, "
+        "else the features the training script retrieved through Feast, else the model's inputs matched by "
+        "name with registered features (each reference says which)."
+    )
+    async def features(self, info: Info[Context, None]) -> list[FeatureReference]:
+        return feature_references(await info.context.loaders.trained_on.load(self.record))
+
+    @strawberry.field(
+        description="The feature service its training job declared (what predict fetches when given entities "
+        "alone); null when none was, or it has been deleted since."
+    )
+    async def feature_service(
+        self, info: Info[Context, None]
+    ) -> Optional[Annotated[FeatureService, strawberry.lazy("server.schema.feature_store")]]:
+        from server.schema.feature_store import FeatureService as Service
+
+        trained = await info.context.loaders.trained_on.load(self.record)
+        if trained is None or trained.feature_service is None:
+            return None
+        found = await info.context.loaders.feature_services.load(trained.feature_service)
+        return Service.from_record(found) if found is not None else None
 
     @strawberry.field(description="Input and output columns from the model's MLmodel file.")
     async def signature(self, info: Info[Context, None]) -> Optional[ModelSignature]:

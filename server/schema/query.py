@@ -7,6 +7,7 @@ import strawberry
 from server.resolvers import feature_store as features
 from server.resolvers import gold as gold_layer
 from server.resolvers import jobs, mlflow, serving
+from server.resolvers import lineage as lineage_graph
 from server.resolvers import platform as platform_status
 from server.schema.permissions import READER
 from server.schema.viewer import viewer as viewer_resolver
@@ -49,6 +50,12 @@ class Query:
         permission_classes=READER,
         resolver=features.feature_view,
         description="One feature view by name; null if absent.",
+    )
+    lineage = strawberry.field(
+        permission_classes=READER,
+        resolver=lineage_graph.lineage,
+        description="The graph around a gold table, entity, feature view, feature service or model version: "
+        "the objects within `depth` edges either way (at most 500) and the typed edges between them.",
     )
     feature_services = strawberry.field(
         permission_classes=READER, resolver=features.feature_services, description="All feature services, by name."

@@ -30,6 +30,13 @@ class JobTracking:
         run = t.mlflow.call(t.client().create_run, experiment.id, run_name=run_name, tags=tags)
         return experiment.id, run.info.run_id
 
+    def set_run_tags(self, run_id: str, tags: dict[str, str]) -> None:
+        from mlflow.entities import RunTag
+
+        t = self.tracking
+        t.mlflow.call(t.client().log_batch, run_id, tags=[RunTag(k, v) for k, v in tags.items()])
+        t.changed()
+
     def end_run(self, run_id: str, status: str) -> None:
         """Close the run with the job's outcome, unless the script already closed it."""
         t = self.tracking

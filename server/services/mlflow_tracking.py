@@ -259,6 +259,21 @@ class MlflowTracking:
         )
         return Page([model_version_record(v) for v in page], page_token(page.token))
 
+    def all_model_versions(self, at_most: int) -> list[ModelVersionRecord]:
+        """Every registered model version, up to `at_most` of them (the lineage index)."""
+        client = self.client()
+        found: list[ModelVersionRecord] = []
+        token = None
+        while len(found) < at_most:
+            page = self.mlflow.call(
+                client.search_model_versions, max_results=min(PAGE, at_most - len(found)), page_token=token
+            )
+            found += [model_version_record(v) for v in page]
+            token = page.token
+            if not token:
+                break
+        return found
+
     def _versions_of(self, names: list[str]) -> list[ModelVersionRecord]:
         search = self.client().search_model_versions
         return [

@@ -25,6 +25,9 @@ from .enums import (
     FeatureViewChange,
     JobStatus,
     LifecycleView,
+    LineageEdgeKind,
+    LineageNodeKind,
+    LineageSource,
     LogStream,
     MaterializationStatus,
     PushTarget,
@@ -56,6 +59,11 @@ from .feature_view_history import (
     FeatureViewHistory,
     FeatureViewHistoryFeatureView,
     FeatureViewHistoryFeatureViewHistory,
+)
+from .feature_view_models import (
+    FeatureViewModels,
+    FeatureViewModelsFeatureView,
+    FeatureViewModelsFeatureViewModels,
 )
 from .feature_views import (
     FeatureViews,
@@ -96,6 +104,7 @@ from .input_types import (
     FeatureViewFilter,
     FeatureViewProjectionInput,
     HistoricalFeaturesInput,
+    LineageTarget,
     MaterializeInput,
     OnlineFeaturesInput,
     PredictInput,
@@ -111,6 +120,7 @@ from .input_types import (
     TrainingJobFilter,
     UpdateRegisteredModelInput,
 )
+from .lineage import Lineage, LineageLineage, LineageLineageEdges, LineageLineageNodes
 from .materialization import Materialization, MaterializationMaterialization
 from .materialize import (
     Materialize,
@@ -124,6 +134,12 @@ from .model_version import (
     ModelVersionModelVersionRun,
     ModelVersionModelVersionRunMetrics,
     ModelVersionModelVersionRunParams,
+)
+from .model_version_lineage import (
+    ModelVersionLineage,
+    ModelVersionLineageModelVersion,
+    ModelVersionLineageModelVersionFeatures,
+    ModelVersionLineageModelVersionFeatureService,
 )
 from .online_features import (
     OnlineFeatures,
@@ -223,6 +239,9 @@ __all__ = [
     "FeatureViewHistory",
     "FeatureViewHistoryFeatureView",
     "FeatureViewHistoryFeatureViewHistory",
+    "FeatureViewModels",
+    "FeatureViewModelsFeatureView",
+    "FeatureViewModelsFeatureViewModels",
     "FeatureViewProjectionInput",
     "FeatureViews",
     "FeatureViewsFeatureViews",
@@ -246,6 +265,14 @@ __all__ = [
     "HistoricalFeaturesInput",
     "JobStatus",
     "LifecycleView",
+    "Lineage",
+    "LineageEdgeKind",
+    "LineageLineage",
+    "LineageLineageEdges",
+    "LineageLineageNodes",
+    "LineageNodeKind",
+    "LineageSource",
+    "LineageTarget",
     "LogStream",
     "Materialization",
     "MaterializationFields",
@@ -262,6 +289,10 @@ __all__ = [
     "ModelVersionFieldsSignatureInputs",
     "ModelVersionFieldsSignatureOutputs",
     "ModelVersionFieldsTags",
+    "ModelVersionLineage",
+    "ModelVersionLineageModelVersion",
+    "ModelVersionLineageModelVersionFeatureService",
+    "ModelVersionLineageModelVersionFeatures",
     "ModelVersionModelVersion",
     "ModelVersionModelVersionRun",
     "ModelVersionModelVersionRunMetrics",

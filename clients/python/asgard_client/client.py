@@ -20,6 +20,7 @@ from .feature_view_freshness import (
     FeatureViewFreshnessFeatureView,
 )
 from .feature_view_history import FeatureViewHistory, FeatureViewHistoryFeatureView
+from .feature_view_models import FeatureViewModels, FeatureViewModelsFeatureView
 from .feature_views import FeatureViews, FeatureViewsFeatureViews
 from .follow_training_job import FollowTrainingJob, FollowTrainingJobTrainingJob
 from .follow_training_job_logs import (
@@ -32,6 +33,7 @@ from .input_types import (
     CreateFeatureServiceInput,
     FeatureViewFilter,
     HistoricalFeaturesInput,
+    LineageTarget,
     MaterializeInput,
     OnlineFeaturesInput,
     PredictInput,
@@ -39,9 +41,11 @@ from .input_types import (
     RegisterFeatureViewInput,
     SubmitTrainingJobInput,
 )
+from .lineage import Lineage, LineageLineage
 from .materialization import Materialization, MaterializationMaterialization
 from .materialize import Materialize, MaterializeMaterialize
 from .model_version import ModelVersion, ModelVersionModelVersion
+from .model_version_lineage import ModelVersionLineage, ModelVersionLineageModelVersion
 from .online_features import OnlineFeatures, OnlineFeaturesOnlineFeatures
 from .platform_status import PlatformStatus
 from .predict import Predict, PredictPredict
@@ -333,6 +337,31 @@ class AsgardClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return FeatureViewHistory.model_validate(data).feature_view
+
+    async def feature_view_models(
+        self, name: str, first: Union[Optional[int], UnsetType] = UNSET, **kwargs: Any
+    ) -> Optional[FeatureViewModelsFeatureView]:
+        query = gql("""
+            query FeatureViewModels($name: String!, $first: Int) {
+              featureView(name: $name) {
+                name
+                models(first: $first) {
+                  model
+                  version
+                  aliases
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"name": name, "first": first}
+        response = await self.execute(
+            query=query,
+            operation_name="FeatureViewModels",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return FeatureViewModels.model_validate(data).feature_view
 
     async def gold_tables(
         self, namespace: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
@@ -771,6 +800,67 @@ class AsgardClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return ModelVersion.model_validate(data).model_version
+
+    async def model_version_lineage(
+        self, model: str, version: int, **kwargs: Any
+    ) -> Optional[ModelVersionLineageModelVersion]:
+        query = gql("""
+            query ModelVersionLineage($model: String!, $version: Int!) {
+              modelVersion(model: $model, version: $version) {
+                model
+                version
+                features {
+                  featureView
+                  name
+                  reference
+                  source
+                }
+                featureService {
+                  name
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"model": model, "version": version}
+        response = await self.execute(
+            query=query,
+            operation_name="ModelVersionLineage",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return ModelVersionLineage.model_validate(data).model_version
+
+    async def lineage(
+        self, of: LineageTarget, depth: int, **kwargs: Any
+    ) -> LineageLineage:
+        query = gql("""
+            query Lineage($of: LineageTarget!, $depth: Int! = 2) {
+              lineage(of: $of, depth: $depth) {
+                root
+                nodes {
+                  id
+                  kind
+                  name
+                  version
+                  depth
+                }
+                edges {
+                  from
+                  to
+                  kind
+                  source
+                }
+                truncated
+              }
+            }
+            """)
+        variables: dict[str, object] = {"of": of, "depth": depth}
+        response = await self.execute(
+            query=query, operation_name="Lineage", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Lineage.model_validate(data).lineage
 
     async def platform_status(self, **kwargs: Any) -> PlatformStatus:
         query = gql("""

@@ -67,6 +67,27 @@ class LifecycleView(str, Enum):
     ALL = "ALL"
 
 
+class LineageEdgeKind(str, Enum):
+    READS = "READS"
+    KEYED_BY = "KEYED_BY"
+    INCLUDES = "INCLUDES"
+    TRAINED_ON = "TRAINED_ON"
+
+
+class LineageNodeKind(str, Enum):
+    GOLD_TABLE = "GOLD_TABLE"
+    ENTITY = "ENTITY"
+    FEATURE_VIEW = "FEATURE_VIEW"
+    FEATURE_SERVICE = "FEATURE_SERVICE"
+    MODEL_VERSION = "MODEL_VERSION"
+
+
+class LineageSource(str, Enum):
+    FEATURE_SERVICE = "FEATURE_SERVICE"
+    RECORDED = "RECORDED"
+    SIGNATURE = "SIGNATURE"
+
+
 class LogStream(str, Enum):
     STDOUT = "STDOUT"
     STDERR = "STDERR"

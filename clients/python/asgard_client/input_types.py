@@ -8,7 +8,7 @@ from pydantic import Field, PlainSerializer
 
 from .base_model import BaseModel
 from .custom_scalars import serialize_datetime
-from .enums import FeatureDtype, JobStatus, PushTarget
+from .enums import FeatureDtype, JobStatus, LineageNodeKind, PushTarget
 
 
 class CreateExperimentInput(BaseModel):
@@ -88,6 +88,17 @@ class HistoricalFeaturesInput(BaseModel):
     'Name columns "view__feature" instead of "feature".'
     limit: Optional[int] = None
     "Return at most this many rows."
+
+
+class LineageTarget(BaseModel):
+    """The object to draw the lineage graph around."""
+
+    kind: LineageNodeKind
+    "What it is."
+    name: str
+    "Its name (a gold table's qualified name; a model version's model)."
+    version: Optional[int] = None
+    "A model version's number."
 
 
 class MaterializeInput(BaseModel):

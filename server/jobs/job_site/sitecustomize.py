@@ -1,12 +1,98 @@
-"""Run at the start of every training job (the runner puts this directory on PYTHONPATH): Feast's import
-without typeguard's instrumentation, as the server has it (server/feast_import.py): ~5 s less per job that
-opens a FeatureStore. Loaded by path: a job's own environment may not see the server's package."""
+"""Run at the start of every training job (the runner puts this directory on PYTHONPATH).
 
+- Feast's import without typeguard's instrumentation, as the server has it (server/feast_import.py): ~5 s
+  less per job that opens a FeatureStore. Loaded by path: a job's own environment may not see the server's
+  package.
+- Lineage: the features the script retrieves through Feast (get_historical_features, get_online_features)
+  are appended, one JSON line per retrieval, to ASGARD_LINEAGE_FILE; the runner records them on the job's
+  MLflow run when the job ends (server/jobs/lineage_file.py). Nothing here changes what Feast answers.
+"""
+
+import importlib.abc
+import importlib.machinery
 import importlib.util
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 _spec = importlib.util.spec_from_file_location("_asgard_feast_import", Path(__file__).parents[2] / "feast_import.py")
 if _spec is not None and _spec.loader is not None:
     _module = importlib.util.module_from_spec(_spec)
     _spec.loader.exec_module(_module)
     _module.skip_feast_instrumentation()
+
+
+def _refs(features: Any) -> tuple[str | None, list[str]]:
+    """(feature service name or None, ["view:feature", ...]) of what a retrieval was asked for."""
+    if isinstance(features, (list, tuple)):
+        return None, [str(f) for f in features]
+    projections = getattr(features, "feature_view_projections", None)
+    if projections is None:
+        return None, []
+    refs = []
+    for projection in projections:
+        view = projection.name_to_use() if hasattr(projection, "name_to_use") else projection.name
+        refs += [f"{view}:{feature.name}" for feature in projection.features]
+    return getattr(features, "name", None), refs
+
+
+def _recording(method: Callable[..., Any], kind: str) -> Callable[..., Any]:
+    def retrieve(self: Any, *args: Any, **kwargs: Any) -> Any:
+        features = kwargs.get("features")
+        if features is None and kind == "historical" and len(args) >= 2:
+            features = args[1]
+        elif features is None and kind == "online" and args:
+            features = args[0]
+        try:
+            service, refs = _refs(features)
+            path = os.environ.get("ASGARD_LINEAGE_FILE")
+            if path and refs:
+                with open(path, "a", encoding="utf-8") as out:
+                    out.write(json.dumps({"kind": kind, "feature_service": service, "features": refs}) + "\n")
+        except Exception:  # lineage must never break a retrieval
+            pass
+        return method(self, *args, **kwargs)
+
+    retrieve.__wrapped__ = method  # type: ignore[attr-defined]
+    return retrieve
+
+
+class _PatchFeatureStore(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Wraps FeatureStore's retrievals once feast.feature_store has been executed."""
+
+    _loader: Any = None
+
+    def find_spec(
+        self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if name != "feast.feature_store":
+            return None
+        sys.meta_path.remove(self)
+        try:
+            spec = importlib.util.find_spec(name)
+        finally:
+            sys.meta_path.insert(0, self)
+        if spec is None or spec.loader is None:
+            return spec
+        self._loader = spec.loader
+        spec.loader = self
+        return spec
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        made: ModuleType | None = self._loader.create_module(spec)
+        return made
+
+    def exec_module(self, module: ModuleType) -> None:
+        self._loader.exec_module(module)
+        store = getattr(module, "FeatureStore", None)
+        if store is not None:
+            store.get_historical_features = _recording(store.get_historical_features, "historical")
+            store.get_online_features = _recording(store.get_online_features, "online")
+
+
+if os.environ.get("ASGARD_LINEAGE_FILE"):
+    sys.meta_path.insert(0, _PatchFeatureStore())
