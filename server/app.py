@@ -66,6 +66,7 @@ def create_services(settings: Settings) -> Services:
     from server.jobs.runner import JobRunner
     from server.jobs.store import JobStore
     from server.jobs.training import Training
+    from server.services.change_feed import ChangeFeed
     from server.services.exports import ExportStore
     from server.services.feature_push import FeaturePush
     from server.services.feature_registry import FeatureRegistry
@@ -93,6 +94,10 @@ def create_services(settings: Settings) -> Services:
     serving = FeatureServing(registry, direct_reads=settings.online_direct_reads)
     exports = ExportStore(settings.export_location, settings.export_max_bytes, s3_endpoint=settings.s3_endpoint)
     exports.sweep()  # what expired while the server was down
+    poll = settings.change_poll_seconds
+    changes = ChangeFeed(lambda: registry.snapshot(max_age=poll).views, mlflow.all_model_versions, poll)
+    registry.listeners.append(changes.kick)
+    mlflow.listeners.append(changes.kick)
     return Services(
         settings=settings,
         gold=gold,
@@ -116,6 +121,7 @@ def create_services(settings: Settings) -> Services:
         exports=exports,
         push=FeaturePush(registry, gold, serving),
         lineage=Lineage(mlflow, settings.registry_cache_seconds),
+        changes=changes,
     )
 
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # services import Feast and MLflow: keep them out of schema-o
     from server.jobs.runner import JobRunner
     from server.jobs.store import JobStore
     from server.jobs.training import Training
+    from server.services.change_feed import ChangeFeed
     from server.services.exports import ExportStore
     from server.services.feature_push import FeaturePush
     from server.services.feature_registry import FeatureRegistry
@@ -53,6 +54,7 @@ class Services:
     exports: ExportStore
     push: FeaturePush
     lineage: Lineage
+    changes: ChangeFeed
 
 
 SERVICES = "services"  # where the lifespan puts them in the app's state, which every request's scope carries

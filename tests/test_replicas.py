@@ -91,6 +91,24 @@ def test_a_views_history_and_pushed_features_are_the_same_on_both_replicas(repli
     assert read["onlineFeatures"]["rows"] == [[77, 2.5]]
 
 
+def test_a_registration_on_one_replica_is_an_event_on_the_others_subscription(replicas):
+    """featureViewChanged on B tells of A's write within B's poll (it has no kick from A)."""
+    a, b = replicas
+    name = f"replicated_event_{uuid.uuid4().hex[:6]}"
+    subscription = "subscription($n: [String!]) { featureViewChanged(names: $n) { kind name } }"
+    with connect(b.url.replace("http", "ws") + "/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(ws.recv(timeout=30))["type"] == "connection_ack"
+        ws.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": subscription, "variables": {"n": [name]}}})
+        )
+        time.sleep(1.0)  # B takes its first reading of the registry
+        assert a.post(REGISTER, {"input": customer_view_input(name)})["registerFeatureView"]["userErrors"] == []
+        message = json.loads(ws.recv(timeout=CACHE_SECONDS + 10))
+        assert message["type"] == "next", message
+        assert message["payload"]["data"]["featureViewChanged"] == {"kind": "REGISTERED", "name": name}
+
+
 def test_a_materialization_started_on_one_replica_is_followed_and_served_on_the_other(replicas):
     a, b = replicas
     name = f"replicated_online_{uuid.uuid4().hex[:6]}"

@@ -43,6 +43,7 @@ def test_the_schema_enums_are_twins_of_the_domain_enums():
     from server.jobs.materializations import MaterializationStatus
     from server.jobs.records import JobStatus, LogStream
     from server.schema import enums
+    from server.services.change_events import ModelEventKind, ViewEventKind
     from server.services.dtypes import FeatureDtype
     from server.services.errors import ErrorCode
     from server.services.exports import ExportFormat
@@ -66,6 +67,8 @@ def test_the_schema_enums_are_twins_of_the_domain_enums():
         (enums.LineageSource, LineageSource),
         (enums.LineageNodeKind, NodeKind),
         (enums.LineageEdgeKind, EdgeKind),
+        (enums.FeatureViewEventKind, ViewEventKind),
+        (enums.ModelVersionEventKind, ModelEventKind),
     ]
     for twin, domain in pairs:
         assert [(m.name, m.value) for m in twin] == [(m.name, m.value) for m in domain], twin

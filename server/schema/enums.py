@@ -198,3 +198,24 @@ class LineageEdgeKind(Enum):
     TRAINED_ON = strawberry.enum_value(
         "TRAINED_ON", description="A model version was trained on a feature service, or on a feature view's features."
     )
+
+
+@strawberry.enum(description="What happened to a feature view.")
+class FeatureViewEventKind(Enum):
+    REGISTERED = strawberry.enum_value("REGISTERED", description="It was registered (for the first time, or again).")
+    UPDATED = strawberry.enum_value("UPDATED", description="A registration changed its definition.")
+    DELETED = strawberry.enum_value("DELETED", description="It was deleted.")
+    MATERIALIZED = strawberry.enum_value("MATERIALIZED", description="A range of it was loaded into the online store.")
+
+
+@strawberry.enum(description="What happened to a model version.")
+class ModelVersionEventKind(Enum):
+    CREATED = strawberry.enum_value("CREATED", description="The version was registered.")
+    ALIAS_MOVED = strawberry.enum_value("ALIAS_MOVED", description="An alias now points at it (`alias`).")
+    ALIAS_REMOVED = strawberry.enum_value(
+        "ALIAS_REMOVED", description="An alias no longer points at it (`alias`): moved elsewhere or deleted."
+    )
+    TAG_SET = strawberry.enum_value("TAG_SET", description="A tag was set or changed (`tagKey`).")
+    TAG_DELETED = strawberry.enum_value("TAG_DELETED", description="A tag was removed (`tagKey`).")
+    UPDATED = strawberry.enum_value("UPDATED", description="Its description or status changed.")
+    DELETED = strawberry.enum_value("DELETED", description="The version was deleted.")

@@ -11,10 +11,11 @@ from strawberry.types import Info
 
 from server.context import Context
 from server.schema.common import Tag, TagInput, UserError, tags
-from server.schema.enums import FeatureDtype, FeatureViewChange, RegistrationChange
+from server.schema.enums import FeatureDtype, FeatureViewChange, FeatureViewEventKind, RegistrationChange
 from server.schema.gold import ColumnStats, column_stats
 from server.schema.mlflow import ModelVersion
 from server.schema.pagination import page_size
+from server.services.change_events import ViewEvent
 from server.services.freshness import FreshnessRecord
 from server.services.registry_records import (
     EntityRecord,
@@ -426,3 +427,20 @@ class FeatureServicePayload:
     user_errors: list[UserError] = strawberry.field(
         default_factory=list, description="Problems with the input; nothing was written."
     )
+
+
+@strawberry.type(description="A change to a feature view, as featureViewChanged tells it.")
+class FeatureViewEvent:
+    kind: FeatureViewEventKind = strawberry.field(description="What happened.")
+    name: str = strawberry.field(description="The feature view's name.")
+    at: datetime = strawberry.field(description="When the change was seen (within a poll of when it was made).")
+    feature_view: Optional[FeatureView] = strawberry.field(description="The view after the change; null once deleted.")
+
+    @classmethod
+    def from_record(cls, e: ViewEvent) -> FeatureViewEvent:
+        return cls(
+            kind=FeatureViewEventKind(e.kind.value),
+            name=e.name,
+            at=e.at,
+            feature_view=FeatureView.from_record(e.view) if e.view is not None else None,
+        )

@@ -12,7 +12,9 @@ from strawberry.types import Info
 
 from server.context import Context
 from server.schema.common import After, Connection, First, Long, Tag, TagInput, UserError, tags
+from server.schema.enums import ModelVersionEventKind
 from server.schema.lineage import FeatureReference, feature_references
+from server.services.change_events import ModelEvent
 from server.services.mlflow_records import (
     ArtifactRecord,
     ExperimentRecord,
@@ -426,3 +428,28 @@ class SetModelVersionTagInput:
 class UpdateRegisteredModelInput:
     name: str = strawberry.field(description="Name of the registered model.")
     description: str = strawberry.field(description="The new description.")
+
+
+@strawberry.type(description="A change to a model version, as modelVersionChanged tells it.")
+class ModelVersionEvent:
+    kind: ModelVersionEventKind = strawberry.field(description="What happened.")
+    model: str = strawberry.field(description="The registered model's name.")
+    version: int = strawberry.field(description="The version's number.")
+    alias: Optional[str] = strawberry.field(description="For ALIAS_MOVED and ALIAS_REMOVED: the alias.")
+    tag_key: Optional[str] = strawberry.field(description="For TAG_SET and TAG_DELETED: the tag's key.")
+    at: datetime = strawberry.field(description="When the change was seen (within a poll of when it was made).")
+    model_version: Optional[ModelVersion] = strawberry.field(
+        description="The version after the change; null once deleted."
+    )
+
+    @classmethod
+    def from_record(cls, e: ModelEvent) -> ModelVersionEvent:
+        return cls(
+            kind=ModelVersionEventKind(e.kind.value),
+            model=e.model,
+            version=e.version,
+            alias=e.alias,
+            tag_key=e.tag,
+            at=e.at,
+            model_version=ModelVersion.from_record(e.record) if e.record is not None else None,
+        )

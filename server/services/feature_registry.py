@@ -78,6 +78,7 @@ class FeatureRegistry:
         self._settings = settings
         self._gold = gold
         self.history = history  # every definition a view has had (None: not kept)
+        self.listeners: list[Callable[[], None]] = []  # told after every write made through this process
         self.trino = TrinoEngine(settings) if settings.offline_engine == "trino" else None
         # How a retrieval's entity rows reach the engine: DuckDB takes the frame itself; Trino reads them
         # from an Iceberg table staged for the retrieval (Feast's own INSERT is slow and capped).
@@ -346,6 +347,7 @@ class FeatureRegistry:
             current = section(self._reload())[name]
             if change is not Change.UNCHANGED and (existing is None or _definition(existing) != _definition(current)):
                 recorded(existing, current)
+            self._changed()
             return current, change
 
     def materialize(self, views: list[str], start: datetime, end: datetime) -> None:
@@ -359,6 +361,7 @@ class FeatureRegistry:
                 self.store.materialize(start_date=start, end_date=end, feature_views=views)
             finally:
                 self._reload()
+                self._changed()
 
     def materialize_views(self, views: list[str], start: datetime | None, end: datetime) -> int:
         """Materialize each view from `start`, or (incremental, start None) from where it last ended
@@ -402,6 +405,7 @@ class FeatureRegistry:
             self.store.apply([], objects_to_delete=[feast_view, feast_view.batch_source], partial=False)
             self._reload()
             self._record(view, None, by)
+            self._changed()
             return view
 
     def delete_feature_service(self, name: str) -> FeatureServiceRecord:
@@ -412,7 +416,15 @@ class FeatureRegistry:
                 refuse(ErrorCode.NOT_FOUND, f"feature service {name!r} does not exist", "name")
             self.store.registry.delete_feature_service(name, self._project, commit=True)
             self._reload()
+            self._changed()
             return service
+
+    def _changed(self) -> None:
+        for listener in self.listeners:
+            try:
+                listener()
+            except Exception:
+                log.exception("a listener of registry writes failed")
 
     def _record(self, previous: FeatureViewRecord | None, current: FeatureViewRecord | None, by: str) -> None:
         """The change in the view's history; the registry's write stands if the history cannot be written."""

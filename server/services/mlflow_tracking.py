@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from server.config import Settings
@@ -72,6 +73,7 @@ class MlflowTracking:
         self._signatures: LRU[tuple[str, int], tuple[SignatureRecord | None]] = LRU(SIGNATURE_CACHE_SIZE)
         # Moves on every write made through this process, so caches of registry reads see their own writes.
         self.generation = 0
+        self.listeners: list[Callable[[], None]] = []  # told of every such write (change events)
 
     @property
     def calls(self) -> dict[str, int]:
@@ -79,6 +81,8 @@ class MlflowTracking:
 
     def changed(self) -> None:
         self.generation += 1
+        for listener in self.listeners:
+            listener()
 
     def client(self) -> MlflowClient:
         return self.mlflow.client()
@@ -257,7 +261,8 @@ class MlflowTracking:
             max_results=max_results,
             page_token=token,
         )
-        return Page([model_version_record(v) for v in page], page_token(page.token))
+        versions = [model_version_record(v) for v in page]
+        return Page(_with_aliases(versions, self._models_named({name})), page_token(page.token))
 
     def all_model_versions(self, at_most: int) -> list[ModelVersionRecord]:
         """Every registered model version, up to `at_most` of them (the lineage index)."""
@@ -272,15 +277,21 @@ class MlflowTracking:
             token = page.token
             if not token:
                 break
-        return found
+        models = self.mlflow.every(client.search_registered_models, max_results=PAGE)
+        return _with_aliases(found, [registered_model_record(m) for m in models])
 
     def _versions_of(self, names: list[str]) -> list[ModelVersionRecord]:
         search = self.client().search_model_versions
-        return [
+        found = [
             model_version_record(version)
             for chunk in chunks(sorted(set(names)))
             for version in self.mlflow.every(search, filter_string=in_filter("name", chunk))
         ]
+        return _with_aliases(found, self._models_named({v.name for v in found}))
+
+    def _models_named(self, names: set[str]) -> list[RegisteredModelRecord]:
+        """The registered models of these names (their aliases: MLflow's version search leaves them out)."""
+        return [m for m in (self.registered_model(n) for n in sorted(names)) if m is not None]
 
     def latest_versions(self, names: list[str]) -> dict[str, ModelVersionRecord]:
         latest: dict[str, ModelVersionRecord] = {}
@@ -338,3 +349,12 @@ class MlflowTracking:
             )
             signature = Model.load(local).signature
         return signature_record(signature) if signature is not None else None
+
+
+def _with_aliases(versions: list[ModelVersionRecord], models: list[RegisteredModelRecord]) -> list[ModelVersionRecord]:
+    """Versions with the aliases their registered models point at them (a search of versions has none)."""
+    held: dict[tuple[str, int], list[str]] = {}
+    for model in models:
+        for alias, number in model.aliases:
+            held.setdefault((model.name, number), []).append(alias)
+    return [replace(v, aliases=tuple(sorted(held.get((v.name, v.version), v.aliases)))) for v in versions]

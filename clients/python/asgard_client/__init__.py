@@ -23,6 +23,7 @@ from .enums import (
     ExportFormat,
     FeatureDtype,
     FeatureViewChange,
+    FeatureViewEventKind,
     JobStatus,
     LifecycleView,
     LineageEdgeKind,
@@ -30,6 +31,7 @@ from .enums import (
     LineageSource,
     LogStream,
     MaterializationStatus,
+    ModelVersionEventKind,
     PushTarget,
     RegistrationChange,
     Role,
@@ -47,6 +49,11 @@ from .export_historical_features import (
     ExportHistoricalFeaturesExportHistoricalFeaturesExport,
     ExportHistoricalFeaturesExportHistoricalFeaturesExportColumns,
     ExportHistoricalFeaturesExportHistoricalFeaturesUserErrors,
+)
+from .feature_view_changed import (
+    FeatureViewChanged,
+    FeatureViewChangedFeatureViewChanged,
+    FeatureViewChangedFeatureViewChangedFeatureView,
 )
 from .feature_view_freshness import (
     FeatureViewFreshness,
@@ -134,6 +141,10 @@ from .model_version import (
     ModelVersionModelVersionRun,
     ModelVersionModelVersionRunMetrics,
     ModelVersionModelVersionRunParams,
+)
+from .model_version_changed import (
+    ModelVersionChanged,
+    ModelVersionChangedModelVersionChanged,
 )
 from .model_version_lineage import (
     ModelVersionLineage,
@@ -224,6 +235,10 @@ __all__ = [
     "FeatureDtype",
     "FeatureInput",
     "FeatureViewChange",
+    "FeatureViewChanged",
+    "FeatureViewChangedFeatureViewChanged",
+    "FeatureViewChangedFeatureViewChangedFeatureView",
+    "FeatureViewEventKind",
     "FeatureViewFields",
     "FeatureViewFieldsEntities",
     "FeatureViewFieldsFeatures",
@@ -284,6 +299,9 @@ __all__ = [
     "MaterializeMaterializeOperation",
     "MaterializeMaterializeUserErrors",
     "ModelVersion",
+    "ModelVersionChanged",
+    "ModelVersionChangedModelVersionChanged",
+    "ModelVersionEventKind",
     "ModelVersionFields",
     "ModelVersionFieldsSignature",
     "ModelVersionFieldsSignatureInputs",

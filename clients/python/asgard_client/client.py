@@ -15,6 +15,10 @@ from .export_historical_features import (
     ExportHistoricalFeatures,
     ExportHistoricalFeaturesExportHistoricalFeatures,
 )
+from .feature_view_changed import (
+    FeatureViewChanged,
+    FeatureViewChangedFeatureViewChanged,
+)
 from .feature_view_freshness import (
     FeatureViewFreshness,
     FeatureViewFreshnessFeatureView,
@@ -45,6 +49,10 @@ from .lineage import Lineage, LineageLineage
 from .materialization import Materialization, MaterializationMaterialization
 from .materialize import Materialize, MaterializeMaterialize
 from .model_version import ModelVersion, ModelVersionModelVersion
+from .model_version_changed import (
+    ModelVersionChanged,
+    ModelVersionChangedModelVersionChanged,
+)
 from .model_version_lineage import ModelVersionLineage, ModelVersionLineageModelVersion
 from .online_features import OnlineFeatures, OnlineFeaturesOnlineFeatures
 from .platform_status import PlatformStatus
@@ -362,6 +370,31 @@ class AsgardClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return FeatureViewModels.model_validate(data).feature_view
+
+    async def feature_view_changed(
+        self, names: Union[Optional[list[str]], UnsetType] = UNSET, **kwargs: Any
+    ) -> AsyncIterator[FeatureViewChangedFeatureViewChanged]:
+        query = gql("""
+            subscription FeatureViewChanged($names: [String!]) {
+              featureViewChanged(names: $names) {
+                kind
+                name
+                at
+                featureView {
+                  name
+                  updatedAt
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"names": names}
+        async for data in self.execute_ws(
+            query=query,
+            operation_name="FeatureViewChanged",
+            variables=variables,
+            **kwargs,
+        ):
+            yield FeatureViewChanged.model_validate(data).feature_view_changed
 
     async def gold_tables(
         self, namespace: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
@@ -861,6 +894,30 @@ class AsgardClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return Lineage.model_validate(data).lineage
+
+    async def model_version_changed(
+        self, model: Union[Optional[str], UnsetType] = UNSET, **kwargs: Any
+    ) -> AsyncIterator[ModelVersionChangedModelVersionChanged]:
+        query = gql("""
+            subscription ModelVersionChanged($model: String) {
+              modelVersionChanged(model: $model) {
+                kind
+                model
+                version
+                alias
+                tagKey
+                at
+              }
+            }
+            """)
+        variables: dict[str, object] = {"model": model}
+        async for data in self.execute_ws(
+            query=query,
+            operation_name="ModelVersionChanged",
+            variables=variables,
+            **kwargs,
+        ):
+            yield ModelVersionChanged.model_validate(data).model_version_changed
 
     async def platform_status(self, **kwargs: Any) -> PlatformStatus:
         query = gql("""

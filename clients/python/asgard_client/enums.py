@@ -51,6 +51,13 @@ class FeatureViewChange(str, Enum):
     DELETED = "DELETED"
 
 
+class FeatureViewEventKind(str, Enum):
+    REGISTERED = "REGISTERED"
+    UPDATED = "UPDATED"
+    DELETED = "DELETED"
+    MATERIALIZED = "MATERIALIZED"
+
+
 class JobStatus(str, Enum):
     QUEUED = "QUEUED"
     PREPARING = "PREPARING"
@@ -98,6 +105,16 @@ class MaterializationStatus(str, Enum):
     RUNNING = "RUNNING"
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
+
+
+class ModelVersionEventKind(str, Enum):
+    CREATED = "CREATED"
+    ALIAS_MOVED = "ALIAS_MOVED"
+    ALIAS_REMOVED = "ALIAS_REMOVED"
+    TAG_SET = "TAG_SET"
+    TAG_DELETED = "TAG_DELETED"
+    UPDATED = "UPDATED"
+    DELETED = "DELETED"
 
 
 class PushTarget(str, Enum):
