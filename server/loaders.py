@@ -18,6 +18,7 @@ from server.jobs.records import LogRecord
 from server.services.freshness import FreshnessRecord, read_freshness
 from server.services.gold_catalog import GoldPreviewRecord
 from server.services.gold_stats import TableStatsRecord
+from server.services.histograms import HistogramRecord
 from server.services.lineage_rules import TrainedOnRecord
 from server.services.mlflow_records import (
     ArtifactRecord,
@@ -238,6 +239,9 @@ class Loaders:
     )
     gold_previews = _Lazy[tuple[str, int], GoldPreviewRecord | None](lambda ls: batched(ls.services.gold.previews))
     gold_stats = _Lazy[str, TableStatsRecord | None](lambda ls: batched(ls.services.gold.stats))
+    gold_histograms = _Lazy[tuple[str, str, int], HistogramRecord | None](
+        lambda ls: batched(ls.services.gold.histograms)
+    )
     freshness = _Lazy[str, FreshnessRecord | None](_freshness)
     view_history = _Lazy[tuple[str, int], list[ViewVersionRecord] | None](_view_history)
     feature_services = _Lazy[str, FeatureServiceRecord | None](_services)

@@ -145,3 +145,46 @@ def test_a_page_of_views_reads_each_table_once(client, monkeypatch):
     assert len(edges) >= 3  # this file's views at least, over two tables when other tests ran first
     assert len(calls) <= 2  # one batch for the freshness, one for the features' statistics: not one per view
     assert all(len(set(batch)) == len(batch) for batch in calls)
+
+
+HISTOGRAM = """
+query($name: String!, $bins: Int!) {
+  featureView(name: $name) {
+    features { name histogram(bins: $bins) { snapshotId rows complete nullCount bins { lower upper count } topValues { value count } } }
+  }
+}
+"""
+
+
+def test_a_histogram_is_a_scan_of_the_snapshot_made_once(client, services, table, monkeypatch):
+    import numpy as np
+
+    name, _ = table
+    view = unique("histogram_view")
+    source = {"table": name, "timestampField": "updated_at"}
+    assert register_view(client, customer_view_input(view, source=source, ttlSeconds=0))["userErrors"] == []
+    scans: list[str] = []
+    real = GoldCatalog._histogram
+    monkeypatch.setattr(
+        GoldCatalog,
+        "_histogram",
+        lambda self, t, column, bins, s: scans.append(column) or real(self, t, column, bins, s),
+    )
+    found = {
+        f["name"]: f["histogram"]
+        for f in gql(client, HISTOGRAM, {"name": view, "bins": 7}).data["featureView"]["features"]
+    }
+    data = services.gold.catalog().load_table(tuple(name.split("."))).scan().to_arrow()
+    spent = data.column("total_spent").to_numpy(zero_copy_only=False)
+    counts, edges = np.histogram(spent[np.isfinite(spent)], bins=7)
+    histogram = found["total_spent"]
+    assert [b["count"] for b in histogram["bins"]] == counts.tolist()
+    assert [b["lower"] for b in histogram["bins"]] == pytest.approx(edges[:-1].tolist())
+    assert histogram["bins"][-1]["upper"] == pytest.approx(edges[-1])
+    assert histogram["rows"] == data.num_rows and histogram["complete"] is True and histogram["topValues"] == []
+    assert histogram["snapshotId"] == str(services.gold.describe(name).snapshot_id)
+    assert len(scans) == 4  # one per feature
+    gql(client, HISTOGRAM, {"name": view, "bins": 7})
+    assert len(scans) == 4  # the same snapshot: from the cache
+    for bins in (0, 101):
+        assert set(gql(client, HISTOGRAM, {"name": view, "bins": bins}, errors=True).codes()) == {"BAD_USER_INPUT"}

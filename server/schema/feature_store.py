@@ -12,7 +12,7 @@ from strawberry.types import Info
 from server.context import Context
 from server.schema.common import Tag, TagInput, UserError, tags
 from server.schema.enums import FeatureDtype, FeatureViewChange, FeatureViewEventKind, RegistrationChange
-from server.schema.gold import ColumnStats, column_stats
+from server.schema.gold import ColumnStats, Histogram, column_histogram, column_stats
 from server.schema.mlflow import ModelVersion
 from server.schema.pagination import page_size
 from server.services.change_events import ViewEvent
@@ -64,6 +64,18 @@ class Feature:
     )
     async def stats(self, info: Info[Context, None]) -> Optional[ColumnStats]:
         return await column_stats(info, self.table, self.name) if self.table is not None else None
+
+    @strawberry.field(
+        description="The distribution of the feature's source column, from a scan of the gold table's current "
+        "snapshot (at most 1,000,000 rows; kept per snapshot, so asking again is free until the table "
+        "changes); null when the table or the column is gone. Costs a scan: ask for it on purpose."
+    )
+    async def histogram(
+        self,
+        info: Info[Context, None],
+        bins: Annotated[int, strawberry.argument(description="How many bins (or top values): 1 to 100.")] = 10,
+    ) -> Optional[Histogram]:
+        return await column_histogram(info, self.table, self.name, bins) if self.table is not None else None
 
     @classmethod
     def from_record(cls, r: FeatureRecord, table: str | None) -> Feature:

@@ -17,6 +17,7 @@ from server.schema.permissions import EDITOR
 from server.services.feature_values import json_value
 from server.services.gold_catalog import GoldColumn, GoldTableRecord
 from server.services.gold_stats import ColumnStatsRecord
+from server.services.histograms import HistogramRecord, check_bins
 
 if TYPE_CHECKING:  # a lazy reference: the feature store's types refer to these ones
     from server.schema.feature_store import FeatureView
@@ -60,6 +61,51 @@ async def column_stats(info: Info[Context, None], table: str, column: str) -> Op
     found = await info.context.loaders.gold_stats.load(table)
     record = found.columns.get(column) if found is not None else None
     return ColumnStats.from_record(record, found.snapshot_id) if found is not None and record is not None else None
+
+
+@strawberry.type(
+    description="One bin of a histogram: values from lower (included) to upper (excluded, but for the last bin)."
+)
+class HistogramBin:
+    lower: float = strawberry.field(description="The bin's lower bound.")
+    upper: float = strawberry.field(description="The bin's upper bound.")
+    count: Long = strawberry.field(description="Values in the bin.")
+
+
+@strawberry.type(description="A value and how often it occurs.")
+class ValueCount:
+    value: JSON = strawberry.field(description="The value, as JSON.")
+    count: Long = strawberry.field(description="How many rows hold it.")
+
+
+@strawberry.type(description="The distribution of a column's values from a scan of its table's current snapshot.")
+class Histogram:
+    snapshot_id: Optional[str] = strawberry.field(description="The snapshot read; null for an empty table.")
+    rows: Long = strawberry.field(description="Rows read (at most 1,000,000).")
+    complete: bool = strawberry.field(description="Whether every row of the snapshot was read.")
+    null_count: Long = strawberry.field(description="Nulls (and NaNs) among the rows read.")
+    bins: list[HistogramBin] = strawberry.field(
+        description="For numbers: equal-width bins from the smallest value to the largest; empty otherwise."
+    )
+    top_values: list[ValueCount] = strawberry.field(
+        description="For other types (strings, booleans, times): the most frequent values, as many as `bins`."
+    )
+
+    @classmethod
+    def from_record(cls, h: HistogramRecord) -> Histogram:
+        return cls(
+            snapshot_id=str(h.snapshot_id) if h.snapshot_id is not None else None,
+            rows=h.rows,
+            complete=h.complete,
+            null_count=h.null_count,
+            bins=[HistogramBin(lower=b.lower, upper=b.upper, count=b.count) for b in h.bins],
+            top_values=[ValueCount(value=cast(JSON, v.value), count=v.count) for v in h.top_values],
+        )
+
+
+async def column_histogram(info: Info[Context, None], table: str, column: str, bins: int) -> Optional[Histogram]:
+    found = await info.context.loaders.gold_histograms.load((table, column, check_bins(bins)))
+    return Histogram.from_record(found) if found is not None else None
 
 
 @strawberry.type(description="One column of a gold table.")

@@ -15,6 +15,8 @@ from server.services.errors import RequestError
 from server.services.feature_values import json_value
 from server.services.gold_stats import TableStatsRecord, table_stats
 from server.services.gold_writes import AppendRecord
+from server.services.histograms import MAX_ROWS as MAX_HISTOGRAM_ROWS
+from server.services.histograms import HistogramRecord, histogram
 from server.sql_urls import sqlalchemy_url
 
 
@@ -80,6 +82,8 @@ class GoldCatalog:
         self._lock = threading.Lock()
         self._catalog: Any = None
         self._stats: LRU[tuple[str, int | None, int], TableStatsRecord] = LRU(STATS_CACHE_SIZE)
+        self._histograms: LRU[tuple[str, int | None, str, int], HistogramRecord] = LRU(STATS_CACHE_SIZE)
+        self._scanning = threading.Lock()
 
     @property
     def name(self) -> str:
@@ -219,6 +223,36 @@ class GoldCatalog:
     def undo_append(self, name: str, record: AppendRecord) -> bool:
         table = self._load(name)
         return table is not None and gold_writes.undo_append(table, record)
+
+    def histograms(self, keys: list[tuple[str, str, int]]) -> dict[tuple[str, str, int], HistogramRecord]:
+        """Histograms of (table, column, bins) from a scan of the column (server/services/histograms.py), kept
+        per snapshot; one scan at a time in this process. Tables and columns that do not exist are left out."""
+        found: dict[tuple[str, str, int], HistogramRecord] = {}
+        for name, column, bins in keys:
+            table = self._load(name)
+            if table is None or column not in {f.name for f in table.schema().fields}:
+                continue
+            snapshot = table.current_snapshot()
+            snapshot_id = snapshot.snapshot_id if snapshot is not None else None
+            key = (name, snapshot_id, column, bins)
+            cached = self._histograms.get(key)
+            if cached is None:
+                with self._scanning:
+                    cached = self._histograms.get(key) or self._histogram(table, column, bins, snapshot_id)
+                self._histograms.put(key, cached)
+            found[(name, column, bins)] = cached
+        return found
+
+    def _histogram(self, table: Any, column: str, bins: int, snapshot_id: int | None) -> HistogramRecord:
+        import pyarrow as pa
+
+        if snapshot_id is None:
+            return histogram(pa.array([], pa.float64()), bins, None, True)
+        total = table.current_snapshot().summary.get("total-records")
+        read = table.scan(selected_fields=(column,), limit=MAX_HISTOGRAM_ROWS).to_arrow().column(column)
+        read = read.slice(0, MAX_HISTOGRAM_ROWS)
+        complete = total is not None and len(read) >= int(total)
+        return histogram(read, bins, snapshot_id, complete)
 
     def _load(self, name: str) -> Any:
         from pyiceberg.exceptions import NoSuchNamespaceError, NoSuchTableError
