@@ -67,6 +67,7 @@ def create_services(settings: Settings) -> Services:
     from server.jobs.store import JobStore
     from server.jobs.training import Training
     from server.services.change_feed import ChangeFeed
+    from server.services.drift import Drift
     from server.services.exports import ExportStore
     from server.services.feature_push import FeaturePush
     from server.services.feature_registry import FeatureRegistry
@@ -122,6 +123,7 @@ def create_services(settings: Settings) -> Services:
         push=FeaturePush(registry, gold, serving),
         lineage=Lineage(mlflow, settings.registry_cache_seconds),
         changes=changes,
+        drift=Drift(mlflow, gold),
     )
 
 

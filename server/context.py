@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # services import Feast and MLflow: keep them out of schema-o
     from server.jobs.store import JobStore
     from server.jobs.training import Training
     from server.services.change_feed import ChangeFeed
+    from server.services.drift import Drift
     from server.services.exports import ExportStore
     from server.services.feature_push import FeaturePush
     from server.services.feature_registry import FeatureRegistry
@@ -55,6 +56,7 @@ class Services:
     push: FeaturePush
     lineage: Lineage
     changes: ChangeFeed
+    drift: Drift
 
 
 SERVICES = "services"  # where the lifespan puts them in the app's state, which every request's scope carries

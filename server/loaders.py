@@ -15,6 +15,7 @@ from strawberry.dataloader import DataLoader
 
 from server.blocking import run_blocking
 from server.jobs.records import LogRecord
+from server.services.drift import FeatureDriftRecord
 from server.services.freshness import FreshnessRecord, read_freshness
 from server.services.gold_catalog import GoldPreviewRecord
 from server.services.gold_stats import TableStatsRecord
@@ -169,6 +170,17 @@ def _trained_on(loaders: Loaders) -> DataLoader[ModelVersionRecord, TrainedOnRec
     return DataLoader(load_fn=load)
 
 
+def _drift(loaders: Loaders) -> DataLoader[tuple[ModelVersionRecord, int, float], list[FeatureDriftRecord] | None]:
+    services = loaders.services
+
+    async def load(keys: list[tuple[ModelVersionRecord, int, float]]) -> list[list[FeatureDriftRecord] | None]:
+        snap = await registry_snapshot(services)
+        found = await run_blocking(services.drift.of_versions, list(keys), snap)
+        return [found.get(k) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
 def _services(loaders: Loaders) -> DataLoader[str, FeatureServiceRecord | None]:
     async def load(names: list[str]) -> list[FeatureServiceRecord | None]:
         snap = await registry_snapshot(loaders.services)
@@ -247,6 +259,7 @@ class Loaders:
     feature_services = _Lazy[str, FeatureServiceRecord | None](_services)
     table_views = _Lazy[str, list[FeatureViewRecord] | None](_table_views)
     run_features = _Lazy[RunRecord, TrainedOnRecord | None](_run_features)
+    feature_drift = _Lazy[tuple[ModelVersionRecord, int, float], list[FeatureDriftRecord] | None](_drift)
     trained_on = _Lazy[ModelVersionRecord, TrainedOnRecord | None](_trained_on)
     view_models = _Lazy[str, list[ModelVersionRecord] | None](lambda ls: _models_of(ls, services_not_views=False))
     service_models = _Lazy[str, list[ModelVersionRecord] | None](lambda ls: _models_of(ls, services_not_views=True))

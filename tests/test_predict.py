@@ -263,3 +263,17 @@ def test_lineage_of_a_model_trained_by_a_job_on_a_feature_service(client, traine
     depths = {n["id"]: n["depth"] for n in graph["nodes"]}
     assert depths[f"FEATURE_VIEW:{view}"] == 2 and depths["GOLD_TABLE:gold.customer_aggregates"] == 3
     assert all(depth <= 3 for depth in depths.values()) and graph["truncated"] is False
+
+
+def test_the_training_job_recorded_a_profile_that_drift_compares_with(client, trained):
+    query = """query($model: String!, $version: Int!) { modelVersion(model: $model, version: $version) {
+      featureDrift(window: 864000) { feature psi ks drifted trainingCount currentCount } } }"""
+    found = gql(client, query, {"model": trained["model"], "version": trained["version"]}).data
+    drift = {d["feature"]: d for d in found["modelVersion"]["featureDrift"]}
+    view = trained["view"]
+    assert set(drift) == {
+        f"{view}:{f}" for f in ("avg_order_value", "days_since_last_order", "total_orders", "total_spent")
+    }
+    for entry in drift.values():
+        assert entry["trainingCount"] == 600 and entry["currentCount"] == 21000  # the whole demo table
+        assert entry["psi"] >= 0 and 0 <= entry["ks"] <= 1 and entry["drifted"] is (entry["psi"] >= 0.2)

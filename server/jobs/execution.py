@@ -205,13 +205,17 @@ class JobExecutor:
         await self._conclude(job, proc.returncode, outcome, run_id, job_log)
 
     async def _record_lineage(self, job: JobRecord, run_id: str, workdir: Path) -> None:
-        """The features the script retrieved, as tags on its run (what a declared service says stays)."""
+        """The features the script retrieved, as tags on its run (what a declared service says stays), and
+        the profile of those it read, as an artifact of the run."""
         try:
             tags = await asyncio.to_thread(lineage_file.recorded_tags, workdir)
             if job.feature_service:
                 tags.pop("feast.feature_service", None)
             if tags:
                 await asyncio.to_thread(self.tracking.set_run_tags, run_id, tags)
+            profile = await asyncio.to_thread(lineage_file.recorded_profile, workdir)
+            if profile:
+                await asyncio.to_thread(self.tracking.log_json, run_id, lineage_file.PROFILE_ARTIFACT, profile)
         except Exception:
             log.warning("the features job %s retrieved could not be recorded", job.id, exc_info=True)
 

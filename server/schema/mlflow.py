@@ -15,6 +15,7 @@ from server.schema.common import After, Connection, First, Long, Tag, TagInput, 
 from server.schema.enums import ModelVersionEventKind
 from server.schema.lineage import FeatureReference, feature_references
 from server.services.change_events import ModelEvent
+from server.services.drift import DEFAULT_THRESHOLD, DEFAULT_WINDOW, FeatureDriftRecord, check_drift_arguments
 from server.services.mlflow_records import (
     ArtifactRecord,
     ExperimentRecord,
@@ -310,6 +311,26 @@ class ModelVersion:
         found = await info.context.loaders.feature_services.load(trained.feature_service)
         return Service.from_record(found) if found is not None else None
 
+    @strawberry.field(
+        description="How far the gold tables' newest data has drifted from what this version was trained on: "
+        "the profile its training job recorded of each numeric feature it read (an artifact of its run) "
+        "against at most 100,000 rows per table from the last `window` seconds of event time (up to the "
+        "table's newest). Empty when no profile was recorded (a version not trained by an Asgard job)."
+    )
+    async def feature_drift(
+        self,
+        info: Info[Context, None],
+        window: Annotated[
+            int, strawberry.argument(description="Seconds of the newest data to compare (default 7 days).")
+        ] = DEFAULT_WINDOW,
+        psi_threshold: Annotated[
+            float, strawberry.argument(description="The stability index from which a feature has drifted.")
+        ] = DEFAULT_THRESHOLD,
+    ) -> list[FeatureDrift]:
+        check_drift_arguments(window, psi_threshold)
+        found = await info.context.loaders.feature_drift.load((self.record, window, psi_threshold))
+        return [FeatureDrift.from_record(d) for d in found or []]
+
     @strawberry.field(description="Input and output columns from the model's MLmodel file.")
     async def signature(self, info: Info[Context, None]) -> Optional[ModelSignature]:
         found = await info.context.loaders.signatures.load(self.record)
@@ -428,6 +449,33 @@ class SetModelVersionTagInput:
 class UpdateRegisteredModelInput:
     name: str = strawberry.field(description="Name of the registered model.")
     description: str = strawberry.field(description="The new description.")
+
+
+@strawberry.type(description="How far one feature's current data is from its training data.")
+class FeatureDrift:
+    feature: str = strawberry.field(description='The feature, "view:feature".')
+    psi: Optional[float] = strawberry.field(
+        description="Population stability index over the training histogram's bins (0: the same; 0.1-0.2 a "
+        "moderate shift; 0.2 and up significant); null without current values."
+    )
+    ks: Optional[float] = strawberry.field(
+        description="Kolmogorov-Smirnov distance (0 to 1) between the training and current distributions, "
+        "at the training quantiles; null without current values."
+    )
+    drifted: Optional[bool] = strawberry.field(description="Whether psi reached psiThreshold; null when unknown.")
+    training_count: int = strawberry.field(description="Rows it was trained on.")
+    current_count: int = strawberry.field(description="Current rows compared (at most 100,000).")
+
+    @classmethod
+    def from_record(cls, d: FeatureDriftRecord) -> FeatureDrift:
+        return cls(
+            feature=d.feature,
+            psi=d.psi,
+            ks=d.ks,
+            drifted=d.drifted,
+            training_count=d.training_count,
+            current_count=d.current_count,
+        )
 
 
 @strawberry.type(description="A change to a model version, as modelVersionChanged tells it.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from server.config import Settings
@@ -223,6 +223,24 @@ class GoldCatalog:
     def undo_append(self, name: str, record: AppendRecord) -> bool:
         table = self._load(name)
         return table is not None and gold_writes.undo_append(table, record)
+
+    def recent_rows(self, name: str, columns: list[str], timestamp_field: str, window: timedelta, limit: int) -> Any:
+        """At most `limit` rows (Arrow) of `columns` whose event time is within `window` of the table's newest
+        (from its manifests); None when the table does not exist, empty when it has no rows."""
+        import pyarrow as pa
+
+        table = self._load(name)
+        if table is None:
+            return None
+        present = {f.name for f in table.schema().fields}
+        wanted = [c for c in columns if c in present]
+        stats = self._table_stats(name)
+        column = stats.columns.get(timestamp_field) if stats is not None else None
+        newest = column.upper_bound if column is not None else None
+        if not isinstance(newest, datetime) or not wanted:
+            return pa.table({c: pa.array([], pa.float64()) for c in wanted})
+        row_filter = _window_filter(timestamp_field, newest - window, newest)
+        return table.scan(row_filter=row_filter, selected_fields=tuple(wanted), limit=limit).to_arrow().slice(0, limit)
 
     def histograms(self, keys: list[tuple[str, str, int]]) -> dict[tuple[str, str, int], HistogramRecord]:
         """Histograms of (table, column, bins) from a scan of the column (server/services/histograms.py), kept

@@ -37,6 +37,19 @@ class JobTracking:
         t.mlflow.call(t.client().log_batch, run_id, tags=[RunTag(k, v) for k, v in tags.items()])
         t.changed()
 
+    def log_json(self, run_id: str, path: str, content: object) -> None:
+        """A JSON artifact of the run at `path` (e.g. asgard/feature_profile.json)."""
+        import json
+        import tempfile
+        from pathlib import Path
+
+        folder, _, name = path.rpartition("/")
+        with tempfile.TemporaryDirectory() as tmp:
+            local = Path(tmp) / name
+            local.write_text(json.dumps(content))
+            t = self.tracking
+            t.mlflow.call(t.client().log_artifact, run_id, str(local), folder or None)
+
     def end_run(self, run_id: str, status: str) -> None:
         """Close the run with the job's outcome, unless the script already closed it."""
         t = self.tracking

@@ -6,7 +6,7 @@ import logging
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from server.config import Settings
 from server.lru import LRU
@@ -71,6 +71,7 @@ class MlflowTracking:
         self.artifact_root = settings.mlflow_artifact_root
         self._public = settings.public
         self._signatures: LRU[tuple[str, int], tuple[SignatureRecord | None]] = LRU(SIGNATURE_CACHE_SIZE)
+        self._json: LRU[tuple[str, str], tuple[Any]] = LRU(SIGNATURE_CACHE_SIZE)
         # Moves on every write made through this process, so caches of registry reads see their own writes.
         self.generation = 0
         self.listeners: list[Callable[[], None]] = []  # told of every such write (change events)
@@ -336,6 +337,31 @@ class MlflowTracking:
         """Signatures of several versions, for one loader call (a page of versions: one thread hop)."""
         self.mlflow.count("signatures")
         return {v: self.signature(v) for v in versions}
+
+    def run_json(self, run_id: str, path: str) -> Any:
+        """A run's JSON artifact at `path`, or None when it has none; kept once read (artifacts are written
+        once, when the run's job ends)."""
+        key = (run_id, path)
+        cached = self._json.get(key)
+        if cached is not None:
+            return cached[0]
+        import json
+
+        from mlflow.artifacts import download_artifacts
+
+        self.mlflow.count("download_json")
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                local = download_artifacts(
+                    run_id=run_id, artifact_path=path, dst_path=tmp, tracking_uri=self.tracking_uri
+                )
+                with open(local, encoding="utf-8") as source:
+                    found = json.load(source)
+            except Exception:  # no such artifact (or none readable): nothing recorded
+                log.info("run %s has no readable %s", run_id, path)
+                return None
+        self._json.put(key, (found,))
+        return found
 
     def _load_signature(self, version: ModelVersionRecord) -> SignatureRecord | None:
         from mlflow.artifacts import download_artifacts

@@ -54,3 +54,16 @@ def test_a_link_or_a_fifo_the_job_left_is_not_read(tmp_path):
     (job / FILE_NAME).unlink()
     os.mkfifo(job / FILE_NAME)  # opened without waiting for a writer, then refused
     assert recorded_tags(job) == {}
+
+
+def test_the_largest_frames_profile_is_kept_and_malformed_ones_are_not(tmp_path):
+    from server.jobs.lineage_file import recorded_profile
+
+    good = {"count": 10, "nulls": 0, "quantiles": [0.0, 1.0], "edges": [0.0, 0.5, 1.0], "counts": [5, 5]}
+    _write(
+        tmp_path,
+        {"kind": "profile", "features": {"v:x": good | {"count": 3}, "v:y": {"count": "many"}}},
+        {"kind": "profile", "features": {"v:x": good, "bad ref": good, "v:z": good | {"edges": [0.0]}}},
+        {"kind": "profile", "features": {"v:x": good | {"count": 5}}},
+    )
+    assert recorded_profile(tmp_path) == {"v:x": good}

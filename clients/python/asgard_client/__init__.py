@@ -146,6 +146,11 @@ from .model_version_changed import (
     ModelVersionChanged,
     ModelVersionChangedModelVersionChanged,
 )
+from .model_version_drift import (
+    ModelVersionDrift,
+    ModelVersionDriftModelVersion,
+    ModelVersionDriftModelVersionFeatureDrift,
+)
 from .model_version_lineage import (
     ModelVersionLineage,
     ModelVersionLineageModelVersion,
@@ -301,6 +306,9 @@ __all__ = [
     "ModelVersion",
     "ModelVersionChanged",
     "ModelVersionChangedModelVersionChanged",
+    "ModelVersionDrift",
+    "ModelVersionDriftModelVersion",
+    "ModelVersionDriftModelVersionFeatureDrift",
     "ModelVersionEventKind",
     "ModelVersionFields",
     "ModelVersionFieldsSignature",

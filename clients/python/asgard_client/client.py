@@ -53,6 +53,7 @@ from .model_version_changed import (
     ModelVersionChanged,
     ModelVersionChangedModelVersionChanged,
 )
+from .model_version_drift import ModelVersionDrift, ModelVersionDriftModelVersion
 from .model_version_lineage import ModelVersionLineage, ModelVersionLineageModelVersion
 from .online_features import OnlineFeatures, OnlineFeaturesOnlineFeatures
 from .platform_status import PlatformStatus
@@ -918,6 +919,40 @@ class AsgardClient(AsyncBaseClient):
             **kwargs,
         ):
             yield ModelVersionChanged.model_validate(data).model_version_changed
+
+    async def model_version_drift(
+        self, model: str, version: int, window: int, psi_threshold: float, **kwargs: Any
+    ) -> Optional[ModelVersionDriftModelVersion]:
+        query = gql("""
+            query ModelVersionDrift($model: String!, $version: Int!, $window: Int! = 604800, $psiThreshold: Float! = 0.2) {
+              modelVersion(model: $model, version: $version) {
+                model
+                version
+                featureDrift(window: $window, psiThreshold: $psiThreshold) {
+                  feature
+                  psi
+                  ks
+                  drifted
+                  trainingCount
+                  currentCount
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {
+            "model": model,
+            "version": version,
+            "window": window,
+            "psiThreshold": psi_threshold,
+        }
+        response = await self.execute(
+            query=query,
+            operation_name="ModelVersionDrift",
+            variables=variables,
+            **kwargs,
+        )
+        data = self.get_data(response)
+        return ModelVersionDrift.model_validate(data).model_version
 
     async def platform_status(self, **kwargs: Any) -> PlatformStatus:
         query = gql("""

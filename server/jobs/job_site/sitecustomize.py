@@ -8,6 +8,7 @@
   MLflow run when the job ends (server/jobs/lineage_file.py). Nothing here changes what Feast answers.
 """
 
+import contextlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -40,6 +41,44 @@ def _refs(features: Any) -> tuple[str | None, list[str]]:
     return getattr(features, "name", None), refs
 
 
+MAX_PROFILED = 200  # features profiled per retrieval
+
+
+def _append(entry: dict[str, Any]) -> None:
+    path = os.environ.get("ASGARD_LINEAGE_FILE")
+    if path and entry.get("features"):
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(json.dumps(entry) + "\n")
+
+
+def _profile_frames(job: Any, refs: list[str], full_names: bool) -> None:
+    """Profile the training frame when the script reads it (to_df), for drift (ModelVersion.featureDrift)."""
+    original = getattr(job, "to_df", None)
+    if original is None:
+        return
+
+    def to_df(*args: Any, **kwargs: Any) -> Any:
+        frame = original(*args, **kwargs)
+        try:
+            import _asgard_profile
+            from pandas.api.types import is_numeric_dtype
+
+            profiles = {}
+            for ref in refs[:MAX_PROFILED]:
+                column = ref.replace(":", "__") if full_names else ref.split(":", 1)[1]
+                if column in frame.columns and is_numeric_dtype(frame[column]):
+                    found = _asgard_profile.profile(frame[column].astype("float64").to_numpy())
+                    if found is not None:
+                        profiles[ref] = found
+            _append({"kind": "profile", "features": profiles})
+        except Exception:  # a profile must never break a retrieval
+            pass
+        return frame
+
+    with contextlib.suppress(Exception):  # a retrieval job that takes no attribute: no profile
+        job.to_df = to_df
+
+
 def _recording(method: Callable[..., Any], kind: str) -> Callable[..., Any]:
     def retrieve(self: Any, *args: Any, **kwargs: Any) -> Any:
         features = kwargs.get("features")
@@ -47,15 +86,17 @@ def _recording(method: Callable[..., Any], kind: str) -> Callable[..., Any]:
             features = args[1]
         elif features is None and kind == "online" and args:
             features = args[0]
+        service: str | None = None
+        refs: list[str] = []
         try:
             service, refs = _refs(features)
-            path = os.environ.get("ASGARD_LINEAGE_FILE")
-            if path and refs:
-                with open(path, "a", encoding="utf-8") as out:
-                    out.write(json.dumps({"kind": kind, "feature_service": service, "features": refs}) + "\n")
+            _append({"kind": kind, "feature_service": service, "features": refs})
         except Exception:  # lineage must never break a retrieval
             pass
-        return method(self, *args, **kwargs)
+        result = method(self, *args, **kwargs)
+        if kind == "historical" and refs:
+            _profile_frames(result, refs, bool(kwargs.get("full_feature_names", False)))
+        return result
 
     retrieve.__wrapped__ = method  # type: ignore[attr-defined]
     return retrieve
