@@ -8,6 +8,7 @@ calling a service itself; each loader is made on first use and lives as long as 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -16,6 +17,7 @@ from strawberry.dataloader import DataLoader
 from server.blocking import run_blocking
 from server.jobs.records import LogRecord
 from server.services.drift import FeatureDriftRecord
+from server.services.errors import RequestCode, RequestError
 from server.services.freshness import FreshnessRecord, read_freshness
 from server.services.gold_catalog import GoldPreviewRecord
 from server.services.gold_stats import TableStatsRecord
@@ -170,10 +172,36 @@ def _trained_on(loaders: Loaders) -> DataLoader[ModelVersionRecord, TrainedOnRec
     return DataLoader(load_fn=load)
 
 
+# Fields that scan gold tables, at most this many per request (or websocket operation): each is bounded,
+# their number is what a request could otherwise multiply (a page of views, every feature's histogram)
+SCAN_BUDGET = {"histogram": 20, "featureDrift": 5}
+
+
+def scan_budget(loaders: Loaders, kind: str, keys: int) -> None:
+    """Refuse the request's scans past its budget, before any is made."""
+    loaders.scans[kind] += keys
+    if loaders.scans[kind] > SCAN_BUDGET[kind]:
+        raise RequestError(
+            f"at most {SCAN_BUDGET[kind]} {kind} fields in one request", code=RequestCode.LIMIT_EXCEEDED, field=kind
+        )
+
+
+def _histograms(loaders: Loaders) -> DataLoader[tuple[str, str, int], HistogramRecord | None]:
+    gold = loaders.services.gold
+
+    async def load(keys: list[tuple[str, str, int]]) -> list[HistogramRecord | None]:
+        scan_budget(loaders, "histogram", len(keys))
+        found = await run_blocking(gold.histograms, list(keys))
+        return [found.get(k) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
 def _drift(loaders: Loaders) -> DataLoader[tuple[ModelVersionRecord, int, float], list[FeatureDriftRecord] | None]:
     services = loaders.services
 
     async def load(keys: list[tuple[ModelVersionRecord, int, float]]) -> list[list[FeatureDriftRecord] | None]:
+        scan_budget(loaders, "featureDrift", len(keys))
         snap = await registry_snapshot(services)
         found = await run_blocking(services.drift.of_versions, list(keys), snap)
         return [found.get(k) for k in keys]
@@ -251,9 +279,7 @@ class Loaders:
     )
     gold_previews = _Lazy[tuple[str, int], GoldPreviewRecord | None](lambda ls: batched(ls.services.gold.previews))
     gold_stats = _Lazy[str, TableStatsRecord | None](lambda ls: batched(ls.services.gold.stats))
-    gold_histograms = _Lazy[tuple[str, str, int], HistogramRecord | None](
-        lambda ls: batched(ls.services.gold.histograms)
-    )
+    gold_histograms = _Lazy[tuple[str, str, int], HistogramRecord | None](_histograms)
     freshness = _Lazy[str, FreshnessRecord | None](_freshness)
     view_history = _Lazy[tuple[str, int], list[ViewVersionRecord] | None](_view_history)
     feature_services = _Lazy[str, FeatureServiceRecord | None](_services)
@@ -267,3 +293,4 @@ class Loaders:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.scans: Counter[str] = Counter()  # scans asked for by this request, by kind (see `scan_budget`)

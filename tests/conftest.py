@@ -39,6 +39,7 @@ LONGEST_FIRST = (  # about a minute each, then tens of seconds (2026-12-03, -n 2
     "test_replicas.py",
     "test_workers.py",
     "test_rest_bridge.py",
+    "test_change_events.py",
 )
 
 

@@ -188,3 +188,21 @@ def test_a_histogram_is_a_scan_of_the_snapshot_made_once(client, services, table
     assert len(scans) == 4  # the same snapshot: from the cache
     for bins in (0, 101):
         assert set(gql(client, HISTOGRAM, {"name": view, "bins": bins}, errors=True).codes()) == {"BAD_USER_INPUT"}
+
+
+def test_a_request_asks_for_at_most_twenty_histograms(client, table):
+    """Twenty distinct scans (the same histogram asked twice is one): 6 bin counts of 4 features is 24."""
+    name, _ = table
+    view = unique("histogram_budget")
+    assert (
+        register_view(client, customer_view_input(view, source={"table": name, "timestampField": "updated_at"}))[
+            "userErrors"
+        ]
+        == []
+    )
+    aliases = " ".join(f"h{b}: histogram(bins: {b}) {{ rows }}" for b in range(1, 7))
+    query = f"query($n: String!) {{ featureView(name: $n) {{ features {{ {aliases} }} }} }}"
+    refused = gql(client, query, {"n": view}, errors=True)
+    assert set(refused.codes()) == {"LIMIT_EXCEEDED"}
+    five = " ".join(f"h{b}: histogram(bins: {b}) {{ rows }}" for b in range(1, 6))  # 20: within the budget
+    gql(client, f"query($n: String!) {{ featureView(name: $n) {{ features {{ {five} }} }} }}", {"n": view})
