@@ -27,6 +27,8 @@ from server.services.gold_catalog import GoldColumn, GoldTableRecord
 from server.services.registry_records import RegistrySnapshot
 
 MAX_ERRORS = 50
+_EARLIEST = datetime(1678, 1, 1, tzinfo=UTC)  # pandas' nanosecond times, which Feast goes through
+_LATEST = datetime(2261, 12, 31, tzinfo=UTC)
 _INT_BITS = {"int": 32, "long": 64}
 
 
@@ -367,7 +369,10 @@ def _scalar(dtype: FeatureDtype, column_type: str) -> Callable[[Any], Any]:
         def number(value: Any) -> float:
             if type(value) not in (int, float):
                 raise ValueError(f"expected a number, got {_kind(value)}")
-            number = float(value)
+            try:
+                number = float(value)
+            except OverflowError:
+                raise ValueError("the number is too large for a float") from None
             if not math.isfinite(number):
                 raise ValueError("expected a finite number")
             return number
@@ -416,7 +421,12 @@ def _time_converter(column_type: str) -> Callable[[Any], Any]:
                 raise ValueError(f"{value!r} has no time zone; add Z or an offset like +02:00")
         else:
             raise ValueError(f"expected an ISO-8601 time, got {_kind(value)}")
-        stamp = stamp.astimezone(UTC)
+        try:
+            stamp = stamp.astimezone(UTC)
+        except OverflowError:
+            raise ValueError(f"{value!r} is outside the times that can be stored") from None
+        if not _EARLIEST <= stamp <= _LATEST:
+            raise ValueError(f"{value!r} is outside the times Feast can store and join on (years 1678 to 2261)")
         return stamp.date() if column_type == "date" else stamp
 
     return convert

@@ -121,3 +121,17 @@ def test_a_missing_column_and_bad_values_are_reported_together():
         ("TYPE_MISMATCH", ("rows", "0", "customer_id")),
         ("TYPE_MISMATCH", ("rows", "0", "updated_at")),
     ]
+
+
+def test_times_and_numbers_out_of_range_are_the_callers_mistake():
+    for stamp in (
+        "0001-01-01T00:00:00+01:00",
+        "9999-12-31T23:59:59-01:00",
+        "0001-01-01T00:00:00Z",
+        "2500-01-01T00:00:00Z",
+    ):
+        row = [{"customer_id": 1, "spend": 1.0, "scores": [], "updated_at": stamp}]
+        assert _errors(_plan(row)) == [("TYPE_MISMATCH", ("rows", "0", "updated_at"))], stamp
+    assert _errors(_plan([{"customer_id": 1, "spend": 10**400, "scores": []}])) == [
+        ("TYPE_MISMATCH", ("rows", "0", "spend"))
+    ]
