@@ -50,12 +50,12 @@ def recorded_profile(workdir: Path) -> dict[str, dict[str, Any]]:
         if entry.get("kind") != "profile" or not isinstance(features, dict):
             continue
         for ref, found in features.items():
-            if _ref(ref) is not None and _is_profile(found) and found["count"] > best.get(ref, {}).get("count", -1):
+            if _ref(ref) is not None and is_profile(found) and found["count"] > best.get(ref, {}).get("count", -1):
                 best[ref] = found
     return dict(sorted(best.items())[:MAX_REFS])
 
 
-def _is_profile(found: object) -> bool:
+def is_profile(found: object) -> bool:
     if not isinstance(found, dict) or set(found) != {"count", "nulls", "quantiles", "edges", "counts"}:
         return False
     numbers = (int, float)

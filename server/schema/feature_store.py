@@ -10,10 +10,10 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from server.context import Context
-from server.schema.common import Tag, TagInput, UserError, tags
+from server.schema.common import First, Tag, TagInput, UserError, tags
 from server.schema.enums import FeatureDtype, FeatureViewChange, FeatureViewEventKind, RegistrationChange
 from server.schema.gold import ColumnStats, Histogram, column_histogram, column_stats
-from server.schema.mlflow import ModelVersion
+from server.schema.mlflow import ModelVersion, versions_page
 from server.schema.pagination import page_size
 from server.services.change_events import ViewEvent
 from server.services.freshness import FreshnessRecord
@@ -192,13 +192,9 @@ class FeatureView:
     async def models(
         self,
         info: Info[Context, None],
-        first: Annotated[
-            Optional[int], strawberry.argument(description="How many versions: default 20, at most 100.")
-        ] = None,
+        first: First = None,
     ) -> list[ModelVersion]:
-        size = page_size(first, info.context.settings.limits)
-        found = await info.context.loaders.view_models.load(self.name)
-        return [ModelVersion.from_record(v) for v in (found or [])[:size]]
+        return versions_page(info, await info.context.loaders.view_models.load(self.name) or [], first)
 
     @classmethod
     def from_record(cls, r: FeatureViewRecord) -> FeatureView:
@@ -287,13 +283,9 @@ class FeatureService:
     async def models(
         self,
         info: Info[Context, None],
-        first: Annotated[
-            Optional[int], strawberry.argument(description="How many versions: default 20, at most 100.")
-        ] = None,
+        first: First = None,
     ) -> list[ModelVersion]:
-        size = page_size(first, info.context.settings.limits)
-        found = await info.context.loaders.service_models.load(self.name)
-        return [ModelVersion.from_record(v) for v in (found or [])[:size]]
+        return versions_page(info, await info.context.loaders.service_models.load(self.name) or [], first)
 
     @classmethod
     def from_record(cls, r: FeatureServiceRecord) -> FeatureService:

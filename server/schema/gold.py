@@ -10,8 +10,8 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from server.context import Context
-from server.schema.common import Long
-from server.schema.mlflow import ModelVersion
+from server.schema.common import First, Long
+from server.schema.mlflow import ModelVersion, versions_page
 from server.schema.pagination import page_size
 from server.schema.permissions import EDITOR
 from server.services.feature_values import json_value
@@ -188,16 +188,12 @@ class GoldTable:
     async def models(
         self,
         info: Info[Context, None],
-        first: Annotated[
-            Optional[int], strawberry.argument(description="How many versions: default 20, at most 100.")
-        ] = None,
+        first: First = None,
     ) -> list[ModelVersion]:
-        size = page_size(first, info.context.settings.limits)
         views = await info.context.loaders.table_views.load(self.name) or []
         found = await info.context.loaders.view_models.load_many([v.name for v in views])
         versions = {(m.name, m.version): m for models in found for m in models or []}
-        ordered = sorted(versions.values(), key=lambda m: (m.name, -m.version))
-        return [ModelVersion.from_record(m) for m in ordered[:size]]
+        return versions_page(info, sorted(versions.values(), key=lambda m: (m.name, -m.version)), first)
 
     @classmethod
     def from_record(cls, t: GoldTableRecord) -> GoldTable:

@@ -14,6 +14,7 @@ from server.context import Context
 from server.schema.common import After, Connection, First, Long, Tag, TagInput, UserError, tags
 from server.schema.enums import ModelVersionEventKind
 from server.schema.lineage import FeatureReference, feature_references
+from server.schema.pagination import page_size
 from server.services.change_events import ModelEvent
 from server.services.drift import DEFAULT_THRESHOLD, DEFAULT_WINDOW, FeatureDriftRecord, check_drift_arguments
 from server.services.mlflow_records import (
@@ -501,3 +502,10 @@ class ModelVersionEvent:
             at=e.at,
             model_version=ModelVersion.from_record(e.record) if e.record is not None else None,
         )
+
+
+def versions_page(
+    info: Info[Context, None], versions: list[ModelVersionRecord], first: int | None
+) -> list[ModelVersion]:
+    """The first `first` of a lineage list of versions (by model name, newest first), as GraphQL types."""
+    return [ModelVersion.from_record(v) for v in versions[: page_size(first, info.context.settings.limits)]]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from server.jobs.lineage_file import PROFILE_ARTIFACT
+from server.jobs.lineage_file import MAX_BYTES, PROFILE_ARTIFACT, is_profile
 from server.services.errors import RequestError
 from server.services.gold_catalog import GoldCatalog
 from server.services.mlflow_records import ModelVersionRecord
@@ -55,13 +55,15 @@ class Drift:
     def _of_version(
         self, version: ModelVersionRecord, window: int, threshold: float, snap: RegistrySnapshot
     ) -> list[FeatureDriftRecord] | None:
-        recorded = self.mlflow.run_json(version.run_id, PROFILE_ARTIFACT) if version.run_id else None
-        if not isinstance(recorded, dict):
+        # the run's artifacts are its trainer's to write: read as the runner reads the job's file
+        found = self.mlflow.run_json(version.run_id, PROFILE_ARTIFACT, MAX_BYTES) if version.run_id else None
+        if not isinstance(found, dict):
             return None
+        recorded = {ref: p for ref, p in found.items() if isinstance(ref, str) and ":" in ref and is_profile(p)}
         by_view: dict[str, list[str]] = {}
         for ref in sorted(recorded):
-            view, _, feature = ref.partition(":")
-            by_view.setdefault(view, []).append(feature)
+            name, _, feature = ref.partition(":")
+            by_view.setdefault(name, []).append(feature)
         out: list[FeatureDriftRecord] = []
         for view_name, features in by_view.items():
             view = snap.views.get(view_name)

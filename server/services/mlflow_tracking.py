@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -338,9 +339,9 @@ class MlflowTracking:
         self.mlflow.count("signatures")
         return {v: self.signature(v) for v in versions}
 
-    def run_json(self, run_id: str, path: str) -> Any:
-        """A run's JSON artifact at `path`, or None when it has none; kept once read (artifacts are written
-        once, when the run's job ends)."""
+    def run_json(self, run_id: str, path: str, max_bytes: int) -> Any:
+        """A run's JSON artifact at `path`, or None when it has none or it is larger than `max_bytes`; kept
+        once read (artifacts are written once, when the run's job ends)."""
         key = (run_id, path)
         cached = self._json.get(key)
         if cached is not None:
@@ -355,6 +356,9 @@ class MlflowTracking:
                 local = download_artifacts(
                     run_id=run_id, artifact_path=path, dst_path=tmp, tracking_uri=self.tracking_uri
                 )
+                if os.path.getsize(local) > max_bytes:
+                    log.warning("%s of run %s is larger than %d bytes: not read", path, run_id, max_bytes)
+                    return None
                 with open(local, encoding="utf-8") as source:
                     found = json.load(source)
             except Exception:  # no such artifact (or none readable): nothing recorded
