@@ -15,7 +15,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from bench import historical, historical_trino, jobs, load, online, predict, registry, replicas, startup, workers
+from bench import historical, historical_trino, jobs, load, online, predict, push, registry, replicas, startup, workers
 from bench.servers import FeastServer, RedisServer, start_asgard
 from server.config import load_settings
 from server.services.feast_repo import write_feast_repo
@@ -67,8 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="bench-results.json", help="where to write the JSON results")
     parser.add_argument(
         "--only",
-        default="online,registry,jobs,historical,predict,startup,workers,load",
-        help="comma-separated: online, registry, jobs, historical, predict, startup, workers (wrk's load on "
+        default="online,registry,jobs,historical,predict,push,startup,workers,load",
+        help="comma-separated: online, registry, jobs, historical, predict, push, startup, workers (wrk's load on "
         "--workers 1 and 2 against feast serve), load (one server under concurrent reads, every answer counted "
         "by code); and, not run by default (nor by "
         "--smoke) as they need scripts/test-services: historical-trino (the lakehouse, see --trino-entities) "
@@ -99,10 +99,15 @@ def main(argv: list[str] | None = None) -> int:
         "--trino-max-seconds", type=float, default=300.0, help="historical-trino: the longest Trino call to start"
     )
     parser.add_argument("--predict-requests", type=int, default=500, help="sequential predictions per case")
+    parser.add_argument("--push-requests", type=int, default=50, help="push: sequential one-row pushes per case")
+    parser.add_argument(
+        "--push-snapshots", type=int, default=300, help="push: offline pushes before the one-row push is timed again"
+    )
     args = parser.parse_args(argv)
     if args.smoke:
         args.requests, args.clients, args.seconds, args.walks = 20, 2, 0.5, 1
         args.historical_runs, args.predict_requests = 1, 10
+        args.push_requests, args.push_snapshots = 5, 20
     if args.registry_views is None:
         args.registry_views = registry.SMOKE_VIEWS if args.smoke else registry.DEFAULT_VIEWS
     if args.registry_registrations is None:
@@ -120,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     startup_result: dict[str, object] = {}
     workers_result: dict[str, object] = {}
     load_result: dict[str, object] = {}
+    push_result: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="asgard-bench-") as tmp:
         if "online" in only:
             results = _online(Path(tmp) / "online", args, shapes, "sqlite")
@@ -156,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         if "load" in only:
             sizes = load.SMOKE if args.smoke else load.FULL
             load_result = load.run(Path(tmp) / "load", sizes, keep_log=Path(args.out).with_suffix(".load-server.log"))
+        if "push" in only:
+            push_result = push.run(Path(tmp) / "push", args.push_requests, args.push_snapshots)
         if "predict" in only:
             predict_results = predict.run(Path(tmp) / "predict", args.predict_requests, rounds=1 if args.smoke else 5)
     report = {
@@ -182,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         **({"startup": startup_result} if startup_result else {}),
         **({"workers": workers_result} if workers_result else {}),
         **({"load": load_result} if load_result else {}),
+        **({"push": push_result} if push_result else {}),
         "wall_seconds": round(time.time() - started, 1),
     }
     Path(args.out).write_text(json.dumps(report, indent=2))
@@ -199,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         (startup_result, startup.table),
         (workers_result, workers.table),
         (load_result, load.table),
+        (push_result, push.table),
     ]
     for result, table in tables:
         if result:

@@ -120,7 +120,7 @@ def create_services(settings: Settings) -> Services:
         ),
         tokens=TokenStore(jobs.engine, settings.token_cache_seconds),
         exports=exports,
-        push=FeaturePush(registry, gold, serving),
+        push=FeaturePush(registry, gold, serving, settings.push_snapshots_kept),
         lineage=Lineage(mlflow, settings.registry_cache_seconds),
         changes=changes,
         drift=Drift(mlflow, gold),

@@ -96,6 +96,8 @@ class Settings:
     registry_cache_seconds: float = 5.0
     # How often the registries are read again for change events while anyone subscribes (server/services/change_feed.py)
     change_poll_seconds: float = 2.0
+    # Push snapshots a gold table keeps for time travel; older ones are expired (server/services/gold_writes.py)
+    push_snapshots_kept: int = 10
     graphiql: bool = True
     introspection: bool = True
     # Compiled execution of plain onlineFeatures queries (server/online_fast_path.py); off = the generic path.
@@ -295,6 +297,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         "mlflow_artifact_root": env.get("ASGARD_MLFLOW_ARTIFACT_ROOT", ""),
         "registry_cache_seconds": float(env.get("ASGARD_REGISTRY_CACHE_SECONDS") or 5.0),
         "change_poll_seconds": _seconds(env, "ASGARD_CHANGE_POLL_SECONDS", 2.0, maximum=3600),
+        "push_snapshots_kept": _int(env, "ASGARD_PUSH_SNAPSHOTS_KEPT", 10, minimum=0),
         "graphiql": _flag(env, "ASGARD_GRAPHIQL", True),
         "introspection": _flag(env, "ASGARD_INTROSPECTION", True),
         "online_fast_path": _flag(env, "ASGARD_ONLINE_FAST_PATH", True),

@@ -5,7 +5,9 @@ historical reads see, and every refusal typed, placed and without a write."""
 from __future__ import annotations
 
 import os
+import random
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Any
 
@@ -13,6 +15,7 @@ import pyarrow as pa
 import pytest
 
 from server.app import create_app, create_services
+from server.services.push_rows import PushSpec, PushTarget
 from tests.support.client import local_client
 from tests.support.graphql import gql, register_view, unique
 
@@ -122,14 +125,62 @@ def test_an_entitys_newest_row_is_what_online_holds_and_columns_form_is_taken(st
     assert _push(client, view, columns)["staleRows"] == 0
     read = _online(client, view, [5])
     assert read["rows"][0][3] == 7.5 and read["eventTimestamps"][0][1] == "2026-12-01T10:00:00+00:00"
-    for stamp in ("2026-12-01T09:30:00Z", "2026-12-01T10:00:00Z"):  # older, and the same instant: kept as is
-        columns["p_double"], columns["updated_at"] = [1.0], [stamp]
-        assert _push(client, view, columns)["staleRows"] == 1
-        assert _online(client, view, [5])["rows"][0][3] == 7.5
+    columns["p_double"], columns["updated_at"] = [1.0], ["2026-12-01T09:30:00Z"]  # older: kept as is
+    assert _push(client, view, columns) | {"userErrors": []} == {
+        "rowsWritten": 0,
+        "to": "ONLINE",
+        "snapshotId": None,
+        "staleRows": 1,
+        "userErrors": [],
+    }
+    assert _online(client, view, [5])["rows"][0][3] == 7.5
+    columns["p_double"], columns["updated_at"] = [2.5], ["2026-12-01T10:00:00Z"]  # the same instant: kept
+    assert _push(client, view, columns)["staleRows"] == 1
+    assert _online(client, view, [5])["rows"][0][3] == 7.5
     rows = [_row(7, p_double=3.0, updated_at="2026-12-01T12:00:00Z"), _row(7, p_double=2.0), _row(8, p_double=4.0)]
     payload = _push(client, view, rows, to="ONLINE_AND_OFFLINE")  # offline, all three; online, the newest
     assert payload["rowsWritten"] == 3 and payload["staleRows"] == 1
     assert [r[3] for r in _online(client, view, [7, 8])["rows"]] == [3.0, 4.0]
+    payload = _push(client, view, [_row(9, p_double=1.0, updated_at="2026-12-01T12:00:00Z"), _row(9)])
+    assert payload["rowsWritten"] == 1 and payload["staleRows"] == 1  # online only: the rows the store took
+
+
+def test_pushes_within_one_second_keep_the_newest(store):
+    """SQLite keeps whole seconds of event time; the exact times a push wrote are kept beside them."""
+    client, _, view, _, _ = store
+    for stamp, value in (("2026-12-01T10:00:00.300Z", 1.0), ("2026-12-01T10:00:00.700Z", 2.0)):  # in order
+        assert _push(client, view, [_row(15, p_double=value, updated_at=stamp)])["staleRows"] == 0
+    assert _online(client, view, [15])["rows"][0][3] == 2.0
+    earlier = _push(client, view, [_row(15, p_double=3.0, updated_at="2026-12-01T10:00:00.500Z")])
+    assert earlier["staleRows"] == 1 and _online(client, view, [15])["rows"][0][3] == 2.0
+    later = _push(client, view, [_row(15, p_double=4.0, updated_at="2026-12-01T10:00:00.900Z")])
+    assert later["staleRows"] == 0 and _online(client, view, [15])["rows"][0][3] == 4.0
+
+
+def test_concurrent_pushes_from_two_processes_leave_the_newest_value(store):
+    """Two services over the same stores (as two workers or replicas are): each has its own in-process
+    lock, so only the store's push lock keeps their reads and writes from interleaving."""
+    client, services, view, _, _ = store
+    other = create_services(services.settings)
+    stamps = [f"2026-12-01T{10 + i // 60:02d}:{i % 60:02d}:00Z" for i in range(40)]
+    order = list(range(40))
+    random.Random(7).shuffle(order)
+
+    def push(push_service, indexes):
+        for i in indexes:
+            rows = [_row(17, p_double=float(i), updated_at=stamps[i])]
+            push_service.push(PushSpec(view, rows, PushTarget.ONLINE), "local", 10)
+
+    with ThreadPoolExecutor(2) as pool:
+        for done in [pool.submit(push, s.push, order[k::2]) for k, s in enumerate((services, other))]:
+            done.result()
+    assert _online(client, view, [17])["rows"][0][3] == 39.0
+
+
+def test_a_push_names_its_target_or_goes_online(store):
+    client, _, view, _, _ = store
+    payload = _push(client, view, [_row(18)], to=None)
+    assert payload["to"] == "ONLINE" and payload["rowsWritten"] == 1
 
 
 def test_without_an_event_time_a_row_is_stamped_with_the_push(store):
@@ -160,6 +211,54 @@ def test_an_offline_push_appends_one_snapshot_that_historical_reads_see(store):
     assert summary["asgard.feature-view"] == offline_only and summary["asgard.pushed-by"] == "local"
     written = native.scan(row_filter="p_customer == 11").to_arrow()
     assert written.column("other_view_column").to_pylist() == [None]
+
+
+def test_an_offline_push_gives_the_tables_other_columns(store):
+    client, services, view, offline_only, table = store
+    row = _row(13, other_view_column="from the stream")
+    _push(client, offline_only, [row], to="OFFLINE")
+    native = services.gold.catalog().load_table(tuple(table.split(".")))
+    written = native.scan(row_filter="p_customer == 13").to_arrow()
+    assert written.column("other_view_column").to_pylist() == ["from the stream"]
+    refused = _push(client, view, [row], to="ONLINE", errors_expected=True)["userErrors"]
+    assert [(e["code"], e["field"]) for e in refused] == [("UNKNOWN_COLUMN", ["rows", "0", "other_view_column"])]
+
+
+def test_a_table_that_requires_a_column_the_view_lacks_takes_it_from_the_rows(store):
+    client, services, _, _, _ = store
+    catalog = services.gold.catalog()
+    schema = pa.schema(
+        [
+            pa.field("p_customer", pa.int64(), nullable=False),
+            pa.field("score", pa.float64()),
+            pa.field("region", pa.string(), nullable=False),
+            pa.field("updated_at", pa.timestamp("us", tz="UTC")),
+        ]
+    )
+    name = unique("required")
+    catalog.create_table(("gold", name), schema=schema)
+    view = unique("push_required")
+    source = {"table": f"gold.{name}", "timestampField": "updated_at"}
+    definition = {"name": view, "entities": ["p_customer"], "features": [{"name": "score", "dtype": "FLOAT64"}]}
+    assert register_view(client, definition | {"online": False, "source": source})["userErrors"] == []
+    row = {"p_customer": 1, "score": 0.5, "updated_at": PUSHED_AT}
+    refused = _push(client, view, [row], to="OFFLINE", errors_expected=True)["userErrors"]
+    assert [(e["code"], e["field"]) for e in refused] == [("INVALID_VALUE", ["rows", "0", "region"])]
+    assert _push(client, view, [row | {"region": "eu"}], to="OFFLINE")["rowsWritten"] == 1
+    assert catalog.load_table(("gold", name)).scan().to_arrow().column("region").to_pylist() == ["eu"]
+
+
+def test_old_push_snapshots_are_expired_and_their_rows_kept(store, monkeypatch):
+    client, services, _, offline_only, table = store
+    monkeypatch.setattr(services.push, "snapshots_kept", 2)
+    native = services.gold.catalog().load_table(tuple(table.split(".")))
+    rows_before = native.scan().to_arrow().num_rows
+    snapshot_ids = [_push(client, offline_only, [_row(300 + i)], to="OFFLINE")["snapshotId"] for i in range(8)]
+    native = native.refresh()
+    pushed = [s for s in native.metadata.snapshots if s.summary.get("asgard.operation") == "push"]
+    assert 2 <= len(pushed) <= 4 and str(native.current_snapshot().snapshot_id) == snapshot_ids[-1]
+    assert {str(s.snapshot_id) for s in pushed} >= set(snapshot_ids[-2:])
+    assert native.scan().to_arrow().num_rows == rows_before + 8
 
 
 def test_online_and_offline_writes_both(store):
@@ -243,7 +342,7 @@ def test_a_push_over_the_row_cap_is_refused_before_it_starts(store):
         answer = gql(
             capped, PUSH, {"input": {"featureView": view, "rows": [_row(i) for i in (51, 52, 53)]}}, errors=True
         )
-    assert answer.codes() == ["LIMIT_EXCEEDED"]
+    assert answer.codes() == ["LIMIT_EXCEEDED"] and answer.errors[0]["extensions"]["field"] == "rows"
     assert set(_online(client, view, [51])["statuses"][0][1:]) == {"NOT_FOUND"}
 
 

@@ -121,7 +121,8 @@ async def push_features(
     info: Info[Context, None],
     input: Annotated[PushFeaturesInput, strawberry.argument(description="The view, its rows, and where to.")],
 ) -> PushFeaturesPayload:
-    spec = PushSpec(view=input.feature_view, rows=input.rows, target=DomainTarget[input.to.name])
+    target = DomainTarget[input.to.name] if input.to is not None else DomainTarget.ONLINE
+    spec = PushSpec(view=input.feature_view, rows=input.rows, target=target)
     cap = info.context.settings.limits.max_online_rows
     push = info.context.services.push.push
     return await mutate(PushFeaturesPayload, _pushed, push, spec, info.context.caller_name, cap)

@@ -52,6 +52,7 @@ class RowField:
     name: str  # the response key (alias or field name)
     kind: str
     rows: int
+    argument: str = "entities"  # the input field that holds them: entities, or a push's rows
 
 
 def _root_fields(operation: OperationDefinitionNode, document: DocumentNode) -> Iterator[FieldNode]:
@@ -118,9 +119,9 @@ def row_fields(
                 continue
             value = value_from_ast_untyped(argument.value, variables)
             if isinstance(value, dict):
-                rows = max(row_count(value.get(key)) for key in ROW_KEYS)
+                rows, held_in = max((row_count(value.get(key)), key) for key in ROW_KEYS)
                 key = node.alias.value if node.alias else node.name.value
-                found.append(RowField(name=key, kind=kind, rows=rows))
+                found.append(RowField(name=key, kind=kind, rows=rows, argument=held_in))
     return found
 
 
@@ -132,7 +133,7 @@ def refusal(fields: Sequence[RowField], limits: Limits, spent_before: int = 0) -
         setting, cap = caps[field.kind]
         if field.rows > cap:
             message = f"{field.name} asks for {field.rows} entity rows; at most {cap} per field ({setting})"
-            return GraphQLError(message, extensions={"code": "LIMIT_EXCEEDED", "field": "entities"})
+            return GraphQLError(message, extensions={"code": "LIMIT_EXCEEDED", "field": field.argument})
     total = spent_before + sum(f.rows for f in fields)
     if total > limits.max_request_rows:
         message = (

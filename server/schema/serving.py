@@ -167,14 +167,21 @@ class PushFeaturesInput:
         '({"customer_id": [1, 2], ...}): every join key and feature of the view (null for no value, where '
         "the table's column allows it), and optionally the event time (the view's timestamp field; default: "
         "now) and created time. Values as the API answers them: ISO-8601 times with a zone, base64 bytes. "
-        "At most ASGARD_MAX_ONLINE_ROWS rows."
+        "An offline push may also give the table's columns the view does not carry, and must give those the "
+        "table requires. At most ASGARD_MAX_ONLINE_ROWS rows."
     )
-    to: PushTarget = strawberry.field(default=PushTarget.ONLINE, description="Where the rows are written.")
+    to: Optional[PushTarget] = strawberry.field(
+        default=PushTarget.ONLINE, description="Where the rows are written (null: ONLINE)."
+    )
 
 
 @strawberry.type(description="Result of pushFeatures: every row written, or none (then `userErrors` says why).")
 class PushFeaturesPayload:
-    rows_written: Optional[int] = strawberry.field(default=None, description="Rows written; null when refused.")
+    rows_written: Optional[int] = strawberry.field(
+        default=None,
+        description="Rows written: every row for a push that went offline (all are appended), else the rows "
+        "the online store took (the others are `staleRows`); null when refused.",
+    )
     to: Optional[PushTarget] = strawberry.field(default=None, description="Where they were written.")
     snapshot_id: Optional[str] = strawberry.field(
         default=None, description="The gold table's new Iceberg snapshot, for a push that went offline."
@@ -182,8 +189,10 @@ class PushFeaturesPayload:
     stale_rows: Optional[int] = strawberry.field(
         default=None,
         description="Rows the online store did not take: it keeps, per entity, the values of the newest event "
-        "time (a row older than, or at the same instant as, what it holds, or than a later row of the push for "
-        "the same entity, is left out online; offline every row is appended). Null for an OFFLINE push.",
+        "time. A row older than what the store holds, or than a later row of the push for the same entity, is "
+        "left out online (offline every row is appended); times are compared at the store's resolution, whole "
+        "seconds on SQLite and microseconds on Redis, and of two at the same instant the later push wins. "
+        "Null for an OFFLINE push.",
     )
     user_errors: list[UserError] = strawberry.field(
         default_factory=list,

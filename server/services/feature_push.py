@@ -14,7 +14,7 @@ from server.services.feature_serving import FeatureServing
 from server.services.gold_catalog import GoldCatalog
 from server.services.gold_writes import AppendRecord
 from server.services.online_store import NotServedHere
-from server.services.push_rows import PushPlan, PushRecord, PushSpec, newest_rows, plan_push
+from server.services.push_rows import PushPlan, PushRecord, PushSpec, event_micros, newest_rows, plan_push
 from server.services.registry_records import RegistrySnapshot
 
 log = logging.getLogger(__name__)
@@ -24,10 +24,13 @@ class FeaturePush:
     """Pushes, one at a time in this process (Feast's SQLite store shares one connection between threads;
     the table's appends would only race each other)."""
 
-    def __init__(self, registry: FeatureRegistry, gold: GoldCatalog, serving: FeatureServing) -> None:
+    def __init__(
+        self, registry: FeatureRegistry, gold: GoldCatalog, serving: FeatureServing, snapshots_kept: int = 10
+    ) -> None:
         self.registry = registry
         self.gold = gold
         self.serving = serving
+        self.snapshots_kept = snapshots_kept  # push snapshots a table keeps for time travel (gold_writes)
         self._lock = threading.Lock()
 
     def push(self, spec: PushSpec, pushed_by: str, max_rows: int) -> PushRecord:
@@ -62,17 +65,32 @@ class FeaturePush:
                             plan.table,
                         )
                     raise
-        return PushRecord(plan.view, plan.count, plan.target, appended.snapshot_id if appended else None, stale)
+            if appended is not None:
+                self._expire(plan.table)
+        written = plan.count if plan.target.offline else plan.count - (stale or 0)
+        return PushRecord(plan.view, written, plan.target, appended.snapshot_id if appended else None, stale)
+
+    def _expire(self, table: str) -> None:
+        """Old push snapshots expired (the push itself has succeeded: a failure here is only logged)."""
+        try:
+            self.gold.expire_pushes(table, self.snapshots_kept)
+        except Exception:
+            log.warning("could not expire old push snapshots of %s", table, exc_info=True)
 
     def _write_online(self, snap: RegistrySnapshot, plan: PushPlan, rows: Any) -> int | None:
-        """Write each entity's newest row, where it is newer than what the store holds; the rows left out.
-        Where the store is not read directly, every row goes to Feast, whose store applies its own rule."""
-        try:
-            stored = self.serving.stored_times(snap, plan.view, {k: plan.columns[k] for k in plan.join_keys})
-        except NotServedHere:
-            self.registry.write_online(plan.view, rows)
-            return None
-        chosen = newest_rows(plan, stored)
-        if chosen:
-            self.registry.write_online(plan.view, rows.take(chosen))
+        """Write each entity's newest row, where it is not older than what the store holds; the rows left
+        out. Reading and writing hold the store's push lock, so that pushes from other processes (workers,
+        replicas) cannot interleave and leave an older value. Where the store is not read directly, every
+        row goes to Feast, whose store applies its own rule."""
+        with self.serving.push_lock(plan.view):
+            try:
+                stored = self.serving.stored_times(snap, plan.view, {k: plan.columns[k] for k in plan.join_keys})
+            except NotServedHere:
+                self.registry.write_online(plan.view, rows)
+                return None
+            chosen = newest_rows(plan, stored.micros)
+            if chosen:
+                self.registry.write_online(plan.view, rows.take(chosen))
+                times = event_micros(plan)
+                self.serving.record_push(plan.view, stored, chosen, [times[i] for i in chosen])
         return plan.count - len(chosen)

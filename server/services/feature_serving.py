@@ -4,6 +4,7 @@ columns come back in the order asked for. Parsing lives in feature_requests, enc
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from server.services.online_store import (
     NotServedHere,
     RedisReads,
     SqliteReads,
+    StoredTimes,
     ViewRead,
     WouldBlock,
     entity_keys,
@@ -91,10 +93,10 @@ class FeatureServing:
                 raise RequestError(f"{name!r} is not a join key of the features asked for", field=f"entities.{name}")
         return columns, keys
 
-    def stored_times(self, snap: RegistrySnapshot, view_name: str, columns: dict[str, list[Any]]) -> list[float | None]:
+    def stored_times(self, snap: RegistrySnapshot, view_name: str, columns: dict[str, list[Any]]) -> StoredTimes:
         """Per entity row (its join keys' values in `columns`), the event time the online store holds for the
-        entity in this view, in seconds; None where it holds nothing. NotServedHere where the store is not
-        read directly."""
+        entity in this view, in microseconds; None where it holds nothing. NotServedHere where the store is
+        not read directly."""
         if self.direct is None:
             raise NotServedHere("the online store is read through Feast")
         view = snap.views[view_name]
@@ -102,7 +104,18 @@ class FeatureServing:
         read = view_read(view, {e.join_key: e.value_type for e in entities}, ())
         keys = entity_keys(read, columns)
         found = self.direct.read([read], [keys], wait=True)[0]
-        return [found[key].seconds if key in found else None for key in keys]
+        return StoredTimes(self.direct.event_micros(view_name, keys, found), keys)
+
+    def record_push(self, view_name: str, stored: StoredTimes, rows: list[int], micros: list[int]) -> None:
+        """The exact event times of the rows a push wrote (`rows`: their indexes in `stored`), where the
+        store keeps less (server/services/online_store.py)."""
+        if self.direct is not None:
+            self.direct.record_push(view_name, [stored.keys[i] for i in rows], micros)
+
+    def push_lock(self, view_name: str) -> AbstractContextManager[None]:
+        """Held by a push between reading what the store holds and writing what is newer: across the
+        processes sharing the store where it is read directly (server/services/online_store.py)."""
+        return self.direct.push_lock(view_name) if self.direct is not None else contextlib.nullcontext()
 
     def read_online(
         self,

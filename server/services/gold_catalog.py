@@ -220,6 +220,11 @@ class GoldCatalog:
             raise RequestError(f"table {name!r} does not exist", field="featureView")
         return gold_writes.arrow_rows(table, columns, count)
 
+    def expire_pushes(self, name: str, kept: int) -> int:
+        """Expire old push snapshots of the table (server/services/gold_writes.py); how many."""
+        table = self._load(name)
+        return gold_writes.expire_pushes(table, kept) if table is not None else 0
+
     def undo_append(self, name: str, record: AppendRecord) -> bool:
         table = self._load(name)
         return table is not None and gold_writes.undo_append(table, record)

@@ -1,4 +1,11 @@
-"""Appending rows to a gold table through Iceberg: one new snapshot per append, or none."""
+"""Appending rows to a gold table through Iceberg: one new snapshot per append, or none.
+
+Appends merge manifests (Iceberg's merge append, as `commit.manifest-merge.enabled` would ask for), so
+that many small pushes do not leave a scan one manifest per push to plan; and the snapshots pushes made
+are expired past the newest few (`expire_pushes`), so that the table's metadata, which every commit
+copies and rewrites, stays the same size however many pushes came before. Data files are left as
+written: compacting them is the table owner's maintenance (Trino's `ALTER TABLE ... EXECUTE optimize`,
+Spark's `rewrite_data_files`), as it is for any other writer's."""
 
 from __future__ import annotations
 
@@ -8,6 +15,10 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 COMMIT_ATTEMPTS = 4  # another writer committed first: reload the table and append again
+OPERATION = "asgard.operation"  # the snapshot summary property naming what made a snapshot
+PUSH = "push"
+MERGE_ENABLED = "commit.manifest-merge.enabled"  # Iceberg's table property; unset: manifests merged here
+MERGE_MIN_COUNT = 16  # manifests that accumulate before they are merged into one (Iceberg's default is 100)
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,7 @@ def append(table: Any, rows: Any, properties: dict[str, str]) -> AppendRecord:
     for attempt in range(COMMIT_ATTEMPTS):
         parent = table.current_snapshot()
         try:
-            table.append(rows, snapshot_properties=properties)
+            _merge_append(table, rows, properties)
         except CommitFailedException:
             if attempt == COMMIT_ATTEMPTS - 1:
                 raise
@@ -59,3 +70,39 @@ def undo_append(table: Any, record: AppendRecord) -> bool:
         return False
     table.manage_snapshots().rollback_to_snapshot(record.parent_id).commit()
     return True
+
+
+def _merge_append(table: Any, rows: Any, properties: dict[str, str]) -> None:
+    """Table.append, with a merging snapshot producer whatever the table's properties say (the rows are
+    already in the table's own Arrow schema: gold_writes.arrow_rows)."""
+    from pyiceberg.io.pyarrow import _dataframe_to_data_files
+
+    transaction = table.transaction()
+    with transaction, transaction.update_snapshot(snapshot_properties=properties).merge_append() as producer:
+        if MERGE_ENABLED not in table.properties:  # the table's owner has not chosen: merge, and sooner
+            producer._merge_enabled = True
+            producer._min_count_to_merge = MERGE_MIN_COUNT
+        for data_file in _dataframe_to_data_files(
+            table_metadata=transaction.table_metadata, write_uuid=producer.commit_uuid, df=rows, io=table.io
+        ):
+            producer.append_data_file(data_file)
+
+
+def expire_pushes(table: Any, kept: int) -> int:
+    """Expire the snapshots pushes made, but for the newest `kept` of them and the current one, once there
+    are more than twice `kept` (so one push in `kept` pays for it). Rows are not touched (an expired
+    append's rows are in every later snapshot); only time travel to those snapshots goes. How many were
+    expired."""
+    snapshots = table.metadata.snapshots
+    current = table.current_snapshot()
+    pushed = [s for s in snapshots if s.summary is not None and s.summary.get(OPERATION) == PUSH]
+    if len(pushed) <= 2 * kept:
+        return 0
+    protected = {ref.snapshot_id for ref in table.metadata.refs.values()}
+    if current is not None:
+        protected.add(current.snapshot_id)
+    newest = {s.snapshot_id for s in sorted(pushed, key=lambda s: s.timestamp_ms)[-kept:]} if kept else set()
+    expired = [s.snapshot_id for s in pushed if s.snapshot_id not in newest and s.snapshot_id not in protected]
+    if expired:
+        table.maintenance.expire_snapshots().by_ids(expired).commit()
+    return len(expired)

@@ -13,16 +13,19 @@ Feast's, which a randomized test checks (tests/test_online_store.py); anything t
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import sqlite3
 import struct
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from server.services.dtypes import FeatureDtype
-from server.services.errors import RequestError
+from server.services.errors import RequestCode, RequestError
 from server.services.registry_records import FeatureViewRecord
 
 # Feast's ValueType numbers for the key types it can serialize, and how each value is packed
@@ -33,6 +36,8 @@ _KEY_TYPES: dict[FeatureDtype, tuple[int, str | None]] = {
     FeatureDtype.STRING: (_STRING, None),
 }
 _U32 = struct.Struct("<I")
+PUSH_LOCK_SECONDS = 60  # longest a push waits for another process's push to the same store
+PUSH_TIMES = "asgard_push_times"  # SQLite: the exact event times of pushed rows, beside Feast's whole seconds
 
 
 class NotServedHere(Exception):
@@ -61,6 +66,15 @@ class Found:
 
     seconds: float
     values: dict[str, bytes | None]
+
+
+@dataclass(frozen=True)
+class StoredTimes:
+    """The event time the store holds per entity row (microseconds since the epoch; None: nothing), and
+    the rows' serialized entity keys."""
+
+    micros: list[int | None]
+    keys: list[bytes]
 
 
 def key_prefix(names: Sequence[str]) -> bytes:
@@ -107,13 +121,70 @@ def view_read(view: FeatureViewRecord, keys: dict[str, FeatureDtype | None], fea
 
 class SqliteReads:
     """Feast's SQLite online store: a table per view (`<project>_<view>`), a row per entity and feature.
-    A connection per thread (only ever reading); on the event loop one that never waits for a lock."""
+    A connection per thread (reading, and writing only a push's exact times); on the event loop one that
+    never waits for a lock."""
 
     def __init__(self, path: Path, project: str) -> None:
         self.path = path
         self.project = project
         self._waiting = threading.local()
         self._immediate = threading.local()
+
+    def event_micros(self, view: str, keys: list[bytes], found: dict[bytes, Found]) -> list[int | None]:
+        """The event time held for each key, in microseconds. Feast keeps whole seconds here, so a push
+        records its rows' exact times beside them (`record_push`); a recorded time counts while it is in
+        the second Feast holds (a materialization since has written another second, which then counts as
+        its start)."""
+        held = {key: int(f.seconds) for key, f in found.items()}
+        exact: dict[bytes, int] = {}
+        unique = list(dict.fromkeys(k for k in keys if k in held))
+        if unique:
+            conn = self._conn(True)
+            self._push_times_table(conn)
+            marks = ",".join("?" * len(unique))
+            sql = f"SELECT entity_key, micros FROM {PUSH_TIMES} WHERE view = ? AND entity_key IN ({marks})"
+            exact = dict(conn.execute(sql, [view, *unique]).fetchall())
+        out: list[int | None] = []
+        for key in keys:
+            second = held.get(key)
+            if second is None:
+                out.append(None)
+                continue
+            recorded = exact.get(key)
+            out.append(recorded if recorded is not None and recorded // 1_000_000 == second else second * 1_000_000)
+        return out
+
+    def record_push(self, view: str, keys: list[bytes], micros: list[int]) -> None:
+        """The exact event times of rows a push has just written (under the push lock)."""
+        conn = self._conn(True)
+        self._push_times_table(conn)
+        with conn:
+            conn.executemany(
+                f"INSERT INTO {PUSH_TIMES} (view, entity_key, micros) VALUES (?, ?, ?) "
+                "ON CONFLICT (view, entity_key) DO UPDATE SET micros = excluded.micros",
+                [(view, key, at) for key, at in zip(keys, micros, strict=True)],
+            )
+
+    @staticmethod
+    def _push_times_table(conn: sqlite3.Connection) -> None:
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {PUSH_TIMES} "
+            "(view TEXT NOT NULL, entity_key BLOB NOT NULL, micros INTEGER NOT NULL, PRIMARY KEY (view, entity_key))"
+        )
+
+    @contextlib.contextmanager
+    def push_lock(self, view: str) -> Iterator[None]:
+        """Held while a push reads what the store holds and writes what is newer, so that pushes from
+        every process on this machine (the only ones that can share the file) take turns: an advisory lock
+        on a file beside the store, released by the kernel if the holder dies."""
+        lock_path = self.path.with_name(self.path.name + ".push-lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        with open(lock_path, "a+b") as handle:
+            _flock(handle.fileno())
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     def use_wal(self) -> None:
         """Write-ahead logging: readers never wait for a materialization's writes (stored in the file)."""
@@ -172,6 +243,25 @@ def _seconds(stamp: Any) -> float:
     return 0.0
 
 
+def _flock(fd: int) -> None:
+    deadline = time.monotonic() + PUSH_LOCK_SECONDS
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise _busy() from None
+            time.sleep(0.005)
+
+
+def _busy() -> RequestError:
+    return RequestError(
+        f"another push to this online store has held it for {PUSH_LOCK_SECONDS} s; try again",
+        code=RequestCode.BUSY,
+    )
+
+
 class RedisReads:
     """Feast's Redis online store: a hash per entity (key: entity key + project), a field per feature
     (murmur3 of `view:feature`) and the view's event time under `_ts:<view>`; Feast's own clients."""
@@ -180,6 +270,31 @@ class RedisReads:
         self.store = store  # Feast's RedisOnlineStore: its clients, made and configured as Feast makes them
         self.config = config
         self.project = project.encode()
+
+    def event_micros(self, view: str, keys: list[bytes], found: dict[bytes, Found]) -> list[int | None]:
+        """The event time held for each key, in microseconds (Feast keeps a protobuf Timestamp here)."""
+        return [round(found[key].seconds * 1e6) if key in found else None for key in keys]
+
+    def record_push(self, view: str, keys: list[bytes], micros: list[int]) -> None:
+        """Nothing to record: the store keeps the exact times itself."""
+
+    @contextlib.contextmanager
+    def push_lock(self, view: str) -> Iterator[None]:
+        """Held while a push reads what the store holds and writes what is newer, so that pushes from every
+        process and replica sharing this Redis take turns per view: a Redis lock (redis-py's, released on
+        exit, or after PUSH_LOCK_SECONDS should its holder die)."""
+        from redis.exceptions import LockError
+
+        client = self.store._get_client(self.config)
+        name = f"asgard:push-lock:{self.project.decode()}:{view}"
+        lock = client.lock(name, timeout=PUSH_LOCK_SECONDS, blocking_timeout=PUSH_LOCK_SECONDS, sleep=0.005)
+        if not lock.acquire():
+            raise _busy()
+        try:
+            yield
+        finally:
+            with contextlib.suppress(LockError):
+                lock.release()
         self._fields: dict[tuple[str, str], bytes] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
 

@@ -17,7 +17,7 @@ import binascii
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -74,7 +74,7 @@ class PushRecord:
     """What a push wrote."""
 
     view: str
-    rows_written: int
+    rows_written: int  # offline: every row appended; online only: the rows the store took
     target: PushTarget
     snapshot_id: int | None  # the gold table's new snapshot, for an offline push
     stale_rows: int | None  # rows the online store kept a newer value for (None: not pushed online)
@@ -89,6 +89,7 @@ class _Column:
     nullable: bool
     default: Any = None  # for an optional column a row leaves out (the time of the push)
     optional: bool = False
+    extra: bool = False  # a column of the table the view does not carry (offline pushes)
 
 
 class _Errors(InputErrorList):
@@ -120,7 +121,8 @@ def plan_push(
         return None, errors
     try:
         shaped = _shape(spec.rows, max_rows)
-        checked = _check(columns, shaped)
+        view_columns = {c.name for c in columns if not c.extra}
+        checked = _check(columns, shaped, {c.name for c in table.columns} - view_columns)
     except _Refused as refused:
         return None, list(refused.errors)
     keys = tuple(snap.entities[e].join_key for e in view.entities)
@@ -128,25 +130,32 @@ def plan_push(
     return plan, []
 
 
-def newest_rows(plan: PushPlan, stored: list[float | None]) -> list[int]:
+def newest_rows(plan: PushPlan, stored: list[int | None]) -> list[int]:
     """The rows the online store takes, in order: per entity the row with the latest event time (of two at
-    the same instant, the later one), and only where it is newer than the event time the store holds for
-    the entity (`stored`, per row; None: nothing stored). So whatever the store, an entity's online values
-    are those of its newest row, as a materialization leaves them."""
-    newest: dict[tuple[Any, ...], tuple[float, int]] = {}
+    the same instant, the later one), and only where that time is after the one the store holds for the
+    entity (`stored`, per row, in microseconds; None: nothing), as Feast's Redis store decides. So whatever
+    the store, an entity's online values are those of its newest row, as a materialization leaves them."""
+    newest: dict[tuple[Any, ...], tuple[int, int]] = {}
     keys = list(zip(*(plan.columns[k] for k in plan.join_keys), strict=True))
-    times = [_seconds(t) for t in plan.columns[plan.event_time]]
-    for i, (key, seconds) in enumerate(zip(keys, times, strict=True)):
+    for i, (key, micros) in enumerate(zip(keys, event_micros(plan), strict=True)):
         held = newest.get(key)
-        if held is None or seconds >= held[0]:
-            newest[key] = (seconds, i)
-    return sorted(i for seconds, i in newest.values() if (held_at := stored[i]) is None or seconds > held_at)
+        if held is None or micros >= held[0]:
+            newest[key] = (micros, i)
+    return sorted(i for micros, i in newest.values() if (at := stored[i]) is None or micros > at)
 
 
-def _seconds(stamp: datetime | date) -> float:
+def event_micros(plan: PushPlan) -> list[int]:
+    """Each row's event time, in microseconds since the epoch."""
+    return [_micros(t) for t in plan.columns[plan.event_time]]
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _micros(stamp: datetime | date) -> int:
     if not isinstance(stamp, datetime):
         stamp = datetime(stamp.year, stamp.month, stamp.day, tzinfo=UTC)
-    return stamp.timestamp()
+    return (stamp - _EPOCH) // timedelta(microseconds=1)
 
 
 def _one(code: ErrorCode, message: str, *path: str | int) -> list[InputError]:
@@ -189,16 +198,12 @@ def _columns(
         if column:
             convert = _time_converter(column.type)
             out.append(_Column(column.name, convert, nullable=False, default=convert(now), optional=True))
-    if target.offline:
+    if target.offline:  # the table's other columns: given by the rows where the table requires them
         written = {c.name for c in out}
         for column in table.columns:
-            if column.name not in written and not column.nullable:
-                errors.add(
-                    ErrorCode.INVALID_VALUE,
-                    f"table {table.name} requires column {column.name!r}, which the view does not carry: "
-                    "rows of this view cannot be appended to it",
-                    "to",
-                )
+            if column.name not in written:
+                convert = _converter(None, column.type)
+                out.append(_Column(column.name, convert, column.nullable, optional=column.nullable, extra=True))
     return out, errors
 
 
@@ -271,13 +276,16 @@ def _limit(count: int, max_rows: int) -> list[InputError]:
     )
 
 
-def _check(columns: list[_Column], shaped: _Shaped) -> dict[str, list[Any]]:
-    """Every value in its column's type; _Refused with the problems found (at most MAX_ERRORS)."""
+def _check(columns: list[_Column], shaped: _Shaped, table_only: set[str]) -> dict[str, list[Any]]:
+    """Every value in its column's type; _Refused with the problems found (at most MAX_ERRORS).
+    `table_only`: the table's columns the view does not carry (named in the error should a row give one)."""
     errors = _Errors()
     known = {c.name for c in columns}
     for name in shaped.columns:
         if name not in known:
             message = f"the view has no column {name!r}: give its join keys, features and event time"
+            if name in table_only:
+                message += " (it is a column of the view's table: push to OFFLINE or ONLINE_AND_OFFLINE to give it)"
             errors.add(ErrorCode.UNKNOWN_COLUMN, message, *shaped.column_path(name))
     if errors:
         raise _Refused(errors[:MAX_ERRORS])
@@ -287,7 +295,8 @@ def _check(columns: list[_Column], shaped: _Shaped) -> dict[str, list[Any]]:
         if values is not None:
             given.append((column, values))
         elif not column.optional:
-            hint = " (null for no value)" if column.nullable else ""
+            hint = " (the table requires it in an offline push)" if column.extra else ""
+            hint = " (null for no value)" if column.nullable else hint
             path = shaped.path(0, column.name) if shaped.by_rows else ("rows", column.name)
             errors.add(ErrorCode.INVALID_VALUE, f"give {column.name!r} in every row{hint}", *path)
     converted: list[list[Any]] = [[] for _ in given]

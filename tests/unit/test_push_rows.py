@@ -83,11 +83,20 @@ def test_a_table_that_changed_under_the_view_refuses_the_push():
     assert {e for e in _errors(_plan([{"customer_id": 1}], table=table))} == {("UNKNOWN_COLUMN", ("featureView",))}
 
 
-def test_offline_needs_every_required_column_of_the_table():
-    table = _table(GoldColumn("region", "string", nullable=False))
-    row = [{"customer_id": 1, "spend": 1.0, "scores": []}]
-    assert _errors(_plan(row, PushTarget.OFFLINE, table)) == [("INVALID_VALUE", ("to",))]
-    assert _plan(row, PushTarget.ONLINE, table)[1] == []  # the online store has no such column
+def test_offline_the_rows_give_the_tables_other_columns_and_must_give_those_it_requires():
+    table = _table(GoldColumn("region", "string", nullable=False), GoldColumn("note", "string", nullable=True))
+    row = {"customer_id": 1, "spend": 1.0, "scores": []}
+    assert _errors(_plan([row], PushTarget.OFFLINE, table)) == [("INVALID_VALUE", ("rows", "0", "region"))]
+    plan, errors = _plan([row | {"region": "eu"}], PushTarget.ONLINE_AND_OFFLINE, table)
+    assert errors == [] and plan is not None
+    assert plan.columns["region"] == ["eu"] and plan.columns["note"] == [None]  # optional: null when not given
+    assert _errors(_plan([row | {"region": 3}], PushTarget.OFFLINE, table)) == [
+        ("TYPE_MISMATCH", ("rows", "0", "region"))
+    ]
+    assert _plan([row], PushTarget.ONLINE, table)[1] == []  # the online store has no such column
+    refused = _plan([row | {"region": "eu"}], PushTarget.ONLINE, table)[1]
+    assert [(e.code.value, e.field) for e in refused] == [("UNKNOWN_COLUMN", ("rows", "0", "region"))]
+    assert "OFFLINE" in refused[0].message  # the way to give it
 
 
 def test_the_row_cap_is_checked_before_any_value():
@@ -103,6 +112,10 @@ def test_columns_form_names_the_column_then_the_row():
     assert _errors(_plan([{"customer_id": 1, "spend": 1.0}] * 2)) == [("INVALID_VALUE", ("rows", "0", "scores"))]
 
 
+def _micros(stamp: datetime) -> int:
+    return round(stamp.timestamp() * 1e6)
+
+
 def test_the_online_store_takes_each_entitys_newest_row_if_newer_than_its_own():
     at = [datetime(2026, 12, 1, h, tzinfo=UTC) for h in range(4)]
     rows = {"customer_id": [1, 1, 2, 3, 3], "spend": [0.0] * 5, "scores": [[]] * 5}
@@ -110,9 +123,10 @@ def test_the_online_store_takes_each_entitys_newest_row_if_newer_than_its_own():
     plan, _ = _plan(rows)
     assert plan is not None
     # 1: its later row; 2: older than the store's; 3: two rows at one instant, the later one
-    stored = [None, None, at[2].timestamp(), at[0].timestamp(), at[0].timestamp()]
+    stored = [None, None, _micros(at[2]), _micros(at[0]), _micros(at[0])]
     assert newest_rows(plan, stored) == [1, 4]
-    assert newest_rows(plan, [at[2].timestamp()] * 5) == [4]  # the same instant as the store's: kept as is
+    assert newest_rows(plan, [_micros(at[2])] * 5) == [4]  # the same instant as the store's: kept as is
+    assert newest_rows(plan, [_micros(at[3]) - 1] * 5) == [4]  # a microsecond newer is newer
 
 
 def test_a_missing_column_and_bad_values_are_reported_together():
