@@ -152,9 +152,9 @@ class PushFeaturesInput(BaseModel):
     feature_view: str = Field(alias="featureView")
     "The feature view the rows belong to."
     rows: Any
-    'The rows, as objects ([{"customer_id": 1, "total_spend": 12.5, ...}]) or as columns ({"customer_id": [1, 2], ...}): every join key and feature of the view (null for no value, where the table\'s column allows it), and optionally the event time (the view\'s timestamp field; default: now) and created time. Values as the API answers them: ISO-8601 times with a zone, base64 bytes. At most ASGARD_MAX_ONLINE_ROWS rows.'
-    to: PushTarget = PushTarget.ONLINE
-    "Where the rows are written."
+    'The rows, as objects ([{"customer_id": 1, "total_spend": 12.5, ...}]) or as columns ({"customer_id": [1, 2], ...}): every join key and feature of the view (null for no value, where the table\'s column allows it), and optionally the event time (the view\'s timestamp field; default: now) and created time. Values as the API answers them: ISO-8601 times with a zone, base64 bytes. An offline push may also give the table\'s columns the view does not carry, and must give those the table requires. At most ASGARD_MAX_ONLINE_ROWS rows.'
+    to: Optional[PushTarget] = PushTarget.ONLINE
+    "Where the rows are written (null: ONLINE)."
 
 
 class RegisterEntityInput(BaseModel):
