@@ -71,7 +71,12 @@ async def training_jobs(
 
     return Connection(
         edges=edges,
-        page_info=PageInfo(has_next=len(rows) > size, end_cursor=edges[-1].cursor if edges else after),
+        page_info=PageInfo(
+            has_next=len(rows) > size,
+            end_cursor=edges[-1].cursor if edges else after,
+            start_cursor=edges[0].cursor if edges else None,
+            has_previous_page=after is not None,
+        ),
         total=total,
     )
 

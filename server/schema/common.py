@@ -68,12 +68,23 @@ async def _resolve(value: Lazy[V]) -> V:
     return await value() if callable(value) else value
 
 
-@strawberry.type(description="Where a page of a connection ends and whether more follow.")
+@strawberry.type(
+    description="Where a page of a connection starts and ends and whether more follow (Relay's PageInfo). Pages "
+    "go forward: first and after."
+)
 class PageInfo:
     end_cursor: Optional[str] = strawberry.field(
         description="Cursor of the last edge; pass it as `after` to get the next page."
     )
     has_next: strawberry.Private[Lazy[bool]]
+    start_cursor: Optional[str] = strawberry.field(
+        default=None, description="Cursor of the first edge; null for an empty page."
+    )
+    has_previous_page: bool = strawberry.field(
+        default=False,
+        description="True when this page was asked for after a cursor (items come before it); false for a first "
+        "page. Pages go forward only, so `last`/`before` are not offered.",
+    )
 
     @strawberry.field(description="True when another page follows this one.")
     async def has_next_page(self) -> bool:

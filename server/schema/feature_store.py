@@ -14,6 +14,7 @@ from server.schema.common import First, Tag, TagInput, UserError, tags
 from server.schema.enums import FeatureDtype, FeatureViewChange, FeatureViewEventKind, RegistrationChange
 from server.schema.gold import ColumnStats, Histogram, column_histogram, column_stats
 from server.schema.mlflow import ModelVersion, versions_page
+from server.schema.node import Node
 from server.schema.pagination import page_size
 from server.services.change_events import ViewEvent
 from server.services.freshness import FreshnessRecord
@@ -27,7 +28,7 @@ from server.services.view_history import ViewVersionRecord
 
 
 @strawberry.type(description="A business object features describe (a customer, an order), keyed by a join key.")
-class Entity:
+class Entity(Node):
     name: str = strawberry.field(description="Unique name of the entity.")
     join_key: str = strawberry.field(description="Column that identifies the entity in source tables.")
     value_type: Optional[FeatureDtype] = strawberry.field(description="Type of the join key.")
@@ -36,6 +37,9 @@ class Entity:
     owner: str = strawberry.field(description="Who owns the entity.")
     created_at: Optional[datetime] = strawberry.field(description="When it was first registered.")
     updated_at: Optional[datetime] = strawberry.field(description="When it last changed.")
+
+    def node_key(self) -> tuple[str, ...]:
+        return (self.name,)
 
     @classmethod
     def from_record(cls, r: EntityRecord) -> Entity:
@@ -141,7 +145,7 @@ class Freshness:
 
 
 @strawberry.type(description="A group of features of one or more entities, read from one gold table.")
-class FeatureView:
+class FeatureView(Node):
     name: str = strawberry.field(description="Unique name of the feature view.")
     description: str = strawberry.field(description="What the view holds.")
     features: list[Feature] = strawberry.field(description="Features of the view, in declared order.")
@@ -158,6 +162,9 @@ class FeatureView:
         description="Time ranges loaded into the online store, oldest first."
     )
     entity_names: strawberry.Private[tuple[str, ...]]
+
+    def node_key(self) -> tuple[str, ...]:
+        return (self.name,)
 
     @strawberry.field(description="Entities whose join keys the view is keyed by.")
     async def entities(self, info: Info[Context, None]) -> list[Entity]:
@@ -265,7 +272,7 @@ class FeatureViewProjection:
 
 
 @strawberry.type(description="A named set of features a model consumes, taken from feature views.")
-class FeatureService:
+class FeatureService(Node):
     name: str = strawberry.field(description="Unique name of the feature service.")
     description: str = strawberry.field(description="What the service is for.")
     feature_views: list[FeatureViewProjection] = strawberry.field(
@@ -275,6 +282,9 @@ class FeatureService:
     owner: str = strawberry.field(description="Who owns the service.")
     created_at: Optional[datetime] = strawberry.field(description="When it was first registered.")
     updated_at: Optional[datetime] = strawberry.field(description="When it last changed.")
+
+    def node_key(self) -> tuple[str, ...]:
+        return (self.name,)
 
     @strawberry.field(
         description="The model versions whose training job declared this feature service, by model name, "

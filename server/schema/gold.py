@@ -12,6 +12,7 @@ from strawberry.types import Info
 from server.context import Context
 from server.schema.common import First, Long
 from server.schema.mlflow import ModelVersion, versions_page
+from server.schema.node import Node
 from server.schema.pagination import page_size
 from server.schema.permissions import EDITOR
 from server.services.feature_values import json_value
@@ -141,7 +142,7 @@ class GoldPreview:
 
 
 @strawberry.type(description="An Apache Iceberg table of the gold layer.")
-class GoldTable:
+class GoldTable(Node):
     name: str = strawberry.field(description='Qualified name, e.g. "gold.customer_aggregates".')
     namespace: str = strawberry.field(description="Iceberg namespace (schema) of the table.")
     table: str = strawberry.field(description="Table name within its namespace.")
@@ -152,6 +153,9 @@ class GoldTable:
     snapshot_count: int = strawberry.field(description="How many snapshots the table keeps.")
     row_count: Optional[Long] = strawberry.field(description="Rows in the current snapshot.")
     last_updated: Optional[datetime] = strawberry.field(description="When the table's metadata last changed.")
+
+    def node_key(self) -> tuple[str, ...]:
+        return (self.name,)
 
     @strawberry.field(
         permission_classes=EDITOR,

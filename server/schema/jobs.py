@@ -14,6 +14,7 @@ from server.jobs.records import JobRecord, LogRecord
 from server.schema.common import UserError
 from server.schema.enums import JobStatus, LogStream
 from server.schema.mlflow import ModelVersion, Run
+from server.schema.node import Node
 from server.schema.permissions import JOB_OUTPUT, TRAINER
 from server.services.errors import RequestError
 
@@ -33,7 +34,7 @@ class LogLine:
 
 
 @strawberry.type(description="A training script run as a tracked job.")
-class TrainingJob:
+class TrainingJob(Node):
     id: strawberry.ID = strawberry.field(description="Job id.")
     status: JobStatus = strawberry.field(description="QUEUED, PREPARING, RUNNING, or how it ended.")
     script_name: str = strawberry.field(description="File name the script runs under.")
@@ -71,6 +72,9 @@ class TrainingJob:
         description='Name of the token that submitted it ("local" without tokens); null for older jobs.'
     )
     record: strawberry.Private[JobRecord]
+
+    def node_key(self) -> tuple[str, ...]:
+        return (str(self.id),)
 
     @classmethod
     def from_record(cls, r: JobRecord) -> TrainingJob:

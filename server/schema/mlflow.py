@@ -14,6 +14,7 @@ from server.context import Context
 from server.schema.common import After, Connection, First, Long, Tag, TagInput, UserError, tags
 from server.schema.enums import ModelVersionEventKind
 from server.schema.lineage import FeatureReference, feature_references
+from server.schema.node import Node
 from server.schema.pagination import page_size
 from server.services.change_events import ModelEvent
 from server.services.drift import DEFAULT_THRESHOLD, DEFAULT_WINDOW, FeatureDriftRecord, check_drift_arguments
@@ -118,7 +119,7 @@ class LoggedModel:
 
 
 @strawberry.type(description="An MLflow run: one execution of training code, with what it logged.")
-class Run:
+class Run(Node):
     id: strawberry.ID = strawberry.field(description="Run id.")
     name: str = strawberry.field(description="Run name.")
     status: str = strawberry.field(description="RUNNING, SCHEDULED, FINISHED, FAILED or KILLED.")
@@ -132,6 +133,9 @@ class Run:
     tags: list[Tag] = strawberry.field(description="Tags, including MLflow's own mlflow.* tags.")
     datasets: list[RunDataset] = strawberry.field(description="Datasets the run logged as inputs.")
     record: strawberry.Private[RunRecord]
+
+    def node_key(self) -> tuple[str, ...]:
+        return (str(self.id),)
 
     @classmethod
     def from_record(cls, r: RunRecord) -> Run:
@@ -200,7 +204,7 @@ class Run:
 
 
 @strawberry.type(description="An MLflow experiment: a named group of runs.")
-class Experiment:
+class Experiment(Node):
     id: strawberry.ID = strawberry.field(description="Experiment id.")
     name: str = strawberry.field(description="Unique experiment name.")
     lifecycle_stage: str = strawberry.field(description="active or deleted.")
@@ -208,6 +212,9 @@ class Experiment:
     tags: list[Tag] = strawberry.field(description="Tags of the experiment.")
     creation_time: Optional[datetime] = strawberry.field(description="When it was created.")
     last_update_time: Optional[datetime] = strawberry.field(description="When it last changed.")
+
+    def node_key(self) -> tuple[str, ...]:
+        return (str(self.id),)
 
     @classmethod
     def from_record(cls, e: ExperimentRecord) -> Experiment:
@@ -253,7 +260,7 @@ class ModelSignature:
 
 
 @strawberry.type(description="One version of a registered model.")
-class ModelVersion:
+class ModelVersion(Node):
     model: str = strawberry.field(description="Name of the registered model.")
     version: int = strawberry.field(description="Version number, from 1.")
     status: str = strawberry.field(description="READY, PENDING_REGISTRATION or FAILED_REGISTRATION.")
@@ -265,6 +272,9 @@ class ModelVersion:
     creation_time: Optional[datetime] = strawberry.field(description="When it was registered.")
     last_updated_time: Optional[datetime] = strawberry.field(description="When it last changed.")
     record: strawberry.Private[ModelVersionRecord]
+
+    def node_key(self) -> tuple[str, ...]:
+        return (self.model, str(self.version))
 
     @classmethod
     def from_record(cls, v: ModelVersionRecord) -> ModelVersion:
@@ -350,13 +360,16 @@ class ModelAlias:
 
 
 @strawberry.type(description="A registered model: a name with numbered versions and aliases.")
-class RegisteredModel:
+class RegisteredModel(Node):
     name: str = strawberry.field(description="Unique model name.")
     description: str = strawberry.field(description="Description of the model.")
     tags: list[Tag] = strawberry.field(description="Tags of the model.")
     aliases: list[ModelAlias] = strawberry.field(description="Aliases and the versions they point at.")
     creation_time: Optional[datetime] = strawberry.field(description="When it was registered.")
     last_updated_time: Optional[datetime] = strawberry.field(description="When it last changed.")
+
+    def node_key(self) -> tuple[str, ...]:
+        return (self.name,)
 
     @classmethod
     def from_record(cls, m: RegisteredModelRecord) -> RegisteredModel:

@@ -65,6 +65,8 @@ def keyset_page(
         page_info=PageInfo(
             has_next=start + size < len(items),
             end_cursor=edges[-1].cursor if edges else after,
+            start_cursor=edges[0].cursor if edges else None,
+            has_previous_page=after is not None,
         ),
         total=len(items),
     )
@@ -123,6 +125,11 @@ async def token_page(
         has_next = probe
     return Connection(
         edges=edges,
-        page_info=PageInfo(has_next=has_next, end_cursor=end_cursor),
+        page_info=PageInfo(
+            has_next=has_next,
+            end_cursor=end_cursor,
+            start_cursor=edges[0].cursor if edges else None,
+            has_previous_page=after is not None,
+        ),
         total=total,
     )

@@ -8,6 +8,7 @@ from server.resolvers import feature_store as features
 from server.resolvers import gold as gold_layer
 from server.resolvers import jobs, mlflow, serving
 from server.resolvers import lineage as lineage_graph
+from server.resolvers import nodes as global_nodes
 from server.resolvers import platform as platform_status
 from server.schema.permissions import READER
 from server.schema.viewer import viewer as viewer_resolver
@@ -118,6 +119,18 @@ class Query:
         permission_classes=READER,
         resolver=serving.materialization,
         description="One materialization by id; null if absent.",
+    )
+    node = strawberry.field(
+        permission_classes=READER,
+        resolver=global_nodes.node,
+        description="Any object a page links to, by its globalId (Relay's node field); null if it no longer "
+        "exists. A malformed id, or one of an unknown kind, is BAD_USER_INPUT.",
+    )
+    nodes = strawberry.field(
+        permission_classes=READER,
+        resolver=global_nodes.nodes,
+        description="Objects by their globalIds, in the order given (null where one no longer exists); at most "
+        "100 ids, every one checked before any is fetched.",
     )
     viewer = strawberry.field(
         resolver=viewer_resolver, description="Who is calling: the token's name and role.", permission_classes=READER

@@ -12,6 +12,7 @@ from server.jobs.materializations import MaterializationRecord
 from server.schema.common import Long, UserError
 from server.schema.enums import FeatureDtype, MaterializationStatus, PushTarget
 from server.schema.mlflow import ModelVersion
+from server.schema.node import Node
 from server.services.feature_values import ColumnRecord, FeatureTableRecord
 
 
@@ -86,7 +87,7 @@ class MaterializeInput:
 
 
 @strawberry.type(description="A materialization: a tracked background load into the online store.")
-class Materialization:
+class Materialization(Node):
     id: strawberry.ID = strawberry.field(description="Operation id.")
     status: MaterializationStatus = strawberry.field(description="RUNNING, SUCCEEDED or FAILED.")
     feature_views: list[str] = strawberry.field(description="The feature views it loads.")
@@ -97,6 +98,9 @@ class Materialization:
     started_at: datetime = strawberry.field(description="When it started.")
     finished_at: Optional[datetime] = strawberry.field(description="When it ended.")
     error: Optional[str] = strawberry.field(description="Why it failed.")
+
+    def node_key(self) -> tuple[str, ...]:
+        return (str(self.id),)
 
     @classmethod
     def from_record(cls, m: MaterializationRecord) -> Materialization:

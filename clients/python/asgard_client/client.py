@@ -55,6 +55,21 @@ from .model_version_changed import (
 )
 from .model_version_drift import ModelVersionDrift, ModelVersionDriftModelVersion
 from .model_version_lineage import ModelVersionLineage, ModelVersionLineageModelVersion
+from .node import (
+    Node,
+    NodeNodeEntity,
+    NodeNodeExperiment,
+    NodeNodeFeatureService,
+    NodeNodeFeatureView,
+    NodeNodeGoldTable,
+    NodeNodeMaterialization,
+    NodeNodeModelVersion,
+    NodeNodeNode,
+    NodeNodeRegisteredModel,
+    NodeNodeRun,
+    NodeNodeTrainingJob,
+)
+from .nodes import Nodes, NodesNodes
 from .online_features import OnlineFeatures, OnlineFeaturesOnlineFeatures
 from .platform_status import PlatformStatus
 from .predict import Predict, PredictPredict
@@ -953,6 +968,93 @@ class AsgardClient(AsyncBaseClient):
         )
         data = self.get_data(response)
         return ModelVersionDrift.model_validate(data).model_version
+
+    async def node(
+        self, id: str, **kwargs: Any
+    ) -> Optional[
+        Union[
+            NodeNodeNode,
+            NodeNodeEntity,
+            NodeNodeExperiment,
+            NodeNodeFeatureService,
+            NodeNodeFeatureView,
+            NodeNodeGoldTable,
+            NodeNodeMaterialization,
+            NodeNodeModelVersion,
+            NodeNodeRegisteredModel,
+            NodeNodeRun,
+            NodeNodeTrainingJob,
+        ]
+    ]:
+        query = gql("""
+            query Node($id: ID!) {
+              node(id: $id) {
+                __typename
+                globalId
+                ... on FeatureView {
+                  name
+                  online
+                }
+                ... on Entity {
+                  name
+                  joinKey
+                }
+                ... on FeatureService {
+                  name
+                }
+                ... on GoldTable {
+                  name
+                  rowCount
+                }
+                ... on Experiment {
+                  id
+                  name
+                }
+                ... on Run {
+                  id
+                  experimentId
+                }
+                ... on RegisteredModel {
+                  name
+                }
+                ... on ModelVersion {
+                  model
+                  version
+                  aliases
+                }
+                ... on TrainingJob {
+                  id
+                  scriptName
+                }
+                ... on Materialization {
+                  id
+                  featureViews
+                }
+              }
+            }
+            """)
+        variables: dict[str, object] = {"id": id}
+        response = await self.execute(
+            query=query, operation_name="Node", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Node.model_validate(data).node
+
+    async def nodes(self, ids: list[str], **kwargs: Any) -> list[Optional[NodesNodes]]:
+        query = gql("""
+            query Nodes($ids: [ID!]!) {
+              nodes(ids: $ids) {
+                __typename
+                globalId
+              }
+            }
+            """)
+        variables: dict[str, object] = {"ids": ids}
+        response = await self.execute(
+            query=query, operation_name="Nodes", variables=variables, **kwargs
+        )
+        data = self.get_data(response)
+        return Nodes.model_validate(data).nodes
 
     async def platform_status(self, **kwargs: Any) -> PlatformStatus:
         query = gql("""
