@@ -12,6 +12,8 @@ CODEGEN_VENV ?= .venv-codegen
 # Feast 0.67's REST registry server (a peer in the registry benchmark) cannot start with the server's FastAPI:
 # a venv of its own pinned to a FastAPI that still accepts it, used only by `make bench`.
 FEAST_REGISTRY_VENV ?= .venv-feast-registry
+# The TypeScript client's tools (GraphQL Code Generator, tsc, graphql-ws), exactly as package-lock.json pins them.
+TS_CLIENT ?= clients/typescript
 PORT ?= 8000
 HOST ?= 127.0.0.1
 DATA_DIR ?= .asgard-data
@@ -38,6 +40,10 @@ $(CODEGEN_VENV)/.installed: clients/codegen-constraints.txt
 	$(CODEGEN_VENV)/bin/python -m pip install --quiet -r clients/codegen-constraints.txt
 	touch $@
 
+$(TS_CLIENT)/node_modules/.installed: $(TS_CLIENT)/package.json $(TS_CLIENT)/package-lock.json
+	cd $(TS_CLIENT) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 $(FEAST_REGISTRY_VENV)/.installed: bench/feast-registry-constraints.txt
 	test -x $(FEAST_REGISTRY_VENV)/bin/python || $(PYTHON) -m venv $(FEAST_REGISTRY_VENV)
 	$(FEAST_REGISTRY_VENV)/bin/python -m pip install --quiet --upgrade "pip>=24"
@@ -57,7 +63,7 @@ typecheck: install
 # Two workers (one per core), a test file's tests on the same worker, files in the order tests/conftest.py gives
 # (the longest first, not xdist's most-tests-first); the benchmark's smoke run is its own step.
 PYTEST_WORKERS ?= 2
-test: lint typecheck $(MLFLOW_SERVER_VENV)/.installed $(CODEGEN_VENV)/.installed
+test: lint typecheck $(MLFLOW_SERVER_VENV)/.installed $(CODEGEN_VENV)/.installed $(TS_CLIENT)/node_modules/.installed
 	eval "$$(bash scripts/test-services)" && \
 	  ASGARD_TEST_MLFLOW_SERVER=$(MLFLOW_SERVER_VENV)/bin/mlflow ASGARD_TEST_CODEGEN=$(CODEGEN_VENV)/bin/ariadne-codegen \
 	  $(BIN)/pytest -q -m "not bench" -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25
@@ -72,10 +78,12 @@ bench: install $(FEAST_REGISTRY_VENV)/.installed
 schema: install
 	$(BIN)/asgard export-schema -o schema.graphql
 
-# Regenerate the typed Python client from schema.graphql and clients/operations (after `make schema`).
-client: $(CODEGEN_VENV)/.installed
+# Regenerate the typed clients from schema.graphql and clients/operations (after `make schema`): Python, TypeScript.
+client: $(CODEGEN_VENV)/.installed $(TS_CLIENT)/node_modules/.installed
 	rm -rf clients/python/asgard_client
 	$(CODEGEN_VENV)/bin/ariadne-codegen --config clients/python/ariadne-codegen.toml
+	rm -rf $(TS_CLIENT)/src/gql
+	cd $(TS_CLIENT) && npx graphql-codegen --config codegen.ts --silent
 
 # Upgrade the pinned set on purpose: resolve the ranges in pyproject.toml afresh.
 constraints:
@@ -84,4 +92,5 @@ constraints:
 	.venv-lock/bin/pip freeze --exclude-editable > constraints.txt && rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) $(MLFLOW_SERVER_VENV) $(CODEGEN_VENV) $(FEAST_REGISTRY_VENV) $(DATA_DIR) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(MLFLOW_SERVER_VENV) $(CODEGEN_VENV) $(FEAST_REGISTRY_VENV) $(DATA_DIR) .pytest_cache .mypy_cache .ruff_cache \
+	  $(TS_CLIENT)/node_modules $(TS_CLIENT)/dist

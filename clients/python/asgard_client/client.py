@@ -153,6 +153,7 @@ class AsgardClient(AsyncBaseClient):
             }
 
             fragment FeatureViewFields on FeatureView {
+              globalId
               name
               description
               ttlSeconds
@@ -226,6 +227,7 @@ class AsgardClient(AsyncBaseClient):
             }
 
             fragment FeatureViewFields on FeatureView {
+              globalId
               name
               description
               ttlSeconds
@@ -260,8 +262,10 @@ class AsgardClient(AsyncBaseClient):
             }
 
             fragment PageInfoFields on PageInfo {
+              startCursor
               endCursor
               hasNextPage
+              hasPreviousPage
             }
             """)
         variables: dict[str, object] = {
@@ -766,8 +770,10 @@ class AsgardClient(AsyncBaseClient):
             }
 
             fragment PageInfoFields on PageInfo {
+              startCursor
               endCursor
               hasNextPage
+              hasPreviousPage
             }
             """)
         variables: dict[str, object] = {

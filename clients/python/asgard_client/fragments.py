@@ -12,6 +12,7 @@ from .enums import ErrorCode, FeatureDtype, JobStatus, MaterializationStatus
 
 
 class FeatureViewFields(BaseModel):
+    global_id: str = Field(alias="globalId")
     name: str
     description: str
     ttl_seconds: Optional[int] = Field(alias="ttlSeconds")
@@ -119,8 +120,10 @@ class ModelVersionFieldsSignatureOutputs(BaseModel):
 
 
 class PageInfoFields(BaseModel):
+    start_cursor: Optional[str] = Field(alias="startCursor")
     end_cursor: Optional[str] = Field(alias="endCursor")
     has_next_page: bool = Field(alias="hasNextPage")
+    has_previous_page: bool = Field(alias="hasPreviousPage")
 
 
 class TrainingJobFields(BaseModel):

@@ -1,0 +1,91 @@
+// End to end against a real server (tests/test_client_typescript.py starts `asgard serve --demo`):
+// a query, a mutation answered with typed userErrors, a training job followed over graphql-transport-ws to its
+// end, and a Relay global id fetched back. Prints one JSON line of what it saw; exits non-zero on any surprise.
+import assert from "node:assert/strict";
+
+import { AsgardClient, AsgardRequestError } from "./client.js";
+import {
+  FeatureViewsDocument,
+  FollowTrainingJobDocument,
+  NodeDocument,
+  PlatformStatusDocument,
+  RegisterFeatureViewDocument,
+  SubmitTrainingJobDocument,
+  type JobStatus,
+} from "./gql/graphql.js";
+
+const TERMINAL: ReadonlySet<JobStatus> = new Set(["SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT"]);
+
+async function main(url: string, token: string | undefined): Promise<void> {
+  const client = new AsgardClient({ url, token });
+  try {
+    const status = await client.request(PlatformStatusDocument);
+    assert.equal(typeof status.platformStatus.version, "string");
+    assert.equal(status.platformStatus.feastAvailable, true);
+
+    const refused = await client.request(RegisterFeatureViewDocument, {
+      input: {
+        name: "ts_client_view",
+        entities: ["customer_id"],
+        features: [{ name: "total_orders", dtype: "INT64" }],
+        source: { table: "gold.no_such_table", timestampField: "updated_at" },
+      },
+    });
+    const errors = refused.registerFeatureView.userErrors;
+    assert.equal(refused.registerFeatureView.featureView, null);
+    assert.ok(errors.length > 0 && errors.every((e) => e.code === "UNKNOWN_TABLE"), JSON.stringify(errors));
+
+    const views = await client.request(FeatureViewsDocument, { first: 5 });
+    const view = views.featureViews.edges[0]?.node;
+    assert.ok(view, "the demo has a feature view");
+    const listed = await client.request(
+      // the global id a list answered, fetched back as the object it names
+      NodeDocument,
+      { id: await globalIdOf(client, view.name) },
+    );
+    assert.equal(listed.node?.__typename, "FeatureView");
+    assert.ok(listed.node?.__typename === "FeatureView" && listed.node.name === view.name);
+
+    let malformed = "";
+    try {
+      await client.request(NodeDocument, { id: "not-a-global-id" });
+    } catch (error) {
+      assert.ok(error instanceof AsgardRequestError);
+      malformed = error.codes.join(",");
+    }
+    assert.equal(malformed, "BAD_USER_INPUT");
+
+    const submitted = await client.request(SubmitTrainingJobDocument, {
+      input: {
+        scriptName: "hello.py",
+        script: "import time\nfor i in range(3):\n    print('step', i, flush=True)\n    time.sleep(0.2)\n",
+        experimentName: "ts-client-e2e",
+      },
+    });
+    assert.deepEqual(submitted.submitTrainingJob.userErrors, []);
+    const job = submitted.submitTrainingJob.job;
+    assert.ok(job);
+    const seen: JobStatus[] = [];
+    for await (const event of client.subscribe(FollowTrainingJobDocument, { id: job.id })) {
+      seen.push(event.trainingJob.status);
+      if (TERMINAL.has(event.trainingJob.status)) break;
+    }
+    assert.equal(seen.at(-1), "SUCCEEDED", JSON.stringify(seen));
+    console.log(JSON.stringify({ version: status.platformStatus.version, userErrors: errors, statuses: seen }));
+  } finally {
+    await client.close();
+  }
+}
+
+async function globalIdOf(client: AsgardClient, name: string): Promise<string> {
+  const views = await client.request(FeatureViewsDocument, { filter: { nameContains: name }, first: 100 });
+  const found = views.featureViews.edges.find((edge) => edge.node.name === name);
+  assert.ok(found);
+  return found.node.globalId;
+}
+
+const url = process.argv[2] ?? process.env.ASGARD_URL ?? "http://127.0.0.1:8000/graphql";
+main(url, process.env.ASGARD_TOKEN).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
