@@ -15,7 +15,20 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from bench import historical, historical_trino, jobs, load, online, predict, push, registry, replicas, startup, workers
+from bench import (
+    historical,
+    historical_trino,
+    jobs,
+    load,
+    online,
+    persisted,
+    predict,
+    push,
+    registry,
+    replicas,
+    startup,
+    workers,
+)
 from bench.servers import FeastServer, RedisServer, start_asgard
 from server.config import load_settings
 from server.services.feast_repo import write_feast_repo
@@ -67,10 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="bench-results.json", help="where to write the JSON results")
     parser.add_argument(
         "--only",
-        default="online,registry,jobs,historical,predict,push,startup,workers,load",
-        help="comma-separated: online, registry, jobs, historical, predict, push, startup, workers (wrk's load on "
-        "--workers 1 and 2 against feast serve), load (one server under concurrent reads, every answer counted "
-        "by code); and, not run by default (nor by "
+        default="online,registry,jobs,historical,predict,push,persisted,startup,workers,load",
+        help="comma-separated: online, registry, jobs, historical, predict, push, persisted, startup, workers "
+        "(wrk's load on --workers 1 and 2 against feast serve), load (one server under concurrent reads, every "
+        "answer counted by code); and, not run by default (nor by "
         "--smoke) as they need scripts/test-services: historical-trino (the lakehouse, see --trino-entities) "
         "and online-replicas (PostgreSQL: two asgard serve replicas on one registry and Redis)",
     )
@@ -126,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     workers_result: dict[str, object] = {}
     load_result: dict[str, object] = {}
     push_result: dict[str, Any] = {}
+    persisted_result: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="asgard-bench-") as tmp:
         if "online" in only:
             results = _online(Path(tmp) / "online", args, shapes, "sqlite")
@@ -164,6 +178,8 @@ def main(argv: list[str] | None = None) -> int:
             load_result = load.run(Path(tmp) / "load", sizes, keep_log=Path(args.out).with_suffix(".load-server.log"))
         if "push" in only:
             push_result = push.run(Path(tmp) / "push", args.push_requests, args.push_snapshots)
+        if "persisted" in only:
+            persisted_result = persisted.run(Path(tmp) / "persisted", args.requests)
         if "predict" in only:
             predict_results = predict.run(Path(tmp) / "predict", args.predict_requests, rounds=1 if args.smoke else 5)
     report = {
@@ -191,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         **({"workers": workers_result} if workers_result else {}),
         **({"load": load_result} if load_result else {}),
         **({"push": push_result} if push_result else {}),
+        **({"persisted": persisted_result} if persisted_result else {}),
         "wall_seconds": round(time.time() - started, 1),
     }
     Path(args.out).write_text(json.dumps(report, indent=2))
@@ -209,6 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         (workers_result, workers.table),
         (load_result, load.table),
         (push_result, push.table),
+        (persisted_result, persisted.table),
     ]
     for result, table in tables:
         if result:

@@ -10,6 +10,7 @@ import os
 import sys
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -30,6 +31,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from server.auth.middleware import Authentication, Authenticator, principal_of
+from server.auth.roles import Role
 from server.blocking import run_blocking
 from server.body_limit import BodySizeLimit
 from server.config import Settings
@@ -42,6 +44,7 @@ from server.loaders import registry_snapshot
 from server.lru import text_key
 from server.observability import FRESHNESS_SECONDS, Metrics, RequestContext
 from server.online_fast_path import OnlineFastPath
+from server.persisted_documents import PersistedDocuments, load_manifest
 from server.rest.routes import rest_routes
 from server.safe_files import private_dir
 from server.sandbox import Sandbox, SandboxMode
@@ -139,6 +142,7 @@ class GraphQLApp(GraphQL[Context, None]):
         authenticator: Authenticator,
         fast_path: OnlineFastPath | None,
         schema: Schema,
+        persisted: PersistedDocuments | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(
@@ -151,6 +155,7 @@ class GraphQLApp(GraphQL[Context, None]):
         self.authenticator = authenticator
         self.fast_path = fast_path
         self.documents = schema.documents
+        self.persisted = persisted or PersistedDocuments(None, automatic=False)
 
     async def execute_operation(
         self,
@@ -161,7 +166,22 @@ class GraphQLApp(GraphQL[Context, None]):
         root_value: Any,
         sub_response: Any,
     ) -> Any:
-        """A batch is refused whole, before any of it runs, when its operations together ask for too many rows."""
+        """Operations sent by hash get their documents first (server/persisted_documents.py); a batch is
+        refused whole, before any of it runs, when its operations together ask for too many rows."""
+        items = request_data if isinstance(request_data, list) else [request_data]
+        admin = context.principal is not None and context.principal.role is Role.ADMIN
+        refusals = [self.persisted.resolve(item, admin) for item in items]
+        if any(refusals):
+            if not isinstance(request_data, list):
+                return ExecutionResult(data=None, errors=[r for r in refusals if r is not None])
+            runnable = [item for item, refusal in zip(items, refusals, strict=True) if refusal is None]
+            answers: Any = []
+            if runnable:  # the batch's other operations (checked again on the way: nothing left to refuse)
+                answers = await self.execute_operation(
+                    request, request_adapter, runnable, context, root_value, sub_response
+                )
+            ran = iter(answers)
+            return [ExecutionResult(data=None, errors=[refusal]) if refusal else next(ran) for refusal in refusals]
         if isinstance(request_data, list) and len(request_data) > 1:
             error = await self._batch_refusal(request_data)
             if error is not None:
@@ -220,6 +240,10 @@ class GraphQLApp(GraphQL[Context, None]):
             response=response,
         )
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """GraphiQL for a browser's GET without an operation; a GET naming one by hash runs it."""
+        return super().should_render_graphql_ide(request) and request.query_params.get("extensions") is None
+
     async def render_graphql_ide(self, request: Request) -> Response:
         """Our GraphiQL page, with its scripts served by this server instead of a CDN."""
         return explorer_response(request, auth_required=await self.authenticator.required())
@@ -272,7 +296,10 @@ class GraphQLApp(GraphQL[Context, None]):
         plan = self.fast_path.plan(text_key(query, name))
         if plan is None:
             return False
-        context = Context(services=services_of(scope), settings=self.settings, principal=principal_of(scope))
+        principal = principal_of(scope)
+        if not self.persisted.admits_text(query, principal is not None and principal.role is Role.ADMIN):
+            return False  # refused on the ordinary path, with its error
+        context = Context(services=services_of(scope), settings=self.settings, principal=principal)
         result = await self.fast_path.run(plan, context, variables)
         if result is None:
             return False
@@ -393,6 +420,18 @@ def _json_answers(send: Send, media_type: bytes) -> Send:
     return wrapped
 
 
+def _persisted_documents(settings: Settings, schema: Schema) -> PersistedDocuments:
+    """The trusted manifest, read at start-up (a bad one stops it, saying why), its documents' parse and
+    validation results pinned once made; and the automatic cache, if asked for."""
+    trusted = load_manifest(Path(settings.trusted_documents)) if settings.trusted_documents else None
+    if trusted is not None:
+        keys = frozenset(text_key(text) for text in trusted.values())
+        schema.documents.pin(keys)
+        schema.validation.cache.pin(keys)
+        log.info("trusted documents: %d operations from %s", len(trusted), settings.trusted_documents)
+    return PersistedDocuments(trusted, automatic=settings.persisted_queries == "auto")
+
+
 def freeze_startup_objects() -> None:
     """Startup's objects (modules, Feast, MLflow, the schema) live as long as the process: collected once
     and frozen, they are left out of the full collections a large response triggers (100,000 historical
@@ -426,6 +465,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         authenticator,
         OnlineFastPath(schema._schema, metrics, settings.limits) if settings.online_fast_path else None,
         schema=schema,
+        persisted=_persisted_documents(settings, schema),
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=True,
     )

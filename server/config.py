@@ -98,6 +98,10 @@ class Settings:
     change_poll_seconds: float = 2.0
     # Push snapshots a gold table keeps for time travel; older ones are expired (server/services/gold_writes.py)
     push_snapshots_kept: int = 10
+    # Operations by hash (server/persisted_documents.py): a manifest of the only ones that run, and/or
+    # automatic persisted queries ("auto")
+    trusted_documents: str = ""
+    persisted_queries: str = "off"
     graphiql: bool = True
     introspection: bool = True
     # Compiled execution of plain onlineFeatures queries (server/online_fast_path.py); off = the generic path.
@@ -298,6 +302,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         "registry_cache_seconds": float(env.get("ASGARD_REGISTRY_CACHE_SECONDS") or 5.0),
         "change_poll_seconds": _seconds(env, "ASGARD_CHANGE_POLL_SECONDS", 2.0, maximum=3600),
         "push_snapshots_kept": _int(env, "ASGARD_PUSH_SNAPSHOTS_KEPT", 10, minimum=0),
+        "trusted_documents": env.get("ASGARD_TRUSTED_DOCUMENTS", ""),
+        "persisted_queries": _choice(env, "ASGARD_PERSISTED_QUERIES", ("off", "auto"), "off"),
         "graphiql": _flag(env, "ASGARD_GRAPHIQL", True),
         "introspection": _flag(env, "ASGARD_INTROSPECTION", True),
         "online_fast_path": _flag(env, "ASGARD_ONLINE_FAST_PATH", True),

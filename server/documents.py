@@ -45,6 +45,10 @@ class Documents:
         self._parsed: LRU[bytes, DocumentNode] = LRU(limits.document_cache_size)
         self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="asgard-documents")
 
+    def pin(self, keys: frozenset[bytes]) -> None:
+        """Texts (by text_key) whose parsed documents are never evicted once parsed: the trusted documents."""
+        self._parsed.pin(keys)
+
     def cached(self, query: str) -> DocumentNode | None:
         return self._parsed.get(text_key(query))
 

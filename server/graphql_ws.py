@@ -20,7 +20,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import Bas
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, SubscribeMessage
 
 from server.auth.middleware import Authenticator
+from server.auth.roles import Role
 from server.context import Context
+from server.persisted_documents import PersistedDocuments, websocket_request
 
 REVOKED = 4403
 
@@ -63,6 +65,17 @@ class CheckedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if self.connection_acknowledged and not await self.still_allowed():
             await self.close_revoked()
             return
+        persisted: PersistedDocuments = self.view.persisted  # type: ignore[attr-defined]  # server.app.GraphQLApp
+        if self.connection_acknowledged and persisted.enabled:
+            payload: dict[str, Any] = message["payload"]  # type: ignore[assignment]
+            request = websocket_request(payload)
+            principal = self.context.principal
+            refusal = persisted.resolve(request, principal is not None and principal.role is Role.ADMIN)
+            if refusal is not None:
+                await self.send_message({"id": message["id"], "type": "error", "payload": [refusal.formatted]})
+                return
+            if request.query is not None:
+                payload["query"] = request.query
         await super().handle_subscribe(message)
 
     async def watch(self) -> None:

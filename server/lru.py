@@ -37,9 +37,19 @@ class LRU(Generic[K, V]):
         self.size = size
         self._items: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
+        self._pinnable: frozenset[K] = frozenset()
+        self._pinned: dict[K, V] = {}
+
+    def pin(self, keys: frozenset[K]) -> None:
+        """Keys whose values, once put, are kept beside the LRU and never evicted (a bounded set the
+        caller owns, e.g. the trusted documents' texts)."""
+        with self._lock:
+            self._pinnable = keys
 
     def get(self, key: K) -> V | None:
         with self._lock:
+            if key in self._pinned:
+                return self._pinned[key]
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
@@ -47,10 +57,13 @@ class LRU(Generic[K, V]):
 
     def __contains__(self, key: K) -> bool:
         with self._lock:
-            return key in self._items
+            return key in self._items or key in self._pinned
 
     def put(self, key: K, value: V) -> None:
         with self._lock:
+            if key in self._pinnable:
+                self._pinned[key] = value
+                return
             self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self.size:

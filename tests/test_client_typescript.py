@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.server import ServerProcess
+from tests.support.server import ServerProcess, asgard_command
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENT = ROOT / "clients" / "typescript"
@@ -72,3 +72,33 @@ def test_a_node_program_queries_mutates_and_follows_a_job_to_its_end(compiled, t
     assert seen["statuses"][-1] == "SUCCEEDED" and "RUNNING" in seen["statuses"]
     assert [e["code"] for e in seen["userErrors"]] == ["UNKNOWN_TABLE"]
     assert seen["userErrors"][0]["field"] == ["source", "table"]
+
+
+def test_in_trusted_documents_mode_the_client_sends_hashes_only(compiled, tmp_path):
+    """The manifest GraphQL Code Generator wrote beside the documents is what the server trusts."""
+    data = tmp_path / "data"
+    manifest = CLIENT / "src" / "gql" / "persisted-documents.json"
+    created = subprocess.run(
+        [*asgard_command(), "token", "create", "--name", "ts-reader", "--role", "reader", "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert created.returncode == 0, created.stderr
+    token = created.stdout.strip().splitlines()[-1]
+    server = ServerProcess(data, "--demo", "--log-level", "WARNING", env={"ASGARD_TRUSTED_DOCUMENTS": str(manifest)})
+    server.start()
+    try:
+        env = {**os.environ, "ASGARD_E2E_TRUSTED": "1", "ASGARD_TOKEN": token}
+        done = subprocess.run(
+            ["node", str(compiled / "e2e.js"), f"{server.url}/graphql"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=env,
+        )
+    finally:
+        server.stop()
+    assert done.returncode == 0, done.stdout + done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"trusted": True, "views": 1, "refused": ["FORBIDDEN"], "followed": ["NOT_FOUND"]}

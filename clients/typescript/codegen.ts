@@ -11,7 +11,12 @@ const config: CodegenConfig = {
     // ASGARD_CODEGEN_OUT: elsewhere, for the test that fails when the committed files drift from their inputs
     [process.env.ASGARD_CODEGEN_OUT ?? "src/gql/"]: {
       preset: "client",
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json: hash -> document, the manifest ASGARD_TRUSTED_DOCUMENTS takes; each
+      // document carries its hash (`__meta__.hash`) for AsgardClient's `persisted` mode
+      presetConfig: {
+        fragmentMasking: false,
+        persistedDocuments: { mode: "embedHashInDocument", hashAlgorithm: "sha256" },
+      },
       config: {
         scalars: { DateTime: "string", JSON: "unknown", Long: "number" },
         enumsAsTypes: true,

@@ -25,6 +25,7 @@ class Schema(strawberry.Schema):
     server's one parser (limits and cache), shared with the HTTP view."""
 
     documents: Documents
+    validation: ValidationResults
 
     def process_errors(self, errors: Any, execution_context: Any = None) -> None:
         return None
@@ -51,6 +52,7 @@ def build_schema(limits: Limits | None = None, metrics: Metrics | None = None, i
         extensions=extensions,
     )
     schema.documents = documents
+    schema.validation = validated
     return schema
 
 

@@ -34,6 +34,17 @@ export interface AsgardClientOptions {
   url: string;
   /** A bearer token (asg_...); none for a server in loopback mode. */
   token?: string;
+  /**
+   * Send operations by hash only (`extensions.persistedQuery.sha256Hash`), for a server started with
+   * ASGARD_TRUSTED_DOCUMENTS=src/gql/persisted-documents.json: no document text leaves the client.
+   */
+  persisted?: boolean;
+}
+
+/** The hash GraphQL Code Generator embeds in each document it generates (persistedDocuments). */
+function hashOf(document: unknown): string | undefined {
+  const meta = (document as { __meta__?: { hash?: unknown } }).__meta__;
+  return typeof meta?.hash === "string" ? meta.hash : undefined;
 }
 
 interface Response<T> {
@@ -44,11 +55,20 @@ interface Response<T> {
 export class AsgardClient {
   readonly url: string;
   private readonly token: string | undefined;
+  private readonly persisted: boolean;
   private ws: WsClient | undefined;
 
   constructor(options: AsgardClientOptions) {
     this.url = options.url;
     this.token = options.token;
+    this.persisted = options.persisted ?? false;
+  }
+
+  /** The request's document part: its text, or its hash in persisted mode. */
+  private documentOf(document: unknown): { query: string; extensions?: Record<string, unknown> } {
+    const hash = this.persisted ? hashOf(document) : undefined;
+    if (hash) return { query: "", extensions: { persistedQuery: { version: 1, sha256Hash: hash } } };
+    return { query: print(document as Parameters<typeof print>[0]) };
   }
 
   /** Run a query or mutation; its data, or AsgardRequestError when the server answered with errors. */
@@ -64,7 +84,7 @@ export class AsgardClient {
     const response = await fetch(this.url, {
       method: "POST",
       headers,
-      body: JSON.stringify({ query: print(document), variables: variables ?? {} }),
+      body: JSON.stringify({ ...this.documentOf(document), variables: variables ?? {} }),
     });
     const text = await response.text();
     let body: Response<TResult>;
@@ -84,7 +104,7 @@ export class AsgardClient {
     document: TypedDocumentNode<TResult, TVariables>,
     variables: TVariables,
   ): AsyncIterableIterator<TResult> {
-    const iterator = this.socket().iterate<TResult>({ query: print(document), variables });
+    const iterator = this.socket().iterate<TResult>({ ...this.documentOf(document), variables });
     const next = async (): Promise<IteratorResult<TResult>> => {
       const step = await iterator.next();
       if (step.done) return { done: true, value: undefined };

@@ -17,6 +17,7 @@ import {
 const TERMINAL: ReadonlySet<JobStatus> = new Set(["SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT"]);
 
 async function main(url: string, token: string | undefined): Promise<void> {
+  if (process.env.ASGARD_E2E_TRUSTED === "1") return trustedOnly(url, token);
   const client = new AsgardClient({ url, token });
   try {
     const status = await client.request(PlatformStatusDocument);
@@ -75,6 +76,39 @@ async function main(url: string, token: string | undefined): Promise<void> {
   } finally {
     await client.close();
   }
+}
+
+// Against a server in trusted-documents mode, as a reader: the operations run by hash (over HTTP and the
+// websocket), the same document sent as text is refused.
+async function trustedOnly(url: string, token: string | undefined): Promise<void> {
+  const client = new AsgardClient({ url, token, persisted: true });
+  const asText = new AsgardClient({ url, token });
+  try {
+    const status = await client.request(PlatformStatusDocument);
+    assert.equal(status.viewer.role, "READER");
+    const views = await client.request(FeatureViewsDocument, { first: 5 });
+    const refused = await codesOf(asText.request(PlatformStatusDocument));
+    // a job that does not exist: the subscription ran (by hash) and answered NOT_FOUND
+    const followed = await codesOf(
+      (async () => {
+        for await (const event of client.subscribe(FollowTrainingJobDocument, { id: "no-such-job" })) return event;
+      })(),
+    );
+    console.log(JSON.stringify({ trusted: true, views: views.featureViews.totalCount, refused, followed }));
+  } finally {
+    await client.close();
+    await asText.close();
+  }
+}
+
+async function codesOf(pending: Promise<unknown>): Promise<string[]> {
+  try {
+    await pending;
+  } catch (error) {
+    if (error instanceof AsgardRequestError) return error.codes;
+    throw error;
+  }
+  return [];
 }
 
 async function globalIdOf(client: AsgardClient, name: string): Promise<string> {
