@@ -56,3 +56,9 @@ def test_the_benchmark_harness_runs(tmp_path):
     assert registered["requests"] > 0 and set(registered["codes"]) == {"ok"}, under_load
     assert under_load["bad"] == 0 and under_load["scenarios"]["mixed"]["materialization"]["status"] == "SUCCEEDED"
     assert "| 1. historicalFeatures," in done.stdout
+    pushed = report["push"]
+    assert {(c["rows"], c["to"]) for c in pushed["cases"]} == {(n, t) for n in (1, 1000) for t in ("ONLINE", "OFFLINE")}
+    assert all(c["asgard_ms"] > 0 and c["floor_ms"] > 0 for c in pushed["cases"])
+    assert pushed["offline_one_row_after_pushes"]["asgard_ms"] > 0
+    persisted = report["persisted"]["median_ms"]
+    assert all(persisted[k] > 0 for k in ("by_hash", "same_text", "new_text"))
