@@ -21,13 +21,14 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import Message, Receive, Send
+from starlette.types import Message, Receive
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UNSET, UnsetType
 
 from server.auth.middleware import Authentication, Authenticator, principal_of
@@ -38,6 +39,8 @@ from server.config import Settings
 from server.context import SERVICES, Context, Services, services_of
 from server.explorer import explorer_response, static_routes
 from server.exports_route import export_routes
+from server.graphql_http import GRAPHQL_RESPONSE_JSON, REQUEST_ERROR_STATUS, response_media_type
+from server.graphql_http import answers as http_answers
 from server.graphql_ws import CheckedTransportWSHandler, TextWebSocketAdapter
 from server.guards import RequestGuards
 from server.loaders import registry_snapshot
@@ -173,7 +176,8 @@ class GraphQLApp(GraphQL[Context, None]):
         refusals = [self.persisted.resolve(item, admin) for item in items]
         if any(refusals):
             if not isinstance(request_data, list):
-                return ExecutionResult(data=None, errors=[r for r in refusals if r is not None])
+                self._request_error(request, sub_response)
+                return PreExecutionError(data=None, errors=[r for r in refusals if r is not None])
             runnable = [item for item, refusal in zip(items, refusals, strict=True) if refusal is None]
             answers: Any = []
             if runnable:  # the batch's other operations (checked again on the way: nothing left to refuse)
@@ -181,14 +185,29 @@ class GraphQLApp(GraphQL[Context, None]):
                     request, request_adapter, runnable, context, root_value, sub_response
                 )
             ran = iter(answers)
-            return [ExecutionResult(data=None, errors=[refusal]) if refusal else next(ran) for refusal in refusals]
+            return [PreExecutionError(data=None, errors=[refusal]) if refusal else next(ran) for refusal in refusals]
         if isinstance(request_data, list) and len(request_data) > 1:
             error = await self._batch_refusal(request_data)
             if error is not None:
-                return [ExecutionResult(data=None, errors=[error]) for _ in request_data]
-        return await super().execute_operation(
+                return [PreExecutionError(data=None, errors=[error]) for _ in request_data]
+        result = await super().execute_operation(
             request, request_adapter, request_data, context, root_value, sub_response
         )
+        if isinstance(result, PreExecutionError):
+            self._request_error(request, sub_response)
+        return result
+
+    def _request_error(self, request: Any, sub_response: Any) -> None:
+        """A request that failed before execution: 400 for clients of the GraphQL-over-HTTP media type."""
+        if response_media_type(request.headers) == GRAPHQL_RESPONSE_JSON:
+            sub_response.status_code = REQUEST_ERROR_STATUS
+
+    async def process_result(self, request: Any, result: ExecutionResult) -> Any:
+        """As Strawberry's, but a request error has no `data` entry for the GraphQL-over-HTTP media type."""
+        answer = await super().process_result(request, result)
+        if isinstance(result, PreExecutionError) and response_media_type(request.headers) == GRAPHQL_RESPONSE_JSON:
+            answer.pop("data", None)
+        return answer
 
     async def _batch_refusal(self, batch: list[GraphQLRequestData]) -> GraphQLError | None:
         graphql_schema = self.schema._schema  # type: ignore[attr-defined]
@@ -215,9 +234,18 @@ class GraphQLApp(GraphQL[Context, None]):
             try:
                 document = await self.documents.parse_off_loop(query)
             except GraphQLError as error:  # over a limit, or a syntax error: nothing more to do
-                return ExecutionResult(data=None, errors=[error])
-            if _operation_type(document, name) == "subscription":
+                return PreExecutionError(data=None, errors=[error])
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            if name is None and len(operations) > 1:  # the GraphQL spec's GetOperation: which one is not said
+                message = "the document has several operations: name the one to run in operationName"
+                return PreExecutionError(
+                    data=None, errors=[GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})]
+                )
+            kind = _operation_type(document, name)
+            if kind == "subscription":
                 raise HTTPException(400, "subscriptions are served over a websocket at /graphql (graphql-transport-ws)")
+            if kind == "mutation" and request_adapter.method == "GET":
+                raise HTTPException(405, "mutations run over POST only")
         fast = self.fast_path
         key = text_key(query, name) if fast is not None and query else None
         plan = fast.plan(key) if fast is not None and key is not None else None
@@ -269,13 +297,13 @@ class GraphQLApp(GraphQL[Context, None]):
             return
         # Media types are case-insensitive; Strawberry looks for "application/json" as written.
         scope["headers"] = [(k, v.lower() if k.lower() == b"content-type" else v) for k, v in scope.get("headers", [])]
-        media_type = _media_type(scope)
+        media_type = response_media_type(scope["headers"])
         if self.fast_path is not None and scope["method"] == "POST":
             body = await _read_body(receive)
             if await self._compiled(scope, body, send, media_type):
                 return
             receive = _replay(body)
-        await super().__call__(scope, receive, _json_answers(send, media_type))
+        await super().__call__(scope, receive, http_answers(send, scope, media_type))
 
     async def _compiled(self, scope: Any, body: bytes, send: Any, media_type: bytes) -> bool:
         """A single operation with a compiled plan, answered without Strawberry's HTTP view; False: take it."""
@@ -357,15 +385,6 @@ def _operation_type(document: DocumentNode, operation_name: str | None) -> str |
     return None
 
 
-GRAPHQL_RESPONSE_JSON = b"application/graphql-response+json"
-
-
-def _media_type(scope: Any) -> bytes:
-    """The GraphQL-over-HTTP media type for clients that accept it, else plain JSON."""
-    accept = dict(scope["headers"]).get(b"accept", b"")
-    return GRAPHQL_RESPONSE_JSON if GRAPHQL_RESPONSE_JSON in accept.lower() else b"application/json"
-
-
 async def _read_body(receive: Receive) -> bytes:
     """The whole request body (the body limit's middleware has already capped it)."""
     chunks = []
@@ -388,36 +407,6 @@ def _replay(body: bytes) -> Receive:
         return {"type": "http.disconnect"}
 
     return receive
-
-
-def _is_json_type(name: bytes, value: bytes) -> bool:
-    return name.lower() == b"content-type" and value.startswith(b"application/json")
-
-
-def _json_answers(send: Send, media_type: bytes) -> Send:
-    """Strawberry answers refused requests (too many batched operations, a body it cannot read) in plain
-    text; clients get the same JSON error shape as everywhere else. Answers carry the media type the
-    client asked for (`application/graphql-response+json`, or plain JSON)."""
-    refused: dict[str, Any] = {}
-
-    async def wrapped(message: Message) -> None:
-        if message["type"] == "http.response.start" and message["status"] in (400, 405, 415):
-            refused["status"] = message["status"]
-            return
-        if message["type"] == "http.response.start":
-            headers = message.get("headers", [])
-            message["headers"] = [(k, media_type if _is_json_type(k, v) else v) for k, v in headers]
-        if message["type"] == "http.response.body" and refused:
-            text = message.get("body", b"").decode("utf-8", "replace") or "bad request"
-            code = "LIMIT_EXCEEDED" if "Too many operations" in text else "BAD_REQUEST"
-            body = orjson.dumps({"errors": [{"message": text, "extensions": {"code": code}}]})
-            headers = [(b"content-type", media_type), (b"content-length", str(len(body)).encode())]
-            await send({"type": "http.response.start", "status": refused["status"], "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-            return
-        await send(message)
-
-    return wrapped
 
 
 def _persisted_documents(settings: Settings, schema: Schema) -> PersistedDocuments:

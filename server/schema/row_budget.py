@@ -15,7 +15,6 @@ from typing import Any
 
 from graphql import (
     DocumentNode,
-    ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -30,6 +29,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import PreExecutionError
 
 from server.config import Limits
 from server.services.feature_requests import row_count
@@ -161,7 +161,7 @@ class RowBudget(SchemaExtension):
             fields = row_fields(ctx.schema._schema, document, ctx.operation_name, ctx.variables)
             error = refusal(fields, self.limits, spent_before=getattr(holder, "rows_in_flight", 0))
             if error is not None:
-                ctx.result = ExecutionResult(data=None, errors=[error])
+                ctx.result = PreExecutionError(data=None, errors=[error])
             elif hasattr(holder, "rows_in_flight"):
                 spent = sum(f.rows for f in fields)
                 holder.rows_in_flight += spent

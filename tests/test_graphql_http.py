@@ -1,0 +1,78 @@
+"""GraphQL over HTTP as its specification says: media types and status codes, GET for queries only and
+with caching headers, a 405 with Allow for a mutation over GET."""
+
+from __future__ import annotations
+
+import pytest
+
+SPEC = "application/graphql-response+json"
+ENTITIES = "{ entities { name } }"
+
+
+def post(client, body, accept=None):
+    headers = {"accept": accept} if accept else {}
+    return client.post("/graphql", json=body, headers=headers)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ entities { name ",  # does not parse
+        "{ noSuchField }",  # does not validate
+        "query A { entities { name } } query B { entities { name } }",  # no operation named
+    ],
+)
+def test_a_request_error_is_a_400_without_data_for_the_spec_media_type(client, query):
+    answer = post(client, {"query": query}, accept=SPEC)
+    assert answer.status_code == 400 and answer.headers["content-type"] == SPEC
+    body = answer.json()
+    assert "data" not in body and body["errors"], body
+    legacy = post(client, {"query": query}, accept="application/json")
+    assert legacy.status_code in (200, 400) and legacy.headers["content-type"].startswith("application/json")
+    if legacy.status_code == 200:
+        assert legacy.json()["data"] is None
+
+
+def test_an_executed_request_is_a_200_with_data_even_with_field_errors(client):
+    answer = post(client, {"query": '{ experiment(id: "1", name: "x") { id } entities { name } }'}, accept=SPEC)
+    assert answer.status_code == 200 and answer.headers["content-type"] == SPEC
+    body = answer.json()
+    assert body["data"]["experiment"] is None and isinstance(body["data"]["entities"], list)
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_the_client_chooses_the_media_type_by_its_accept_header(client):
+    for accept, expected in [
+        (None, "application/json"),
+        ("*/*", "application/json"),
+        ("application/json", "application/json"),
+        (f"{SPEC}, application/json;q=0.9", SPEC),
+        (f"{SPEC};q=0.5, application/json", "application/json"),
+        (SPEC, SPEC),
+    ]:
+        answer = post(client, {"query": ENTITIES}, accept=accept)
+        assert answer.status_code == 200 and answer.headers["content-type"] == expected, accept
+        assert answer.headers["cache-control"] == "no-store"
+
+
+def test_get_answers_queries_with_caching_headers_and_revalidates(client):
+    answer = client.get("/graphql", params={"query": ENTITIES}, headers={"accept": "application/json"})
+    assert answer.status_code == 200 and "entities" in answer.json()["data"]
+    assert answer.headers["cache-control"] == "private, no-cache"
+    assert answer.headers["vary"] == "Accept, Authorization"
+    tag = answer.headers["etag"]
+    again = client.get(
+        "/graphql", params={"query": ENTITIES}, headers={"accept": "application/json", "if-none-match": tag}
+    )
+    assert again.status_code == 304 and again.content == b"" and again.headers["etag"] == tag
+    other = client.get("/graphql", params={"query": "{ viewer { name } }"}, headers={"if-none-match": tag})
+    assert other.status_code == 200 and other.headers["etag"] != tag
+
+
+def test_a_mutation_over_get_is_405_with_allow(client):
+    mutation = 'mutation { createExperiment(input: {name: "by-get-405"}) { experiment { id } } }'
+    for accept in (SPEC, "application/json"):
+        answer = client.get("/graphql", params={"query": mutation}, headers={"accept": accept})
+        assert answer.status_code == 405 and answer.headers["allow"] == "POST"
+        assert answer.json()["errors"][0]["message"]
+    assert post(client, {"query": '{ experiment(name: "by-get-405") { id } }'}).json()["data"]["experiment"] is None
