@@ -27,6 +27,7 @@ from bench import (
     registry,
     replicas,
     startup,
+    tracing,
     workers,
 )
 from bench.servers import FeastServer, RedisServer, start_asgard
@@ -80,8 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="bench-results.json", help="where to write the JSON results")
     parser.add_argument(
         "--only",
-        default="online,registry,jobs,historical,predict,push,persisted,startup,workers,load",
-        help="comma-separated: online, registry, jobs, historical, predict, push, persisted, startup, workers "
+        default="online,registry,jobs,historical,predict,push,persisted,tracing,startup,workers,load",
+        help="comma-separated: online, registry, jobs, historical, predict, push, persisted, tracing, startup, workers "
         "(wrk's load on --workers 1 and 2 against feast serve), load (one server under concurrent reads, every "
         "answer counted by code); and, not run by default (nor by "
         "--smoke) as they need scripts/test-services: historical-trino (the lakehouse, see --trino-entities) "
@@ -140,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     load_result: dict[str, object] = {}
     push_result: dict[str, Any] = {}
     persisted_result: dict[str, Any] = {}
+    tracing_result: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="asgard-bench-") as tmp:
         if "online" in only:
             results = _online(Path(tmp) / "online", args, shapes, "sqlite")
@@ -180,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
             push_result = push.run(Path(tmp) / "push", args.push_requests, args.push_snapshots)
         if "persisted" in only:
             persisted_result = persisted.run(Path(tmp) / "persisted", args.requests)
+        if "tracing" in only:
+            tracing_result = tracing.run(Path(tmp) / "tracing", args.requests)
         if "predict" in only:
             predict_results = predict.run(Path(tmp) / "predict", args.predict_requests, rounds=1 if args.smoke else 5)
     report = {
@@ -208,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
         **({"load": load_result} if load_result else {}),
         **({"push": push_result} if push_result else {}),
         **({"persisted": persisted_result} if persisted_result else {}),
+        **({"tracing": tracing_result} if tracing_result else {}),
         "wall_seconds": round(time.time() - started, 1),
     }
     Path(args.out).write_text(json.dumps(report, indent=2))
@@ -227,6 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         (load_result, load.table),
         (push_result, push.table),
         (persisted_result, persisted.table),
+        (tracing_result, tracing.table),
     ]
     for result, table in tables:
         if result:

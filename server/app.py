@@ -31,6 +31,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.unset import UNSET, UnsetType
 
+from server import tracing
 from server.auth.middleware import Authentication, Authenticator, principal_of
 from server.auth.roles import Role
 from server.blocking import run_blocking
@@ -440,6 +441,7 @@ def app_from_environment() -> Starlette:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    tracing.configure_from_environment(os.environ)
     return create_app(load_settings())
 
 

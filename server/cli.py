@@ -87,8 +87,11 @@ def _serve_workers(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
+    from server import tracing
     from server.app import create_app, create_services, freeze_startup_objects
 
     settings = _settings(args, host=args.host, port=args.port, root_path=args.root_path, workers=args.workers)
@@ -108,6 +111,7 @@ def _serve(args: argparse.Namespace) -> int:
     services = create_services(settings)
     if args.demo:
         _demo(services)
+    tracing.configure_from_environment(os.environ)
     app = create_app(settings, services)
     freeze_startup_objects()
     log.info("serving GraphQL on http://%s:%s/graphql", settings.host, settings.port)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextvars
 import logging
 import re
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from graphql import GraphQLError
@@ -16,6 +14,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.extensions import SchemaExtension
 
+from server.request_log import RequestLog, current_request, request_id
 from server.route_path import route_path
 from server.services.errors import RequestError
 from server.services.freshness import FreshnessRecord
@@ -28,21 +27,6 @@ _OPERATION_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 MAX_OPERATION_LABELS = 200
 MAX_VIEW_LABELS = 500  # feature views with a freshness gauge of their own (the first by name); all are counted
 FRESHNESS_SECONDS = 30.0  # how long one computation of the views' freshness serves scrapes
-
-
-@dataclass
-class RequestLog:
-    request_id: str
-    operation: str = "-"
-    outcome: str = "-"
-
-
-current_request: contextvars.ContextVar[RequestLog | None] = contextvars.ContextVar("asgard_request", default=None)
-
-
-def request_id() -> str:
-    info = current_request.get()
-    return info.request_id if info else "-"
 
 
 class Metrics:

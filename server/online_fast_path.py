@@ -33,12 +33,14 @@ from graphql import (
 from graphql.execution.values import get_argument_values, get_variable_values
 from strawberry.types import ExecutionResult
 
+from server import tracing
 from server.auth.roles import Role
 from server.config import Limits
 from server.context import Context
 from server.loaders import read_online, registry_snapshot
 from server.lru import LRU
 from server.observability import Metrics, masked
+from server.schema.operation_tracing import operation_span_name
 from server.schema.row_budget import ONLINE, RowField, refusal
 from server.services.errors import InputErrors, RequestError
 from server.services.feature_requests import row_count
@@ -115,7 +117,19 @@ class OnlineFastPath:
     async def run(self, plan: OnlinePlan, context: Context, variables: dict[str, Any] | None) -> ExecutionResult | None:
         """The response, or None to take the full pipeline (which words every problem with the input). A
         failure of the service itself is the masked internal error the full pipeline would give: running
-        it again there would only cost a second failure (a model that hangs, twice)."""
+        it again there would only cost a second failure (a model that hangs, twice). In an operation span
+        of its own when tracing (a request handed to the full pipeline then has that one's span too)."""
+        if not tracing.enabled():
+            return await self._answer(plan, context, variables)
+        title, name, kind = operation_span_name(plan.operation)
+        with tracing.span(title, **{"graphql.operation.type": kind, "graphql.operation.name": name}) as span:
+            result = await self._answer(plan, context, variables)
+            span.set_attribute("asgard.compiled", result is not None)
+            return result
+
+    async def _answer(
+        self, plan: OnlinePlan, context: Context, variables: dict[str, Any] | None
+    ) -> ExecutionResult | None:
         started = time.perf_counter()
         principal = context.principal
         needed = Role.READER if plan.root == ONLINE_FEATURES else Role.EDITOR

@@ -277,3 +277,62 @@ def test_the_training_job_recorded_a_profile_that_drift_compares_with(client, tr
     for entry in drift.values():
         assert entry["trainingCount"] == 600 and entry["currentCount"] == 21000  # the whole demo table
         assert entry["psi"] >= 0 and 0 <= entry["ks"] <= 1 and entry["drifted"] is (entry["psi"] >= 0.2)
+
+
+def test_one_predict_is_one_trace_from_the_operation_to_each_backend(settings, services, trained):
+    """With tracing on (an in-memory exporter in place of OTLP), a predict is one tree: the operation's span,
+    named by it, with the request id, over the MLflow resolution, the online read and the model's worker."""
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from server import tracing
+    from server.app import create_app
+    from tests.support.client import local_client
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracing.enable(provider)
+    try:
+        with local_client(create_app(settings, services)) as traced:
+            document = (
+                "mutation Churn($input: PredictInput!) { predict(input: $input) { predictions userErrors { code } } }"
+            )
+            variables = {"input": {"model": trained["model"], "entities": {"customer_id": [1001, 1002]}}}
+            response = traced.post("/graphql", json={"query": document, "variables": variables})
+    finally:
+        tracing.disable()
+    assert response.status_code == 200 and response.json()["data"]["predict"]["userErrors"] == []
+    finished = exporter.get_finished_spans()  # the app's start-up and shutdown calls are traces of their own
+    roots = [s for s in finished if s.parent is None and s.name.startswith(("mutation", "query", "graphql"))]
+    assert [r.name for r in roots] == ["mutation Churn"], [(s.name, s.parent) for s in finished]
+    root = roots[0]
+    spans = [s for s in finished if s.context.trace_id == root.context.trace_id]
+    assert root.attributes["graphql.operation.type"] == "mutation"
+    assert root.attributes["graphql.operation.name"] == "Churn"
+    assert root.attributes["asgard.request_id"] == response.headers["x-request-id"]
+    by_id = {s.context.span_id: s for s in spans}
+
+    def ancestors(s):
+        while s.parent is not None:
+            s = by_id[s.parent.span_id]
+            yield s.name
+
+    names = {s.name for s in spans}
+    assert {"Predictor.resolve", "FeatureServing.online", "ModelWorker.predict"} <= names, names
+    for name in ("Predictor.resolve", "FeatureServing.online", "ModelWorker.predict"):
+        found = next(s for s in spans if s.name == name)
+        assert "mutation Churn" in list(ancestors(found)), name
+        assert found.attributes["asgard.request_id"] == root.attributes["asgard.request_id"]
+    backends = {s.attributes.get("asgard.backend") for s in spans}
+    assert {"mlflow", "feast.online", "model"} <= backends
+
+
+def test_without_an_endpoint_tracing_is_off_and_installs_nothing(monkeypatch):
+    from server import tracing
+    from server.schema.build import build_schema
+
+    assert tracing.configure_from_environment({}) is False and not tracing.enabled()
+    assert tracing.span("x") is tracing.span("y")  # the one shared no-op
+    assert not any("OperationTracing" in repr(e) for e in build_schema().extensions)

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from server import tracing
 from server.config import Settings
 from server.jobs import lineage_file
 from server.jobs.environments import Environments, InstallError
@@ -94,7 +95,8 @@ class JobExecutor:
         flusher = asyncio.create_task(self._flush_loop(job_log))
         heartbeat = asyncio.create_task(self._heartbeat(job, cancel))
         try:
-            await self._execute(job, job_log, cancel)
+            with tracing.span("job", **{"asgard.job_id": job.id, "asgard.script": job.script_name}):
+                await self._execute(job, job_log, cancel)
         except asyncio.CancelledError:
             await asyncio.shield(asyncio.to_thread(self._shutdown_job, job, job_log))
         except Exception as error:
@@ -134,10 +136,11 @@ class JobExecutor:
         job_log.system(f"claimed by {self.worker_id} (attempt {job.attempts})")
         deadline = time.monotonic() + job.timeout_seconds  # the install and the script share the timeout
         try:
-            await asyncio.to_thread(self.sandbox.check)
-            python = await asyncio.to_thread(
-                self.environments.python_for, list(job.requirements), job_log.system, cancel.is_set, deadline
-            )
+            with tracing.span("job.install", **{"asgard.job_id": job.id, "asgard.requirements": len(job.requirements)}):
+                await asyncio.to_thread(self.sandbox.check)
+                python = await asyncio.to_thread(
+                    self.environments.python_for, list(job.requirements), job_log.system, cancel.is_set, deadline
+                )
         except (InstallError, SandboxUnavailable) as error:
             status = JobStatus.CANCELLED if cancel.is_set() else JobStatus.FAILED
             if isinstance(error, InstallError) and error.timed_out:
@@ -147,7 +150,13 @@ class JobExecutor:
         if cancel.is_set():
             await self._finish(job, JobStatus.CANCELLED, job_log, error="cancelled before it started")
             return
-        experiment_id, run_id = await asyncio.to_thread(
+        with tracing.span("job.start_run", **{"asgard.job_id": job.id, "asgard.backend": "mlflow"}):
+            experiment_id, run_id = await self._start_run(job)
+        await self._update(job.id, mlflow_run_id=run_id)
+        await self._run_script(job, job_log, cancel, python, (experiment_id, run_id), deadline)
+
+    async def _start_run(self, job: JobRecord) -> tuple[str, str]:
+        started: tuple[str, str] = await asyncio.to_thread(
             self.tracking.start_run,
             job.experiment_name,
             f"{Path(job.script_name).stem}-{job.id[:8]}",
@@ -159,7 +168,19 @@ class JobExecutor:
                 **({"feast.feature_service": job.feature_service} if job.feature_service else {}),
             },
         )
-        await self._update(job.id, mlflow_run_id=run_id)
+        return started
+
+    async def _run_script(
+        self,
+        job: JobRecord,
+        job_log: JobLog,
+        cancel: asyncio.Event,
+        python: str,
+        run: tuple[str, str],
+        deadline: float,
+    ) -> None:
+        """The script in the sandbox, under its MLflow run (experiment id, run id), to its conclusion."""
+        experiment_id, run_id = run
         workdir = self.settings.data_dir / "jobs" / job.id
         workdir.mkdir(parents=True, exist_ok=True)
         # A previous attempt may have left a symlink where the script goes: replaced, never followed.
@@ -195,7 +216,8 @@ class JobExecutor:
             await self._update(job.id, status=JobStatus.RUNNING, pid=proc.pid)
             job_log.system(f"running {job.script_name}" + (" in the sandbox" if self.sandbox.confines else ""))
             left = max(deadline - time.monotonic(), 1.0)
-            outcome = await self._supervise(job, proc, job_log, cancel, left)
+            with tracing.span("job.script", **{"asgard.job_id": job.id, "asgard.sandboxed": self.sandbox.confines}):
+                outcome = await self._supervise(job, proc, job_log, cancel, left)
             signal_job(proc.pid, signal.SIGKILL, self.sandbox.confines)  # nothing the script started outlives it
         finally:
             self.channel.close(credential)
@@ -302,9 +324,10 @@ class JobExecutor:
         await asyncio.to_thread(self.tracking.end_run, run_id, "FINISHED")
         version, warning = None, None
         if job.model_name:
-            version, warning = await asyncio.to_thread(
-                self.tracking.register_run_model, run_id, job.model_name, job.feature_service
-            )
+            with tracing.span("job.register", **{"asgard.job_id": job.id, "asgard.backend": "mlflow"}):
+                version, warning = await asyncio.to_thread(
+                    self.tracking.register_run_model, run_id, job.model_name, job.feature_service
+                )
             if version is not None:
                 job_log.system(f"registered {job.model_name} version {version}")
             if warning:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+from server.blocking import run_blocking
 from server.schema.common import user_errors
 from server.services.errors import InputError, InputErrors
 
@@ -19,7 +19,7 @@ async def mutate(payload: Callable[..., P], shape: Callable[[R], P], call: Calla
     refused comes back as the payload's `userErrors` with every other field null, or with the object as
     it still is when the refusal carries one."""
     try:
-        result = await asyncio.to_thread(call, *args)
+        result = await run_blocking(call, *args)
     except InputErrors as refused:
         if refused.current is not None:
             shaped = shape(cast(R, refused.current))

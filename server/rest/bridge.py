@@ -20,7 +20,7 @@ from starlette.responses import Response
 from server.auth.middleware import principal_of
 from server.config import Settings
 from server.context import Context, services_of
-from server.observability import request_id as current_request_id
+from server.request_log import request_id as current_request_id
 from server.rest.bodies import Body, Problem
 from server.rest.names import Path, old_field
 from server.rest.operations import Operation

@@ -8,11 +8,13 @@ import strawberry
 from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 
+from server import tracing
 from server.config import Limits
 from server.documents import Documents
 from server.observability import Metrics, OperationObserver
 from server.schema.limits import DocumentLimits
 from server.schema.mutation import Mutation
+from server.schema.operation_tracing import OperationTracing
 from server.schema.query import Query
 from server.schema.row_budget import RowBudget
 from server.schema.subscription import Subscription
@@ -44,6 +46,8 @@ def build_schema(limits: Limits | None = None, metrics: Metrics | None = None, i
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
+    if tracing.enabled():  # off: not installed at all
+        extensions.append(OperationTracing)
     schema = Schema(
         query=Query,
         mutation=Mutation,

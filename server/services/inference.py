@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from server import tracing
 from server.lru import LRU
 from server.services.errors import ErrorCode, InputErrors, RequestError, as_input_errors, input_error
 from server.services.feature_requests import FeatureRef, entity_columns, resolve_features, row_count
@@ -148,12 +149,15 @@ class Predictor:
     # ---- predictions ------------------------------------------------------------------------
 
     def predict(self, snap: RegistrySnapshot, request: PredictRequest) -> PredictionRecord:
-        version = self.resolve(request.model, request.version, request.alias)
-        worker = self.load(version)
+        with tracing.span("Predictor.resolve", **{"asgard.backend": "mlflow", "asgard.model": request.model}):
+            version = self.resolve(request.model, request.version, request.alias)
+        with tracing.span("ModelWorkers.worker", **{"asgard.backend": "model", "asgard.version": version.version}):
+            worker = self.load(version)
         plan = self._plan(snap, request, version, worker, wait=True)
         if not plan.complete:
             return plan.record([])
-        return plan.record(self._run(worker, plan.names, plan.values))
+        with tracing.span("ModelWorker.predict", **{"asgard.backend": "model", "asgard.rows": len(plan.complete)}):
+            return plan.record(self._run(worker, plan.names, plan.values))
 
     async def predict_async(self, snap: RegistrySnapshot, request: PredictRequest) -> PredictionRecord:
         """predict on the event loop where none of it waits: what the request means already resolved, the
@@ -166,7 +170,8 @@ class Predictor:
         if not plan.complete:
             return plan.record([])
         try:
-            predictions = await worker.predict_async(plan.names, plan.values)
+            with tracing.span("ModelWorker.predict", **{"asgard.backend": "model", "asgard.rows": len(plan.complete)}):
+                predictions = await worker.predict_async(plan.names, plan.values)
         except ModelRefused as refused:
             raise _refused(refused) from refused
         return plan.record(predictions)
@@ -242,7 +247,8 @@ class Predictor:
                 refs = self._features_for(snap, request, version, inputs)
                 if len({r.feature for r in refs}) != len(refs):
                     raise RequestError("two feature views give features of the same name", field="features")
-                table = self.serving.online(snap, refs, request.entities, full_names=False, wait=wait)
+                with tracing.span("FeatureServing.online", **{"asgard.backend": "feast.online"}):
+                    table = self.serving.online(snap, refs, request.entities, full_names=False, wait=wait)
                 names = [c.name for c in table.columns]
                 parts.append({name: [row[i] for row in table.rows] for i, name in enumerate(names)})
             if request.rows is not None:
