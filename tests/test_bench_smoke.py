@@ -62,3 +62,5 @@ def test_the_benchmark_harness_runs(tmp_path):
     assert pushed["offline_one_row_after_pushes"]["asgard_ms"] > 0
     persisted = report["persisted"]["median_ms"]
     assert all(persisted[k] > 0 for k in ("by_hash", "same_text", "new_text"))
+    traced = report["tracing"]
+    assert traced["off"]["p50_ms"] > 0 and traced["on"]["p50_ms"] > 0 and traced["ratio_on_to_off_p50"] > 0
