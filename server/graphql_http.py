@@ -72,11 +72,15 @@ def answers(send: Send, scope: Any, media_type: bytes) -> Send:
     held: dict[str, Any] = {}  # a GET's 200: headers until the body is known, for its ETag
 
     async def wrapped(message: Message) -> None:
-        if message["type"] == "http.response.start" and message["status"] in (400, 405, 415):
-            refused["status"] = message["status"]
-            return
         if message["type"] == "http.response.start":
+            json_body = any(_is_json_type(k, v) for k, v in message.get("headers", []))
+            if message["status"] in (400, 405, 415) and not json_body:  # Strawberry's plain-text refusals
+                refused["status"] = message["status"]
+                return
             headers = [(k, media_type if _is_json_type(k, v) else v) for k, v in message.get("headers", [])]
+            if not json_body:  # GraphiQL's page: its own headers
+                await send(message)
+                return
             if method == "GET" and message["status"] == 200:
                 held["start"] = {**message, "headers": headers}
                 held["body"] = []

@@ -155,6 +155,15 @@ def test_pushes_within_one_second_keep_the_newest(store):
     assert earlier["staleRows"] == 1 and _online(client, view, [15])["rows"][0][3] == 2.0
     later = _push(client, view, [_row(15, p_double=4.0, updated_at="2026-12-01T10:00:00.900Z")])
     assert later["staleRows"] == 0 and _online(client, view, [15])["rows"][0][3] == 4.0
+    # before 1970 (whole seconds truncate toward zero there) and after 2255 (a float of seconds loses the
+    # microsecond): still to the microsecond
+    for customer, stamps in (
+        (16, ["1969-12-31T23:59:59.500Z", "1969-12-31T23:59:59.800Z"]),
+        (19, ["2260-01-01T00:00:00.000001Z", "2260-01-01T00:00:00.000002Z", "2260-01-01T00:00:00.000003Z"]),
+    ):
+        for value, stamp in enumerate(stamps):
+            assert _push(client, view, [_row(customer, p_double=float(value), updated_at=stamp)])["staleRows"] == 0
+        assert _online(client, view, [customer])["rows"][0][3] == float(len(stamps) - 1)
 
 
 def test_concurrent_pushes_from_two_processes_leave_the_newest_value(store):
@@ -175,6 +184,43 @@ def test_concurrent_pushes_from_two_processes_leave_the_newest_value(store):
         for done in [pool.submit(push, s.push, order[k::2]) for k, s in enumerate((services, other))]:
             done.result()
     assert _online(client, view, [17])["rows"][0][3] == 39.0
+
+
+def test_concurrent_offline_pushes_from_two_processes_all_land(store, monkeypatch):
+    """Appends and the expiry of old push snapshots from two services to one table: every row lands, no
+    push fails (they take turns on the table's lock)."""
+    _, services, _, offline_only, table = store
+    other = create_services(services.settings)
+    for service in (services, other):
+        monkeypatch.setattr(service.push, "snapshots_kept", 1)
+    native = services.gold.catalog().load_table(tuple(table.split(".")))
+    before = native.scan().to_arrow().num_rows
+
+    def push(push_service, first):
+        for i in range(8):
+            push_service.push(PushSpec(offline_only, [_row(first + i)], PushTarget.OFFLINE), "local", 10)
+
+    with ThreadPoolExecutor(2) as pool:
+        for done in [pool.submit(push, s.push, 500 + 100 * k) for k, s in enumerate((services, other))]:
+            done.result()
+    assert native.refresh().scan().to_arrow().num_rows == before + 16
+
+
+def test_an_online_store_that_does_not_answer_is_unavailable_and_writes_nothing(store, monkeypatch):
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    client, services, view, _, table = store
+    before = _snapshot(client, table)
+
+    def down(name, rows):
+        raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
+
+    monkeypatch.setattr(services.registry, "write_online", down)
+    answer = gql(
+        client, PUSH, {"input": {"featureView": view, "rows": [_row(32)], "to": "ONLINE_AND_OFFLINE"}}, errors=True
+    )
+    assert answer.codes() == ["UNAVAILABLE"] and answer.errors[0]["extensions"]["retryable"] is True
+    assert _snapshot(client, table) == before
 
 
 def test_a_push_names_its_target_or_goes_online(store):
@@ -350,3 +396,39 @@ def test_errors_are_capped(store):
     client, _, view, _, _ = store
     payload = _push(client, view, [_row(100 + i, p_int64="x") for i in range(80)], errors_expected=True)
     assert len(payload["userErrors"]) == 50
+
+
+def test_a_server_in_another_time_zone_compares_and_reports_times_in_utc(tmp_path):
+    """Feast's SQLite store turns event times into seconds through the local time zone: a server whose
+    zone is not UTC still keeps the newest push and reports the times Feast's own read would."""
+    from tests.support.server import ServerProcess
+
+    server = ServerProcess(tmp_path / "data", "--demo", "--log-level", "WARNING", env={"TZ": "America/New_York"})
+    server.start()
+    try:
+        view = {
+            "name": "tz_view",
+            "entities": ["customer_id"],
+            "features": [{"name": "total_orders", "dtype": "INT64"}],
+            "source": {"table": "gold.customer_aggregates", "timestampField": "updated_at"},
+            "online": True,
+        }
+        assert not server.post(REGISTER, {"i": view})["registerFeatureView"]["userErrors"]
+
+        def push(stamp, value):
+            rows = [{"customer_id": 1001, "total_orders": value, "updated_at": stamp}]
+            return server.post(PUSH, {"input": {"featureView": "tz_view", "rows": rows}})["pushFeatures"]
+
+        assert push("2026-12-01T10:00:00.500Z", 1)["staleRows"] == 0
+        assert push("2026-12-01T12:00:00Z", 2)["staleRows"] == 0  # newer by two hours: taken
+        assert push("2026-12-01T11:00:00Z", 3)["staleRows"] == 1  # older: kept out
+        read = server.post(
+            ONLINE, {"input": {"features": ["tz_view:total_orders"], "entities": {"customer_id": [1001]}}}
+        )
+        assert read["onlineFeatures"]["rows"] == [[1001, 2]]
+        assert read["onlineFeatures"]["eventTimestamps"][0][1] == "2026-12-01T12:00:00+00:00"
+    finally:
+        server.stop()
+
+
+REGISTER = "mutation($i: RegisterFeatureViewInput!) { registerFeatureView(input: $i) { userErrors { message } } }"

@@ -75,6 +75,7 @@ class RequestCode(StrEnum):
     FORBIDDEN = "FORBIDDEN"
     LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
     BUSY = "BUSY"  # retryable: too much of a kind of work queued already (extensions.retryAfterSeconds)
+    UNAVAILABLE = "UNAVAILABLE"  # retryable: a backend did not answer, and nothing was done
 
 
 class RequestError(Exception):
@@ -94,6 +95,8 @@ class RequestError(Exception):
         ext: dict[str, object] = {"code": self.code.value}
         if self.field is not None:
             ext["field"] = self.field
+        if self.code in (RequestCode.BUSY, RequestCode.UNAVAILABLE):
+            ext["retryable"] = True
         return ext
 
 

@@ -3,12 +3,14 @@ its gold table as one Iceberg snapshot and/or written to the online store, all o
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import sqlite3
 import threading
 from datetime import UTC, datetime
 from typing import Any
 
-from server.services.errors import InputErrors
+from server.services.errors import InputErrors, RequestCode, RequestError
 from server.services.feature_registry import FeatureRegistry
 from server.services.feature_serving import FeatureServing
 from server.services.gold_catalog import GoldCatalog
@@ -40,35 +42,44 @@ class FeaturePush:
         plan, errors = plan_push(spec, snap, table, max_rows, datetime.now(UTC))
         if plan is None:
             raise InputErrors(errors)
-        with self._lock:
-            appended: AppendRecord | None = None
-            if plan.target.offline:
-                properties = {
-                    "asgard.operation": "push",
-                    "asgard.feature-view": plan.view,
-                    "asgard.pushed-by": pushed_by,
-                }
-                appended, rows = self.gold.append(plan.table, plan.columns, plan.count, properties)
-            else:
-                rows = self.gold.arrow_rows(plan.table, plan.columns, plan.count)
-            stale: int | None = None
-            if plan.target.online:
-                try:
-                    stale = self._write_online(snap, plan, rows)
-                except Exception:
-                    if appended is not None and not self.gold.undo_append(plan.table, appended):
-                        log.error(
-                            "a push to %s failed online after appending snapshot %s to %s, which could not be "
-                            "undone (another commit came after it)",
-                            plan.view,
-                            appended.snapshot_id,
-                            plan.table,
-                        )
-                    raise
-            if appended is not None:
-                self._expire(plan.table)
+        table_lock = self.serving.push_lock(f"table:{plan.table}") if plan.target.offline else contextlib.nullcontext()
+        try:
+            with self._lock, table_lock:  # appends and expiries of one table take turns across processes
+                appended, stale = self._write(snap, plan, pushed_by)
+        except Exception as error:
+            if _unavailable(error):
+                raise RequestError(
+                    f"the online store did not answer ({type(error).__name__}); nothing was written: try again",
+                    code=RequestCode.UNAVAILABLE,
+                ) from error
+            raise
         written = plan.count if plan.target.offline else plan.count - (stale or 0)
         return PushRecord(plan.view, written, plan.target, appended.snapshot_id if appended else None, stale)
+
+    def _write(self, snap: RegistrySnapshot, plan: PushPlan, pushed_by: str) -> tuple[AppendRecord | None, int | None]:
+        appended: AppendRecord | None = None
+        if plan.target.offline:
+            properties = {"asgard.operation": "push", "asgard.feature-view": plan.view, "asgard.pushed-by": pushed_by}
+            appended, rows = self.gold.append(plan.table, plan.columns, plan.count, properties)
+        else:
+            rows = self.gold.arrow_rows(plan.table, plan.columns, plan.count)
+        stale: int | None = None
+        if plan.target.online:
+            try:
+                stale = self._write_online(snap, plan, rows)
+            except Exception:
+                if appended is not None and not self.gold.undo_append(plan.table, appended):
+                    log.error(
+                        "a push to %s failed online after appending snapshot %s to %s, which could not be "
+                        "undone (another commit came after it)",
+                        plan.view,
+                        appended.snapshot_id,
+                        plan.table,
+                    )
+                raise
+        if appended is not None:
+            self._expire(plan.table)
+        return appended, stale
 
     def _expire(self, table: str) -> None:
         """Old push snapshots expired (the push itself has succeeded: a failure here is only logged)."""
@@ -94,3 +105,15 @@ class FeaturePush:
                 times = event_micros(plan)
                 self.serving.record_push(plan.view, stored, chosen, [times[i] for i in chosen])
         return plan.count - len(chosen)
+
+
+def _unavailable(error: BaseException) -> bool:
+    """Whether a push failed because the online store did not answer (a typed, retryable refusal)."""
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeout
+    except ImportError:  # pragma: no cover - redis is a dependency
+        return False
+    if isinstance(error, (RedisConnectionError, RedisTimeout)):
+        return True
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)

@@ -13,6 +13,8 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from server.services.errors import RequestCode, RequestError
+
 log = logging.getLogger(__name__)
 COMMIT_ATTEMPTS = 4  # another writer committed first: reload the table and append again
 OPERATION = "asgard.operation"  # the snapshot summary property naming what made a snapshot
@@ -44,15 +46,19 @@ def arrow_rows(table: Any, columns: dict[str, list[Any]], count: int) -> Any:
 
 def append(table: Any, rows: Any, properties: dict[str, str]) -> AppendRecord:
     """Append `rows` as one snapshot, tagged with `properties` in its summary."""
-    from pyiceberg.exceptions import CommitFailedException
+    from pyiceberg.exceptions import CommitFailedException, ValidationException
 
     for attempt in range(COMMIT_ATTEMPTS):
         parent = table.current_snapshot()
         try:
             _merge_append(table, rows, properties)
-        except CommitFailedException:
+        except (CommitFailedException, ValidationException):  # another commit, or an expiry, came first
             if attempt == COMMIT_ATTEMPTS - 1:
-                raise
+                raise RequestError(
+                    f"table {table.name()} changed under {COMMIT_ATTEMPTS} attempts to append; nothing was "
+                    "written: try again",
+                    code=RequestCode.BUSY,
+                ) from None
             log.info("append to %s raced another commit; trying again", table.name())
             table = table.refresh()
             continue

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import fcntl
+import hashlib
 import sqlite3
 import struct
 import threading
@@ -66,6 +67,7 @@ class Found:
 
     seconds: float
     values: dict[str, bytes | None]
+    stamp: Any = None  # the time as the store keeps it: SQLite's integer, Redis's (seconds, nanos)
 
 
 @dataclass(frozen=True)
@@ -132,12 +134,11 @@ class SqliteReads:
 
     def event_micros(self, view: str, keys: list[bytes], found: dict[bytes, Found]) -> list[int | None]:
         """The event time held for each key, in microseconds. Feast keeps whole seconds here, so a push
-        records its rows' exact times beside them (`record_push`); a recorded time counts while it is in
-        the second Feast holds (a materialization since has written another second, which then counts as
-        its start)."""
-        held = {key: int(f.seconds) for key, f in found.items()}
+        records its rows' exact times beside them (`record_push`); a recorded time counts while Feast holds
+        what it wrote for it (a materialization since has written another time, whose whole second then
+        counts)."""
         exact: dict[bytes, int] = {}
-        unique = list(dict.fromkeys(k for k in keys if k in held))
+        unique = list(dict.fromkeys(k for k in keys if k in found))
         if unique:
             conn = self._conn(True)
             self._push_times_table(conn)
@@ -146,12 +147,15 @@ class SqliteReads:
             exact = dict(conn.execute(sql, [view, *unique]).fetchall())
         out: list[int | None] = []
         for key in keys:
-            second = held.get(key)
-            if second is None:
+            entry = found.get(key)
+            if entry is None:
                 out.append(None)
                 continue
             recorded = exact.get(key)
-            out.append(recorded if recorded is not None and recorded // 1_000_000 == second else second * 1_000_000)
+            if recorded is not None and isinstance(entry.stamp, int) and feast_sqlite_stamp(recorded) == entry.stamp:
+                out.append(recorded)
+            else:
+                out.append(round(entry.seconds) * 1_000_000)
         return out
 
     def record_push(self, view: str, keys: list[bytes], micros: list[int]) -> None:
@@ -177,7 +181,8 @@ class SqliteReads:
         """Held while a push reads what the store holds and writes what is newer, so that pushes from
         every process on this machine (the only ones that can share the file) take turns: an advisory lock
         on a file beside the store, released by the kernel if the holder dies."""
-        lock_path = self.path.with_name(self.path.name + ".push-lock")
+        # a file per view or table: a push holds its table's lock, then its view's
+        lock_path = self.path.with_name(f"{self.path.name}.push-lock-{hashlib.sha256(view.encode()).hexdigest()[:16]}")
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         with open(lock_path, "a+b") as handle:
             _flock(handle.fileno())
@@ -225,15 +230,18 @@ class SqliteReads:
             for key, feature, value, stamp in rows:
                 values.setdefault(key, {})[feature] = value
                 stamps[key] = stamp
-            found = {key: Found(_seconds(stamps[key]), entry) for key, entry in values.items()}
+            found = {key: Found(_seconds(stamps[key]), entry, stamps[key]) for key, entry in values.items()}
             out.append(found)
         return out
 
 
 def _seconds(stamp: Any) -> float:
-    """Feast writes event_ts as whole seconds since the epoch (older files: ISO text)."""
+    """The event time Feast reads back from what it wrote (older files: ISO text). Feast writes
+    `int(naive_utc.timestamp())`, which takes the naive UTC time as local time, and reads it back with
+    `datetime.fromtimestamp`, as local time again: in UTC the integer is the epoch second; elsewhere it is
+    shifted by the zone's offset, which Feast's read undoes and so does this."""
     if isinstance(stamp, (int, float)):
-        return float(stamp)
+        return float(stamp) if _LOCAL_IS_UTC else float(_feast_utc_seconds(int(stamp)))
     if isinstance(stamp, (str, bytes)):
         from datetime import UTC, datetime
 
@@ -262,6 +270,25 @@ def _busy() -> RequestError:
     )
 
 
+_LOCAL_IS_UTC = time.timezone == 0 and time.altzone == 0 and not time.daylight
+
+
+def _feast_utc_seconds(stored: int) -> int:
+    """The epoch second of what Feast's SQLite store holds as `stored` (its read: local time, as UTC)."""
+    import calendar
+
+    return calendar.timegm((*time.localtime(stored)[:6], 0, 0, 0))
+
+
+def feast_sqlite_stamp(micros: int) -> int:
+    """What Feast's SQLite store writes for an event time (microseconds since the epoch): its
+    `int(to_naive_utc(t).timestamp())`, whole seconds truncated toward zero, the naive time taken as local."""
+    from datetime import UTC, datetime, timedelta
+
+    naive = (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=micros)).replace(tzinfo=None)
+    return int(naive.timestamp())
+
+
 class RedisReads:
     """Feast's Redis online store: a hash per entity (key: entity key + project), a field per feature
     (murmur3 of `view:feature`) and the view's event time under `_ts:<view>`; Feast's own clients."""
@@ -270,10 +297,18 @@ class RedisReads:
         self.store = store  # Feast's RedisOnlineStore: its clients, made and configured as Feast makes them
         self.config = config
         self.project = project.encode()
+        self._fields: dict[tuple[str, str], bytes] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     def event_micros(self, view: str, keys: list[bytes], found: dict[bytes, Found]) -> list[int | None]:
-        """The event time held for each key, in microseconds (Feast keeps a protobuf Timestamp here)."""
-        return [round(found[key].seconds * 1e6) if key in found else None for key in keys]
+        """The event time held for each key, in microseconds (Feast keeps a protobuf Timestamp here: exact,
+        where a float of seconds would lose the microsecond after about 2255)."""
+        out: list[int | None] = []
+        for key in keys:
+            entry = found.get(key)
+            seconds, nanos = entry.stamp if entry is not None else (0, 0)
+            out.append(seconds * 1_000_000 + nanos // 1000 if entry is not None else None)
+        return out
 
     def record_push(self, view: str, keys: list[bytes], micros: list[int]) -> None:
         """Nothing to record: the store keeps the exact times itself."""
@@ -295,8 +330,6 @@ class RedisReads:
         finally:
             with contextlib.suppress(LockError):
                 lock.release()
-        self._fields: dict[tuple[str, str], bytes] = {}
-        self._loop: asyncio.AbstractEventLoop | None = None
 
     def _hash_fields(self, read: ViewRead) -> list[bytes | str]:
         """The hash fields of the features asked for, then the view's event time; each feature's hash made
@@ -328,7 +361,8 @@ class RedisReads:
                 if not stamp:
                     continue  # Feast reports such an entity PRESENT with no event time, which reads as NOT_FOUND
                 ts = Timestamp.FromString(stamp)
-                found[key] = Found(ts.seconds + ts.nanos / 1e9, dict(zip(read.features, values, strict=True)))
+                values_of = dict(zip(read.features, values, strict=True))
+                found[key] = Found(ts.seconds + ts.nanos / 1e9, values_of, (ts.seconds, ts.nanos))
             out.append(found)
         return out
 

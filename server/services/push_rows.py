@@ -120,7 +120,7 @@ def plan_push(
     if errors:
         return None, errors
     try:
-        shaped = _shape(spec.rows, max_rows)
+        shaped = _shape(spec.rows, max_rows, {c.name for c in columns})
         view_columns = {c.name for c in columns if not c.extra}
         checked = _check(columns, shaped, {c.name for c in table.columns} - view_columns)
     except _Refused as refused:
@@ -223,20 +223,20 @@ class _Shaped:
     columns: dict[str, list[Any]]
     count: int
     by_rows: bool
+    unknown: dict[str, int]  # names no column has, and the first row that gives each (columns form: 0)
 
     def path(self, i: int, name: str) -> tuple[str | int, ...]:
         return ("rows", i, name) if self.by_rows else ("rows", name, i)
 
-    def column_path(self, name: str) -> tuple[str | int, ...]:
-        """A column as a whole: in rows form, in the first row that has it."""
-        if not self.by_rows:
-            return ("rows", name)
-        first = next(i for i, v in enumerate(self.columns[name]) if v is not _ABSENT)
-        return ("rows", first, name)
+    def unknown_path(self, name: str) -> tuple[str | int, ...]:
+        """A name no column has: in rows form, in the first row that gives it."""
+        return ("rows", self.unknown[name], name) if self.by_rows else ("rows", name)
 
 
-def _shape(raw: Any, max_rows: int) -> _Shaped:
-    """Columns from either form and their count; _Refused when the shape is wrong or too large."""
+def _shape(raw: Any, max_rows: int, known: set[str]) -> _Shaped:
+    """Columns from either form and their count; _Refused when the shape is wrong or too large. Only the
+    `known` names become columns (rows form: one pass over the rows' keys, then one list per known name,
+    so that rows each naming keys of their own cost no more than their size)."""
     if isinstance(raw, list):
         if len(raw) > max_rows:
             raise _Refused(_limit(len(raw), max_rows))
@@ -246,9 +246,13 @@ def _shape(raw: Any, max_rows: int) -> _Shaped:
         if bad:
             message = 'a row must be an object, e.g. {"customer_id": 1, ...}'
             raise _Refused([input_error(ErrorCode.INVALID_VALUE, message, "rows", i) for i in bad])
-        names = dict.fromkeys(k for row in raw for k in row)
-        columns = {name: [row.get(name, _ABSENT) for row in raw] for name in names}
-        return _Shaped(columns, len(raw), by_rows=True)
+        first: dict[str, int] = {}
+        for i, row in enumerate(raw):
+            for name in row:
+                first.setdefault(name, i)
+        unknown = {name: i for name, i in first.items() if name not in known}
+        columns = {name: [row.get(name, _ABSENT) for row in raw] for name in first if name in known}
+        return _Shaped(columns, len(raw), by_rows=True, unknown=unknown)
     if isinstance(raw, dict):
         if not raw:
             raise _Refused(_one(ErrorCode.INVALID_VALUE, "give at least one column", "rows"))
@@ -263,7 +267,8 @@ def _shape(raw: Any, max_rows: int) -> _Shaped:
             raise _Refused(_one(ErrorCode.INVALID_VALUE, "every column must have the same length", "rows"))
         if count == 0:
             raise _Refused(_one(ErrorCode.INVALID_VALUE, "give at least one row", "rows"))
-        return _Shaped(dict(raw), count, by_rows=False)
+        unknown = {name: 0 for name in raw if name not in known}
+        return _Shaped({k: v for k, v in raw.items() if k in known}, count, by_rows=False, unknown=unknown)
     message = 'rows must be objects [{"key": ...}] or columns {"key": [...]}'
     raise _Refused(_one(ErrorCode.INVALID_VALUE, message, "rows"))
 
@@ -280,13 +285,11 @@ def _check(columns: list[_Column], shaped: _Shaped, table_only: set[str]) -> dic
     """Every value in its column's type; _Refused with the problems found (at most MAX_ERRORS).
     `table_only`: the table's columns the view does not carry (named in the error should a row give one)."""
     errors = _Errors()
-    known = {c.name for c in columns}
-    for name in shaped.columns:
-        if name not in known:
-            message = f"the view has no column {name!r}: give its join keys, features and event time"
-            if name in table_only:
-                message += " (it is a column of the view's table: push to OFFLINE or ONLINE_AND_OFFLINE to give it)"
-            errors.add(ErrorCode.UNKNOWN_COLUMN, message, *shaped.column_path(name))
+    for name in list(shaped.unknown)[:MAX_ERRORS]:
+        message = f"the view has no column {name[:200]!r}: give its join keys, features and event time"
+        if name in table_only:
+            message += " (it is a column of the view's table: push to OFFLINE or ONLINE_AND_OFFLINE to give it)"
+        errors.add(ErrorCode.UNKNOWN_COLUMN, message, *shaped.unknown_path(name))
     if errors:
         raise _Refused(errors[:MAX_ERRORS])
     given: list[tuple[_Column, list[Any]]] = []

@@ -149,3 +149,19 @@ def test_times_and_numbers_out_of_range_are_the_callers_mistake():
     assert _errors(_plan([{"customer_id": 1, "spend": 10**400, "scores": []}])) == [
         ("TYPE_MISMATCH", ("rows", "0", "spend"))
     ]
+
+
+def test_rows_that_each_name_a_key_of_their_own_cost_only_their_size():
+    """The unknown names are found in one pass; no column is built for them; at most 50 are reported."""
+    from server.services.push_rows import _shape
+
+    rows = [{"customer_id": i, "spend": 1.0, "scores": [], f"k{i}": 1} for i in range(10)]
+    shaped = _shape(rows, 10, {"customer_id", "spend", "scores", "updated_at"})
+    assert set(shaped.columns) == {"customer_id", "spend", "scores"} and len(shaped.unknown) == 10
+    assert shaped.unknown_path("k3") == ("rows", 3, "k3")
+    many = [{"customer_id": i, f"k{i}": 1} for i in range(200)]
+    errors = _errors(_plan(many, max_rows=200))
+    assert len(errors) == 50 and errors[:2] == [
+        ("UNKNOWN_COLUMN", ("rows", "0", "k0")),
+        ("UNKNOWN_COLUMN", ("rows", "1", "k1")),
+    ]

@@ -1322,7 +1322,7 @@ export type PushFeaturesPayload = {
   rowsWritten?: Maybe<Scalars['Int']['output']>;
   /** The gold table's new Iceberg snapshot, for a push that went offline. */
   snapshotId?: Maybe<Scalars['String']['output']>;
-  /** Rows the online store did not take: it keeps, per entity, the values of the newest event time. A row older than what the store holds, or than a later row of the push for the same entity, is left out online (offline every row is appended); times are compared at the store's resolution, whole seconds on SQLite and microseconds on Redis, and of two at the same instant the later push wins. Null for an OFFLINE push. */
+  /** Rows the online store did not take: it keeps, per entity, the values of the newest event time. A row not newer than what the store holds (to the microsecond, on SQLite as on Redis; the same instant keeps the stored value), or than a later row of the push for the same entity, is left out online (offline every row is appended). Null for an OFFLINE push. */
   staleRows?: Maybe<Scalars['Int']['output']>;
   /** Where they were written. */
   to?: Maybe<PushTarget>;
