@@ -177,16 +177,19 @@ def _trained_on(loaders: Loaders) -> DataLoader[ModelVersionRecord, TrainedOnRec
 
 
 # Fields that scan gold tables, at most this many per request (or websocket operation): each is bounded,
-# their number is what a request could otherwise multiply (a page of views, every feature's histogram)
-SCAN_BUDGET = {"histogram": 20, "featureDrift": 5}
+# their number is what a request could otherwise multiply (a page of views, every feature's histogram);
+# and objects fetched by global id, across every node and nodes field of the request
+SCAN_BUDGET = {"histogram": 20, "featureDrift": 5, "node": 100}
 
 
-def scan_budget(loaders: Loaders, kind: str, keys: int) -> None:
+def scan_budget(loaders: Loaders, kind: str, keys: int, field: str | None = None) -> None:
     """Refuse the request's scans past its budget, before any is made."""
     loaders.scans[kind] += keys
     if loaders.scans[kind] > SCAN_BUDGET[kind]:
         raise RequestError(
-            f"at most {SCAN_BUDGET[kind]} {kind} fields in one request", code=RequestCode.LIMIT_EXCEEDED, field=kind
+            f"at most {SCAN_BUDGET[kind]} {kind} lookups in one request",
+            code=RequestCode.LIMIT_EXCEEDED,
+            field=field or kind,
         )
 
 

@@ -202,3 +202,12 @@ def test_page_info_says_where_a_page_starts_and_whether_items_come_before(client
     second = gql(client, query, {"after": first["pageInfo"]["endCursor"]}).data["featureViews"]
     assert second["pageInfo"]["hasPreviousPage"] is True
     assert second["pageInfo"]["startCursor"] == second["edges"][0]["cursor"] != first["edges"][0]["cursor"]
+
+
+def test_the_request_fetches_at_most_100_objects_by_id_across_its_fields(client):
+    first = [_id("Entity", f"e{i}") for i in range(60)]
+    second = [_id("Entity", f"f{i}") for i in range(60)]
+    query = "query($a: [ID!]!, $b: [ID!]!) { a: nodes(ids: $a) { globalId } b: nodes(ids: $b) { globalId } }"
+    answer = gql(client, query, {"a": first, "b": second}, errors=True)
+    assert "LIMIT_EXCEEDED" in answer.codes() and answer.errors[0]["extensions"]["field"] == "ids"
+    assert gql(client, query, {"a": first, "b": second[:40]}).data["a"] == [None] * 60

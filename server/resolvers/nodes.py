@@ -12,6 +12,7 @@ from strawberry.types import Info
 
 from server import global_ids
 from server.context import Context
+from server.loaders import scan_budget
 from server.resolvers import feature_store, gold, jobs, mlflow, serving
 from server.schema.node import Node
 from server.services.errors import RequestCode, RequestError
@@ -37,6 +38,7 @@ async def node(
     id: Annotated[strawberry.ID, strawberry.argument(description="A globalId this server handed out.")],
 ) -> Node | None:
     kind, key = global_ids.decode(str(id), "id")
+    scan_budget(info.context.loaders, "node", 1, "id")
     found: Node | None = await FETCH[kind](info, key)
     return found
 
@@ -54,6 +56,7 @@ async def nodes(
         )
     decoded = [global_ids.decode(str(one), f"ids.{i}") for i, one in enumerate(ids)]  # all checked before any fetch
     unique = list(dict.fromkeys(decoded))
+    scan_budget(info.context.loaders, "node", len(unique), "ids")  # across the request's node fields
     fetched = await asyncio.gather(*(FETCH[kind](info, key) for kind, key in unique))
     by_id = dict(zip(unique, fetched, strict=True))
     return [by_id[one] for one in decoded]
