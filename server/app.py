@@ -419,7 +419,8 @@ def _persisted_documents(settings: Settings, schema: Schema) -> PersistedDocumen
         schema.documents.pin(keys)
         schema.validation.cache.pin(keys)
         log.info("trusted documents: %d operations from %s", len(trusted), settings.trusted_documents)
-    return PersistedDocuments(trusted, automatic=settings.persisted_queries == "auto")
+    automatic = settings.persisted_queries == "auto"
+    return PersistedDocuments(trusted, automatic, max_bytes=settings.limits.max_query_bytes)
 
 
 def freeze_startup_objects() -> None:

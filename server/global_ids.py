@@ -46,9 +46,9 @@ def decode(global_id: str, field: str = "id") -> tuple[str, tuple[str, ...]]:
     try:
         raw = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4))
         parts = json.loads(raw.decode())
-    except (binascii.Error, UnicodeDecodeError, ValueError):
+    except (binascii.Error, UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: "[[[[..."
         raise RequestError("not a global id (ids come from a globalId field)", field=field) from None
-    if not isinstance(parts, list) or not parts or not all(isinstance(p, str) for p in parts):
+    if not isinstance(parts, list) or not parts or not all(isinstance(p, str) and _encodable(p) for p in parts):
         raise RequestError("not a global id (ids come from a globalId field)", field=field)
     kind, *key = parts
     if kind not in KINDS:
@@ -56,6 +56,15 @@ def decode(global_id: str, field: str = "id") -> tuple[str, tuple[str, ...]]:
     if len(key) != len(KINDS[kind]) or (kind == "ModelVersion" and not _version(key[1])):
         raise RequestError(f"a {kind} global id with a malformed key", field=field)
     return kind, tuple(key)
+
+
+def _encodable(text: str) -> bool:
+    """JSON may carry lone surrogates ("\\ud800"), which no backend can store or look up."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _version(text: str) -> bool:

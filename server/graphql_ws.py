@@ -74,7 +74,7 @@ class CheckedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             if refusal is not None:
                 await self.send_message({"id": message["id"], "type": "error", "payload": [refusal.formatted]})
                 return
-            if request.query is not None:
+            if request.query is not None and isinstance(payload, dict):
                 payload["query"] = request.query
         await super().handle_subscribe(message)
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from server.documents import utf8_length_over
 from server.lru import LRU
 
 MAX_MANIFEST_BYTES = 32 * 1024 * 1024
@@ -89,9 +90,12 @@ class _Request:
 class PersistedDocuments:
     """The trusted manifest (None: no such mode) and the automatic cache (None: off)."""
 
-    def __init__(self, trusted: dict[str, str] | None, automatic: bool, cache_size: int = 1000) -> None:
+    def __init__(
+        self, trusted: dict[str, str] | None, automatic: bool, cache_size: int = 1000, max_bytes: int = 64 * 1024
+    ) -> None:
         self.trusted = trusted
         self.automatic: LRU[str, str] | None = LRU(cache_size) if automatic else None
+        self.max_bytes = max_bytes  # a text over the query cap is refused by the parser: never kept here
 
     @property
     def enabled(self) -> bool:
@@ -125,7 +129,8 @@ class PersistedDocuments:
                 )
             if not self.admits_text(query, admin):
                 return _forbidden()
-            if self.automatic is not None and (self.trusted is None or digest in self.trusted):
+            registrable = self.trusted is None or digest in self.trusted
+            if self.automatic is not None and registrable and not utf8_length_over(query, self.max_bytes):
                 self.automatic.put(digest, query)
             return None
         found = self.trusted.get(digest) if self.trusted is not None else None
@@ -137,7 +142,9 @@ class PersistedDocuments:
         return None
 
 
-def websocket_request(payload: dict[str, Any]) -> _Request:
+def websocket_request(payload: Any) -> _Request:
+    if not isinstance(payload, dict):  # "payload": null: nothing to resolve (Strawberry answers the rest)
+        return _Request(None, None)
     query = payload.get("query")
     extensions = payload.get("extensions")
     return _Request(query if isinstance(query, str) else None, extensions if isinstance(extensions, dict) else None)

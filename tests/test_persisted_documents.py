@@ -121,6 +121,11 @@ def test_automatic_persisted_queries_register_on_first_use(backend):
         assert registered["data"]["platformStatus"]["version"]
         assert post(client, tokens["reader"], by_hash(OTHER)).json() == registered
         assert post(client, tokens["reader"], {"query": VIEWS}).json()["data"]  # text still runs: not trusted mode
+        oversized = "{ viewer { name } }" + "#" * 70_000  # over the 64 KiB query cap: refused, never kept
+        refused = post(client, tokens["reader"], {"query": oversized, **by_hash(oversized)}).json()
+        assert refused["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+        again = post(client, tokens["reader"], by_hash(oversized)).json()
+        assert again["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
 
 
 def test_without_the_settings_a_hash_is_not_looked_up(backend):

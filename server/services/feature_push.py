@@ -89,8 +89,8 @@ class FeaturePush:
             log.warning("could not expire old push snapshots of %s", table, exc_info=True)
 
     def _write_online(self, snap: RegistrySnapshot, plan: PushPlan, rows: Any) -> int | None:
-        """Write each entity's newest row, where it is not older than what the store holds; the rows left
-        out. Reading and writing hold the store's push lock, so that pushes from other processes (workers,
+        """Write each entity's newest row, where it is newer than what the store holds; the rows left out.
+        Reading and writing hold the store's push lock, so that pushes from other processes (workers,
         replicas) cannot interleave and leave an older value. Where the store is not read directly, every
         row goes to Feast, whose store applies its own rule."""
         with self.serving.push_lock(plan.view):

@@ -39,7 +39,17 @@ def test_only_known_kinds_with_their_keys_shape_are_encoded():
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "!!", "e30", "WyJFbnRpdHkiXQ", "WyJFbnRpdHkiLCAxXQ", "WyJNb2RlbFZlcnNpb24iLCJtIiwiXHUwNjYzIl0", "A" * 3000],
+    [
+        "",
+        "!!",
+        "e30",
+        "WyJFbnRpdHkiXQ",
+        "WyJFbnRpdHkiLCAxXQ",
+        "WyJNb2RlbFZlcnNpb24iLCJtIiwiXHUwNjYzIl0",
+        "A" * 3000,
+        base64.urlsafe_b64encode(b"[" * 1500).decode(),  # nested past the JSON parser's recursion limit
+        base64.urlsafe_b64encode(b'["RegisteredModel","\\ud800"]').decode(),  # a lone surrogate
+    ],
 )
 def test_anything_else_is_refused_naming_the_field(raw):
     # {} ; ["Entity"] ; ["Entity", 1] ; ["ModelVersion","m","<arabic-indic digit three>"] ; too long
