@@ -194,7 +194,7 @@ class GraphQLApp(GraphQL[Context, None]):
         result = await super().execute_operation(
             request, request_adapter, request_data, context, root_value, sub_response
         )
-        if isinstance(result, PreExecutionError):
+        if not isinstance(result, list) and is_request_error(result):
             self._request_error(request, sub_response)
         return result
 
@@ -206,7 +206,7 @@ class GraphQLApp(GraphQL[Context, None]):
     async def process_result(self, request: Any, result: ExecutionResult) -> Any:
         """As Strawberry's, but a request error has no `data` entry for the GraphQL-over-HTTP media type."""
         answer = await super().process_result(request, result)
-        if isinstance(result, PreExecutionError) and response_media_type(request.headers) == GRAPHQL_RESPONSE_JSON:
+        if is_request_error(result) and response_media_type(request.headers) == GRAPHQL_RESPONSE_JSON:
             answer.pop("data", None)
         return answer
 
@@ -236,12 +236,10 @@ class GraphQLApp(GraphQL[Context, None]):
                 document = await self.documents.parse_off_loop(query)
             except GraphQLError as error:  # over a limit, or a syntax error: nothing more to do
                 return PreExecutionError(data=None, errors=[error])
-            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-            if name is None and len(operations) > 1:  # the GraphQL spec's GetOperation: which one is not said
-                message = "the document has several operations: name the one to run in operationName"
-                return PreExecutionError(
-                    data=None, errors=[GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})]
-                )
+            refusal = _operation_refusal(document, name)
+            if refusal is not None:  # the GraphQL spec's GetOperation finds none: a request error
+                refused = GraphQLError(refusal, extensions={"code": "BAD_USER_INPUT"})
+                return PreExecutionError(data=None, errors=[refused])
             kind = _operation_type(document, name)
             if kind == "subscription":
                 raise HTTPException(400, "subscriptions are served over a websocket at /graphql (graphql-transport-ws)")
@@ -377,6 +375,30 @@ async def _check(name: str, call: Any, answered: set[str]) -> tuple[str, str]:
         return name, f"unavailable: {type(error).__name__}"
 
 
+def _operation_refusal(document: DocumentNode, name: str | None) -> str | None:
+    """Why the GraphQL spec's GetOperation finds no operation to run in `document`, if it does not."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if not operations:
+        return "the document has no operation to run"
+    if name is None:
+        if len(operations) > 1:
+            return "the document has several operations: name the one to run in operationName"
+        return None
+    if not any(o.name is not None and o.name.value == name for o in operations):
+        return f"the document has no operation named {name!r}"
+    return None
+
+
+def is_request_error(result: Any) -> bool:
+    """Whether `result` is a request error: one that ended before execution (Strawberry's pre-execution
+    errors, or graphql-core's own: variables that do not coerce, which come back as an errors-only
+    result whose errors have no path; a field error always has one)."""
+    if isinstance(result, PreExecutionError):
+        return True
+    errors: list[GraphQLError] = getattr(result, "errors", None) or []
+    return bool(errors) and result.data is None and all(e.path is None for e in errors)
+
+
 def _operation_type(document: DocumentNode, operation_name: str | None) -> str | None:
     for node in document.definitions:
         if not isinstance(node, OperationDefinitionNode):
@@ -507,6 +529,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         finally:
             opened.materializations.close()
             await run_blocking(opened.runner.stop)
+            await asyncio.to_thread(tracing.disable)  # the last spans, within a bound
 
     app = Starlette(
         routes=[

@@ -53,8 +53,10 @@ def decode(global_id: str, field: str = "id") -> tuple[str, tuple[str, ...]]:
     kind, *key = parts
     if kind not in KINDS:
         raise RequestError(f"a global id of an unknown kind ({kind[:40]!r})", field=field)
-    if len(key) != len(KINDS[kind]) or (kind == "ModelVersion" and not _version(key[1])):
+    if len(key) != len(KINDS[kind]) or not all(key) or (kind == "ModelVersion" and not _version(key[1])):
         raise RequestError(f"a {kind} global id with a malformed key", field=field)
+    if encode(kind, *key) != global_id:  # one id per object: other spellings of the same JSON are not ids
+        raise RequestError("not a global id (ids come from a globalId field)", field=field)
     return kind, tuple(key)
 
 
@@ -68,4 +70,5 @@ def _encodable(text: str) -> bool:
 
 
 def _version(text: str) -> bool:
-    return text.isascii() and text.isdigit() and len(text) <= 18
+    """A version as the server writes it: a positive decimal without leading zeros ("3", not "003")."""
+    return text.isascii() and text.isdigit() and len(text) <= 18 and text[0] != "0"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 _NOTHING = contextlib.nullcontext()
 _tracer: Any = None  # an opentelemetry Tracer while tracing is on
 _provider: Any = None
+SHUTDOWN_SECONDS = 5.0  # how long a stopping server waits for the last spans to go out
 
 # Which backend a blocking call reaches, by the module that makes it.
 BACKENDS = {
@@ -59,12 +61,26 @@ def enable(provider: Any) -> None:
     _tracer = provider.get_tracer("asgard")
 
 
-def disable() -> None:
+def disable(timeout: float = SHUTDOWN_SECONDS) -> None:
+    """Stop tracing: flush what is buffered and shut the exporter down, waiting at most `timeout` s (a
+    collector that does not answer must not hold up a stopping server: its spans are dropped, with a
+    warning). The server's lifespan calls this as it stops, on SIGTERM as on SIGINT."""
     global _tracer, _provider
-    if _provider is not None:
+    provider, _tracer, _provider = _provider, None, None
+    if provider is None:
+        return
+
+    def stop() -> None:
         with contextlib.suppress(Exception):
-            _provider.shutdown()
-    _tracer = _provider = None
+            provider.force_flush(int(timeout * 1000))
+        with contextlib.suppress(Exception):
+            provider.shutdown()
+
+    stopping = threading.Thread(target=stop, name="asgard-tracing-shutdown", daemon=True)
+    stopping.start()
+    stopping.join(timeout)
+    if stopping.is_alive():
+        log.warning("tracing: the collector did not take the last spans within %.0f s; they are dropped", timeout)
 
 
 def configure_from_environment(env: Mapping[str, str]) -> bool:
@@ -79,7 +95,7 @@ def configure_from_environment(env: Mapping[str, str]) -> bool:
     from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
     resource = Resource.create({"service.name": env.get("OTEL_SERVICE_NAME") or "asgard"})
-    provider = TracerProvider(resource=resource)
+    provider = TracerProvider(resource=resource, shutdown_on_exit=False)  # the lifespan's disable() bounds it
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
     enable(provider)
     log.info(
@@ -102,8 +118,22 @@ def _span(tracer: Any, name: str, attributes: dict[str, Any]) -> Iterator[Any]:
     request = current_request.get()
     if request is not None:
         attributes.setdefault("asgard.request_id", request.request_id)
-    with tracer.start_as_current_span(name, attributes={k: v for k, v in attributes.items() if v is not None}) as s:
-        yield s
+    # An exception's message may hold what the API masks (a database URL, a path): a failed span records
+    # the exception's type only, as the client's error says no more than its code.
+    with tracer.start_as_current_span(
+        name,
+        attributes={k: v for k, v in attributes.items() if v is not None},
+        record_exception=False,
+        set_status_on_exception=False,
+    ) as s:
+        try:
+            yield s
+        except BaseException as error:
+            from opentelemetry.trace import Status, StatusCode
+
+            s.set_attribute("error.type", type(error).__qualname__)
+            s.set_status(Status(StatusCode.ERROR, type(error).__qualname__))
+            raise
 
 
 def call_span(fn: Callable[..., Any]) -> contextlib.AbstractContextManager[Any]:

@@ -48,7 +48,7 @@ query($view: String!, $service: String!, $model: String!, $version: Int!, $job: 
 
 
 def _id(*parts: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(parts)).encode()).decode().rstrip("=")
+    return base64.urlsafe_b64encode(json.dumps(list(parts), separators=(",", ":")).encode()).decode().rstrip("=")
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +126,11 @@ def test_the_global_id_is_stable_and_answered_wherever_the_object_appears(client
         base64.urlsafe_b64encode(b'{"kind": "FeatureView"}').decode(),
         base64.urlsafe_b64encode(b'["FeatureView", 1]').decode(),
         "A" * 5000,
+        _id("ModelVersion", "churn", "001"),  # one id per object: no other spelling of its key
+        _id("ModelVersion", "churn", "0"),
+        _id("Experiment", ""),
+        base64.urlsafe_b64encode(b'["FeatureView", "customer_features"]').decode().rstrip("="),  # other JSON
+        base64.urlsafe_b64encode(b'["FeatureView","customer_features"]').decode(),  # padded
     ],
 )
 def test_a_malformed_id_or_one_of_an_unknown_kind_is_the_callers_mistake(client, bad):
@@ -133,6 +138,19 @@ def test_a_malformed_id_or_one_of_an_unknown_kind_is_the_callers_mistake(client,
     assert answer.codes() == ["BAD_USER_INPUT"] and answer.errors[0]["extensions"]["field"] == "id", answer.payload
     answer = gql(client, NODES + KEYS, {"ids": [_id("Entity", "customer_id"), bad]}, errors=True)
     assert answer.codes() == ["BAD_USER_INPUT"] and answer.errors[0]["extensions"]["field"] == "ids.1"
+
+
+def test_a_well_formed_id_of_nothing_is_null_whatever_its_key(client):
+    for kind, key in [("Experiment", "1" * 300), ("Experiment", "-1"), ("Run", "x" * 300), ("TrainingJob", "9" * 300)]:
+        answer = gql(client, NODE + KEYS, {"id": _id(kind, key)})
+        assert answer.data["node"] is None, (kind, answer.payload)
+    for key in ["1" * 300, "01", "-1", "9223372036854775808"]:  # the typed fields too, and the runs of such an id
+        answer = gql(
+            client,
+            "query($id: ID!) { experiment(id: $id) { id } runs(experimentIds: [$id]) { totalCount } }",
+            {"id": key},
+        )
+        assert answer.data["experiment"] is None and not answer.data["runs"]["totalCount"], (key, answer.payload)
 
 
 def test_nodes_takes_at_most_a_page_of_ids(client):

@@ -63,3 +63,28 @@ def test_a_served_operation_is_exported_by_otlp(tmp_path):
     assert any(
         {a.key: a.value.string_value for a in s.attributes}.get("asgard.backend") == "iceberg.catalog" for s in children
     ), list(spans)
+
+
+def test_a_failed_span_records_the_errors_type_not_its_message_and_stopping_is_bounded():
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from server import tracing
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(shutdown_on_exit=False)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracing.enable(provider)
+    try:
+        try:
+            with tracing.span("backend"):
+                raise ValueError("postgresql://asgard:s3cret@db/asgard")
+        except ValueError:
+            pass
+    finally:
+        tracing.disable(timeout=1.0)
+    (failed,) = exporter.get_finished_spans()
+    assert failed.status.status_code.name == "ERROR" and failed.attributes["error.type"] == "ValueError"
+    assert "s3cret" not in repr(failed.to_json()) and not failed.events
+    assert not tracing.enabled()

@@ -46,6 +46,16 @@ SIGNATURE_CACHE_SIZE = 1024
 log = logging.getLogger(__name__)
 
 
+MAX_EXPERIMENT_ID = 2**63 - 1
+
+
+def is_experiment_id(text: str) -> bool:
+    """Whether `text` is an id an MLflow experiment can have: a canonical decimal int64 ("0" is Default's)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= 19):
+        return False
+    return str(int(text)) == text and int(text) <= MAX_EXPERIMENT_ID
+
+
 @dataclass(frozen=True)
 class TrackingCounts:
     registered_models: int
@@ -123,6 +133,8 @@ class MlflowTracking:
         return Page([self._experiment(e) for e in page], page_token(page.token))
 
     def experiment(self, experiment_id: str) -> ExperimentRecord | None:
+        if not is_experiment_id(experiment_id):  # names none (its SQL store would overflow, or find "1" for "01")
+            return None
         found = self.mlflow.lookup(self.client().get_experiment, experiment_id)
         return self._experiment(found) if found else None
 
@@ -135,7 +147,7 @@ class MlflowTracking:
             found = self.experiment(ids[0])
             return {found.id: found} if found else {}
         everything = self.mlflow.every(self.client().search_experiments, view_type=VIEW_TYPES["ALL"], max_results=PAGE)
-        wanted = set(ids)
+        wanted = {i for i in ids if is_experiment_id(i)}
         return {r.id: r for r in map(self._experiment, everything) if r.id in wanted}
 
     def active_experiment_ids(self) -> list[str]:
@@ -153,6 +165,7 @@ class MlflowTracking:
         token: str | None,
     ) -> Page[RunRecord]:
         ids = experiment_ids if experiment_ids is not None else self.active_experiment_ids()
+        ids = [i for i in ids if is_experiment_id(i)]  # an id no experiment can have matches no run
         if not ids:
             return Page([], None)
         page = self.mlflow.search(
