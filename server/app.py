@@ -236,11 +236,11 @@ class GraphQLApp(GraphQL[Context, None]):
                 document = await self.documents.parse_off_loop(query)
             except GraphQLError as error:  # over a limit, or a syntax error: nothing more to do
                 return PreExecutionError(data=None, errors=[error])
-            refusal = _operation_refusal(document, name)
-            if refusal is not None:  # the GraphQL spec's GetOperation finds none: a request error
-                refused = GraphQLError(refusal, extensions={"code": "BAD_USER_INPUT"})
+            operation = _operation(document, name)
+            if isinstance(operation, str):  # the GraphQL spec's GetOperation finds none: a request error
+                refused = GraphQLError(operation, extensions={"code": "BAD_USER_INPUT"})
                 return PreExecutionError(data=None, errors=[refused])
-            kind = _operation_type(document, name)
+            kind = operation.operation.value
             if kind == "subscription":
                 raise HTTPException(400, "subscriptions are served over a websocket at /graphql (graphql-transport-ws)")
             if kind == "mutation" and request_adapter.method == "GET":
@@ -375,18 +375,17 @@ async def _check(name: str, call: Any, answered: set[str]) -> tuple[str, str]:
         return name, f"unavailable: {type(error).__name__}"
 
 
-def _operation_refusal(document: DocumentNode, name: str | None) -> str | None:
-    """Why the GraphQL spec's GetOperation finds no operation to run in `document`, if it does not."""
+def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | str:
+    """The operation to run, as the GraphQL spec's GetOperation finds it; or why there is none."""
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if not operations:
-        return "the document has no operation to run"
     if name is None:
-        if len(operations) > 1:
+        if len(operations) == 1:
+            return operations[0]
+        if operations:
             return "the document has several operations: name the one to run in operationName"
-        return None
-    if not any(o.name is not None and o.name.value == name for o in operations):
-        return f"the document has no operation named {name!r}"
-    return None
+        return "the document has no operation to run"
+    named = next((o for o in operations if o.name is not None and o.name.value == name), None)
+    return named if named is not None else f"the document has no operation named {name!r}"
 
 
 def is_request_error(result: Any) -> bool:
@@ -397,15 +396,6 @@ def is_request_error(result: Any) -> bool:
         return True
     errors: list[GraphQLError] = getattr(result, "errors", None) or []
     return bool(errors) and result.data is None and all(e.path is None for e in errors)
-
-
-def _operation_type(document: DocumentNode, operation_name: str | None) -> str | None:
-    for node in document.definitions:
-        if not isinstance(node, OperationDefinitionNode):
-            continue
-        if operation_name is None or (node.name is not None and node.name.value == operation_name):
-            return node.operation.value
-    return None
 
 
 async def _read_body(receive: Receive) -> bytes:
