@@ -40,7 +40,14 @@ from server.config import Settings
 from server.context import SERVICES, Context, Services, services_of
 from server.explorer import explorer_response, static_routes
 from server.exports_route import export_routes
-from server.graphql_http import GRAPHQL_RESPONSE_JSON, REQUEST_ERROR_STATUS, response_media_type
+from server.graphql_http import (
+    GRAPHQL_RESPONSE_JSON,
+    REQUEST_ERROR_STATUS,
+    accepts_a_response,
+    not_acceptable,
+    response_media_type,
+    without_body,
+)
 from server.graphql_http import answers as http_answers
 from server.graphql_ws import CheckedTransportWSHandler, TextWebSocketAdapter
 from server.guards import RequestGuards
@@ -48,7 +55,7 @@ from server.loaders import registry_snapshot
 from server.lru import text_key
 from server.observability import FRESHNESS_SECONDS, Metrics, RequestContext
 from server.online_fast_path import OnlineFastPath
-from server.persisted_documents import PersistedDocuments, load_manifest
+from server.persisted_documents import PersistedDocuments, document_id_extensions, load_manifest
 from server.rest.routes import rest_routes
 from server.safe_files import private_dir
 from server.sandbox import Sandbox, SandboxMode
@@ -269,7 +276,8 @@ class GraphQLApp(GraphQL[Context, None]):
 
     def should_render_graphql_ide(self, request: Any) -> bool:
         """GraphiQL for a browser's GET without an operation; a GET naming one by hash runs it."""
-        return super().should_render_graphql_ide(request) and request.query_params.get("extensions") is None
+        by_hash = "extensions" in request.query_params or "documentId" in request.query_params
+        return super().should_render_graphql_ide(request) and not by_hash
 
     async def render_graphql_ide(self, request: Request) -> Response:
         """Our GraphiQL page, with its scripts served by this server instead of a CDN."""
@@ -297,6 +305,11 @@ class GraphQLApp(GraphQL[Context, None]):
         # Media types are case-insensitive; Strawberry looks for "application/json" as written.
         scope["headers"] = [(k, v.lower() if k.lower() == b"content-type" else v) for k, v in scope.get("headers", [])]
         media_type = response_media_type(scope["headers"])
+        if scope["method"] == "HEAD":
+            scope, send = {**scope, "method": "GET"}, without_body(send)
+        if not accepts_a_response(scope["headers"]) and _is_operation_request(scope):
+            await not_acceptable(send)
+            return
         if self.fast_path is not None and scope["method"] == "POST":
             body = await _read_body(receive)
             if await self._compiled(scope, body, send, media_type):
@@ -334,7 +347,11 @@ class GraphQLApp(GraphQL[Context, None]):
         if result.errors:
             response["errors"] = [error.formatted for error in result.errors]
         answer = orjson.dumps(response)
-        headers = [(b"content-type", media_type), (b"content-length", str(len(answer)).encode())]
+        headers = [
+            (b"content-type", media_type),
+            (b"content-length", str(len(answer)).encode()),
+            (b"cache-control", b"no-store"),
+        ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": answer})
         return True
@@ -353,10 +370,33 @@ class GraphQLApp(GraphQL[Context, None]):
             parsed = await super().parse_http_body(request)
         except (AttributeError, TypeError):  # a body that is JSON but no request object: "x", null, [1]
             raise HTTPException(400, "the body must be a GraphQL request object, or a list of them") from None
-        for item in parsed if isinstance(parsed, list) else [parsed]:
+        items = parsed if isinstance(parsed, list) else [parsed]
+        for item in items:
             if not isinstance(item.operation_name, (str, type(None))):
                 raise HTTPException(400, "operationName must be a string or null")
+        if self.persisted.enabled:
+            await _read_document_ids(request, items)
         return parsed
+
+
+def _is_operation_request(scope: Any) -> bool:
+    """A POST, or a GET that names an operation (a browser's GET without one opens GraphiQL)."""
+    if scope["method"] != "GET":
+        return True
+    query_string: bytes = scope.get("query_string", b"")
+    return any(part.split(b"=", 1)[0] in (b"query", b"extensions", b"documentId") for part in query_string.split(b"&"))
+
+
+async def _read_document_ids(request: Any, items: list[GraphQLRequestData]) -> None:
+    """Requests that name their document by `documentId` (Strawberry reads only `extensions`)."""
+    if request.method == "GET":
+        raw: Any = [{"documentId": request.query_params["documentId"]}] if "documentId" in request.query_params else []
+    else:
+        body = await request.get_body()
+        raw = orjson.loads(body) if b'"documentId"' in body else []
+    for item, given in zip(items, raw if isinstance(raw, list) else [raw], strict=False):
+        if isinstance(given, dict) and "documentId" in given and item.query is None:
+            item.extensions = document_id_extensions(given["documentId"], item.extensions)
 
 
 async def _check(name: str, call: Any, answered: set[str]) -> tuple[str, str]:

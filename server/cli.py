@@ -97,6 +97,10 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args, host=args.host, port=args.port, root_path=args.root_path, workers=args.workers)
     log = logging.getLogger("asgard")
     log.info("data dir %s", settings.data_dir)
+    if settings.trusted_documents:  # a bad manifest stops the start before anything opens (ManifestError)
+        from server.persisted_documents import load_manifest
+
+        load_manifest(Path(settings.trusted_documents))
     if not _tokens(settings).any_active():
         if not settings.serves_loopback:
             print(

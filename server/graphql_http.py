@@ -5,10 +5,12 @@
   (it does not parse, does not validate, names no known persisted document, is over a limit) is a 400
   without a `data` entry. Everyone else gets `application/json` and 200 for every GraphQL response, as
   legacy clients expect.
+- An Accept header that lists neither (nor `application/*`, `*/*`) is a 406 for an operation; a browser's
+  GET for GraphiQL is not one.
 - GET runs queries only: a mutation over GET is 405 with `Allow: POST`. A successful GET answer carries
   an `ETag` and `Cache-Control: private, no-cache` with `Vary: Accept, Authorization` (a cache may keep it
-  for this caller and must ask again; `If-None-Match` with the same tag answers 304 without a body). POST
-  answers are `no-store`.
+  for this caller and must ask again; `If-None-Match` with the same tag, or `*`, answers 304 without a
+  body). HEAD is answered as GET, without the body. POST answers are `no-store`.
 - Refusals Strawberry writes as plain text (a body it cannot read, a batch too large) go out as the
   same JSON error shape as everywhere else.
 """
@@ -50,6 +52,29 @@ def response_media_type(headers: Any) -> bytes:
         return APPLICATION_JSON
     spec, legacy = _quality(accept, GRAPHQL_RESPONSE_JSON), _quality(accept, APPLICATION_JSON)
     return GRAPHQL_RESPONSE_JSON if spec > 0 and spec >= legacy else APPLICATION_JSON
+
+
+_ACCEPTED = (GRAPHQL_RESPONSE_JSON, APPLICATION_JSON, b"application/*", b"*/*")
+
+
+def accepts_a_response(headers: Any) -> bool:
+    """Whether the client can take one of the media types this server answers in (no Accept: any)."""
+    accept = _header(headers, b"accept").lower()
+    return not accept.strip() or any(_quality(accept, kind) > 0 for kind in _ACCEPTED)
+
+
+async def not_acceptable(send: Send) -> None:
+    """The specification's recommended answer to an Accept header that lists neither media type."""
+    message = "this endpoint answers application/graphql-response+json or application/json (see the Accept header)"
+    body = orjson.dumps({"errors": [{"message": message, "extensions": {"code": "NOT_ACCEPTABLE"}}]})
+    headers = [
+        (b"content-type", APPLICATION_JSON),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),
+        (b"vary", b"Accept"),
+    ]
+    await send({"type": "http.response.start", "status": 406, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _header(headers: Any, name: bytes) -> bytes:
@@ -110,10 +135,23 @@ def answers(send: Send, scope: Any, media_type: bytes) -> Send:
 async def _send_cacheable(send: Send, start: Message, body: bytes, if_none_match: bytes) -> None:
     tag = b'W/"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
     caching = [(b"etag", tag), (b"cache-control", b"private, no-cache"), (b"vary", b"Accept, Authorization")]
-    if tag in (t.strip() for t in if_none_match.split(b",")):
+    if any(t.strip() in (tag, b"*") for t in if_none_match.split(b",")):
         kept = [(k, v) for k, v in start["headers"] if k.lower() not in (b"content-length", b"content-type")]
         await send({"type": "http.response.start", "status": 304, "headers": [*kept, *caching]})
         await send({"type": "http.response.body", "body": b""})
         return
     await send({**start, "headers": [*start["headers"], *caching]})
     await send({"type": "http.response.body", "body": body})
+
+
+def without_body(send: Send) -> Send:
+    """`send` for a HEAD request answered as GET: its status and headers, an empty body."""
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            if not message.get("more_body"):
+                await send({"type": "http.response.body", "body": b""})
+            return
+        await send(message)
+
+    return wrapped

@@ -17,7 +17,11 @@ from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage, SubscribeMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    Message,
+    SubscribeMessage,
+)
 
 from server.auth.middleware import Authenticator
 from server.auth.roles import Role
@@ -25,6 +29,36 @@ from server.context import Context
 from server.persisted_documents import PersistedDocuments, websocket_request
 
 REVOKED = 4403
+_OPTIONAL_OBJECT = (dict, type(None))
+
+
+def malformed(message: object) -> str | None:
+    """Why a graphql-transport-ws message does not follow the protocol (the reason of the 4400 close that
+    answers it), or None. Strawberry itself reads a subscribe's payload as a dict and would fail on
+    `"payload": null`, a list, or a number where the query goes."""
+    if not isinstance(message, dict) or not isinstance(message.get("type"), str):
+        return "a message is a JSON object with a string type"
+    kind = message["type"]
+    if kind in ("subscribe", "complete") and not (isinstance(message.get("id"), str) and message["id"]):
+        return f"a {kind} message needs a non-empty string id"
+    if kind == "connection_init" and not isinstance(message.get("payload"), _OPTIONAL_OBJECT):
+        return "connection_init's payload is an object"
+    if kind != "subscribe":
+        return None
+    payload = message.get("payload")
+    if not isinstance(payload, dict):
+        return "a subscribe message's payload is an object with the operation's query"
+    query = payload.get("query")
+    by_hash = isinstance(payload.get("extensions"), dict) and "persistedQuery" in payload["extensions"]
+    if not (isinstance(query, str) or (query is None and by_hash)):
+        return "a subscribe message's payload.query is the operation's text"
+    if not isinstance(payload.get("variables"), _OPTIONAL_OBJECT):
+        return "payload.variables is an object"
+    if not isinstance(payload.get("operationName"), (str, type(None))):
+        return "payload.operationName is a string"
+    if not isinstance(payload.get("extensions"), _OPTIONAL_OBJECT):
+        return "payload.extensions is an object"
+    return None
 
 
 class TextWebSocketAdapter(ASGIWebSocketAdapter):
@@ -56,6 +90,15 @@ class CheckedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     async def close_revoked(self) -> None:
         await self.websocket.close(code=REVOKED, reason="Forbidden: the token was revoked")
 
+    async def handle_message(self, message: Message) -> None:
+        problem = malformed(message)
+        if problem is not None:
+            await self.handle_invalid_message(problem)
+            return
+        if message["type"] == "connection_init" and message.get("payload") is None:
+            message.pop("payload", None)  # the protocol allows a null payload; Strawberry wants an object or none
+        await super().handle_message(message)
+
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         await super().handle_connection_init(message)
         if self.connection_acknowledged and self.watchdog is None:
@@ -67,15 +110,18 @@ class CheckedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             return
         persisted: PersistedDocuments = self.view.persisted  # type: ignore[attr-defined]  # server.app.GraphQLApp
         if self.connection_acknowledged and persisted.enabled:
-            payload: dict[str, Any] = message["payload"]  # type: ignore[assignment]
+            payload: dict[str, Any] = message["payload"]  # type: ignore[assignment]  # an object: malformed()
             request = websocket_request(payload)
             principal = self.context.principal
             refusal = persisted.resolve(request, principal is not None and principal.role is Role.ADMIN)
             if refusal is not None:
                 await self.send_message({"id": message["id"], "type": "error", "payload": [refusal.formatted]})
                 return
-            if request.query is not None and isinstance(payload, dict):
+            if request.query is not None:
                 payload["query"] = request.query
+        if self.connection_acknowledged and not isinstance(message["payload"].get("query"), str):  # by hash, unserved
+            await self.handle_invalid_message("a subscribe message's payload.query is the operation's text")
+            return
         await super().handle_subscribe(message)
 
     async def watch(self) -> None:

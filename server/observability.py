@@ -144,13 +144,19 @@ class RequestContext:
         info = RequestLog(request_id=rid)
         token = current_request.set(info)
         started = time.perf_counter()
-        status = 500
+        status: int | str = 500
 
         async def send_with_id(message: Message) -> None:
             nonlocal status
-            if message["type"] == "http.response.start":
+            kind = message["type"]
+            if kind in ("http.response.start", "websocket.http.response.start"):
                 status = message["status"]
                 message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode())]
+            elif kind == "websocket.accept":
+                status = 101
+                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode())]
+            elif kind == "websocket.close":  # before an accept, the server refuses the upgrade with a 403
+                status = f"101 close={message.get('code', 1000)}" if status == 101 else 403
             await send(message)
 
         try:
@@ -158,7 +164,7 @@ class RequestContext:
         finally:
             elapsed_ms = (time.perf_counter() - started) * 1000
             path = route_path(scope)
-            if scope["type"] == "http":
+            if scope["type"] == "http" and isinstance(status, int):
                 self.metrics.count_request(_route(path), status)
             log.info(
                 "request_id=%s method=%s path=%s status=%s operation=%s outcome=%s ms=%.2f",

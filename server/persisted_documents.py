@@ -1,6 +1,7 @@
 """Operations sent by hash: trusted documents (a manifest of the only operations that run) and automatic
 persisted queries (a document registered on first use), both by `extensions.persistedQuery.sha256Hash` as
-Apollo's clients send it, over POST and GET.
+Apollo's clients send it, or by `documentId: "sha256:<hash>"` as the GraphQL-over-HTTP persisted documents
+proposal spells it, over POST and GET.
 
 - `ASGARD_TRUSTED_DOCUMENTS=<manifest>`: a request names a document of the manifest by the SHA-256 of its
   text; an unknown hash is PERSISTED_QUERY_NOT_FOUND. A document sent as text runs only when it is one of
@@ -29,6 +30,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from server.config import ConfigError
 from server.documents import utf8_length_over
 from server.lru import LRU
 
@@ -38,7 +40,7 @@ _SHA256 = re.compile(r"[0-9a-f]{64}")
 NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
 
 
-class ManifestError(ValueError):
+class ManifestError(ConfigError):
     """A manifest the server will not start with (the message says why)."""
 
 
@@ -140,6 +142,15 @@ class PersistedDocuments:
             return GraphQLError("PersistedQueryNotFound", extensions={"code": NOT_FOUND})
         request.query = found
         return None
+
+
+def document_id_extensions(document_id: object, extensions: dict[str, Any] | None) -> dict[str, Any]:
+    """The request's extensions with a `documentId` (the GraphQL-over-HTTP persisted documents proposal:
+    "sha256:<hex>", or the bare hash) spelled as `extensions.persistedQuery`, which the rest of this module
+    reads; a documentId that names no SHA-256 is turned into one that is refused as BAD_USER_INPUT."""
+    text = document_id if isinstance(document_id, str) else ""
+    digest = text.removeprefix("sha256:")
+    return {**(extensions or {}), "persistedQuery": {"version": 1, "sha256Hash": digest}}
 
 
 def websocket_request(payload: Any) -> _Request:

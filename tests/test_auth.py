@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 import sys
 import time
@@ -36,6 +37,13 @@ def secured(tmp_path_factory):
     services.tokens.revoke("old-bot")
     with local_client(create_app(settings, services)) as client:
         yield client, tokens, services, settings
+
+
+def client_document(name: str) -> str:
+    """An operation of clients/operations with its fragments, as the typed clients send it."""
+    manifest = Path(__file__).resolve().parent.parent / "clients" / "typescript" / "src" / "gql"
+    documents = json.loads((manifest / "persisted-documents.json").read_text()).values()
+    return next(d for d in documents if re.search(rf"\b(query|mutation|subscription) {name}\b", d))
 
 
 def call(client, token: str | None, query: str, variables: dict | None = None):
@@ -555,6 +563,14 @@ def test_job_output_is_for_its_submitter_trainers_and_admins(secured):
         assert "errors" not in seen, seen
         assert "secret=hunter2" in [line["text"] for line in seen["data"]["trainingJob"]["logs"]]
         assert seen["data"]["trainingJob"]["requirements"] == ["pip"]
+    # the clients' own TrainingJob document: a reader's view without the output, which `output: true` adds
+    document = client_document("TrainingJob")
+    as_reader = call(client, tokens["reader"], document, {"id": job_id}).json()
+    assert "errors" not in as_reader and as_reader["data"]["trainingJob"]["status"] == "RUNNING", as_reader
+    with_output = call(client, tokens["reader"], document, {"id": job_id, "output": True}).json()
+    assert sorted(e["path"][-1] for e in with_output["errors"]) == ["error", "logs", "requirements"]
+    trainer = call(client, tokens["trainer"], document, {"id": job_id, "output": True}).json()
+    assert "errors" not in trainer and trainer["data"]["trainingJob"]["requirements"] == ["pip"]
     # the subscription to its logs too
     with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
         ws.send_json({"type": "connection_init", "payload": {"Authorization": f"Bearer {tokens['reader']}"}})

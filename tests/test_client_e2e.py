@@ -224,12 +224,12 @@ async def train(client: AsgardClient, model: str, service: str) -> str:
     job_id = submitted.job.id
 
     # Follow it over a websocket: the job now, then every change until it ends.
-    updates = await collect(client.follow_training_job(job_id), timeout=300)
+    updates = await collect(client.follow_training_job(job_id, output=True), timeout=300)
     statuses = [update.status for update in updates]
     assert statuses[-1] is JobStatus.SUCCEEDED, updates[-1].error
     assert all(status not in ENDED for status in statuses[:-1])
 
-    job = await client.training_job(job_id)
+    job = await client.training_job(job_id, output=True)
     assert job is not None and job.status is JobStatus.SUCCEEDED and job.exit_code == 0
     assert job.run_id and job.run is not None and job.run.id == job.run_id and job.run.status == "FINISHED"
     assert job.model_version is not None and (job.model_version.model, job.model_version.version) == (model, 1)
@@ -240,7 +240,7 @@ async def train(client: AsgardClient, model: str, service: str) -> str:
     # The log subscription replays from a line on, then completes because the job has ended.
     replayed = await collect(client.follow_training_job_logs(job_id, from_line=2), timeout=60)
     assert [(line.number, line.text) for line in replayed] == [(line.number, line.text) for line in job.logs[2:]]
-    later = await client.training_job(job_id, from_line=len(job.logs))
+    later = await client.training_job(job_id, from_line=len(job.logs), output=True)
     assert later is not None and later.logs == []
     return job_id
 

@@ -60,7 +60,9 @@ def test_it_compiles_with_strict_checks(compiled):
 
 
 def test_a_node_program_queries_mutates_and_follows_a_job_to_its_end(compiled, tmp_path):
-    server = ServerProcess(tmp_path / "data", "--demo", "--log-level", "WARNING").start()
+    server = ServerProcess(
+        tmp_path / "data", "--demo", "--log-level", "WARNING", env={"ASGARD_PERSISTED_QUERIES": "auto"}
+    ).start()
     try:
         done = subprocess.run(
             ["node", str(compiled / "e2e.js"), f"{server.url}/graphql"], capture_output=True, text=True, timeout=300
@@ -72,6 +74,8 @@ def test_a_node_program_queries_mutates_and_follows_a_job_to_its_end(compiled, t
     assert seen["statuses"][-1] == "SUCCEEDED" and "RUNNING" in seen["statuses"]
     assert [e["code"] for e in seen["userErrors"]] == ["UNKNOWN_TABLE"]
     assert seen["userErrors"][0]["field"] == ["source", "table"]
+    # persisted: "auto": the hash, then (PERSISTED_QUERY_NOT_FOUND) the text with it once, then the hash alone
+    assert seen["automatic"] == ["hash", "text+hash", "hash"]
 
 
 def test_in_trusted_documents_mode_the_client_sends_hashes_only(compiled, tmp_path):
@@ -101,4 +105,13 @@ def test_in_trusted_documents_mode_the_client_sends_hashes_only(compiled, tmp_pa
         server.stop()
     assert done.returncode == 0, done.stdout + done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen == {"trusted": True, "views": 1, "refused": ["FORBIDDEN"], "followed": ["NOT_FOUND"]}
+    # a refused token closes the socket with 4403: a typed error at once, not graphql-ws's minute of retries
+    refused = seen.pop("badToken")
+    assert (refused["status"], refused["codes"]) == (4403, ["FORBIDDEN"]) and refused["seconds"] < 15, refused
+    assert seen == {
+        "trusted": True,
+        "views": 1,
+        "refused": ["FORBIDDEN"],
+        "refusedOverSocket": ["FORBIDDEN"],
+        "followed": ["NOT_FOUND"],
+    }

@@ -82,3 +82,26 @@ def test_a_mutation_over_get_is_405_with_allow(client):
         assert answer.status_code == 405 and answer.headers["allow"] == "POST"
         assert answer.json()["errors"][0]["message"]
     assert post(client, {"query": '{ experiment(name: "by-get-405") { id } }'}).json()["data"]["experiment"] is None
+
+
+def test_head_is_get_without_a_body_and_if_none_match_star_revalidates(client):
+    get = client.get("/graphql", params={"query": ENTITIES}, headers={"accept": "application/json"})
+    head = client.head("/graphql", params={"query": ENTITIES}, headers={"accept": "application/json"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == get.headers["etag"] and head.headers["content-length"] == str(len(get.content))
+    star = client.get("/graphql", params={"query": ENTITIES}, headers={"if-none-match": "*"})
+    assert star.status_code == 304 and star.content == b""
+    mutation = 'mutation { createExperiment(input: {name: "by-head-405"}) { experiment { id } } }'
+    assert client.head("/graphql", params={"query": mutation}).status_code == 405
+
+
+@pytest.mark.parametrize("accept", ["text/html", "application/xml", "application/json;q=0, text/plain"])
+def test_an_accept_header_without_a_json_type_is_406_before_anything_runs(client, accept):
+    mutation = 'mutation { createExperiment(input: {name: "not-acceptable"}) { experiment { id } } }'
+    answer = post(client, {"query": mutation}, accept=accept)
+    assert answer.status_code == 406 and answer.json()["errors"][0]["extensions"]["code"] == "NOT_ACCEPTABLE"
+    assert client.get("/graphql", params={"query": ENTITIES}, headers={"accept": accept}).status_code == 406
+    assert post(client, {"query": '{ experiment(name: "not-acceptable") { id } }'}).json()["data"]["experiment"] is None
+    for fine in ("*/*", "application/*", "application/json", f"{SPEC};q=0.1, text/html"):
+        assert post(client, {"query": ENTITIES}, accept=fine).status_code == 200, fine
+    assert client.get("/graphql", headers={"accept": "text/html"}).status_code == 200  # GraphiQL's page

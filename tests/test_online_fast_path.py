@@ -146,3 +146,16 @@ def test_plain_online_queries_compile():
     assert compile_plan(parse(two), None) is None  # which one runs is the client's choice: name it
     assert compile_plan(parse(two), "Online") is not None
     assert compile_plan(parse(two), "Other") is None
+
+
+def test_the_compiled_answer_carries_the_pipelines_headers(client, generic, view, compiled):
+    query = QUERIES["plain"]
+    variables = {"i": {"features": [f"{view}:total_orders"], "entities": {"customer_id": [1001]}}}
+    for accept in ("application/json", "application/graphql-response+json"):
+        answers = [
+            c.post("/graphql", json={"query": query, "variables": variables}, headers={"accept": accept})
+            for c in (client, client, generic)
+        ]
+        for answer in answers:
+            assert answer.headers["content-type"] == accept and answer.headers["cache-control"] == "no-store"
+    assert True in compiled

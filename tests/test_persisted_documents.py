@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import subprocess
 from dataclasses import replace
 
 import pytest
@@ -14,6 +16,7 @@ from server.auth.roles import Role
 from server.config import load_settings
 from server.persisted_documents import ManifestError, load_manifest
 from tests.support.client import local_client
+from tests.support.server import asgard_command
 
 VIEWS = "query Views { featureViews(first: 5) { totalCount } }"
 VIEWER = "query Who { viewer { name role } }"
@@ -58,6 +61,25 @@ def test_a_trusted_operation_runs_by_its_hash_over_post_and_get(trusted):
     params = {"extensions": json.dumps(by_hash(VIEWER)["extensions"])}
     got = client.get("/graphql", params=params, headers={"Authorization": f"Bearer {tokens['reader']}"})
     assert got.json() == {"data": {"viewer": {"name": "reader-pq", "role": "READER"}}}, got.text
+
+
+def test_a_document_id_names_a_trusted_document_as_the_graphql_over_http_proposal_spells_it(trusted):
+    client, tokens = trusted
+    auth = {"Authorization": f"Bearer {tokens['reader']}"}
+    for document_id in (f"sha256:{sha(VIEWS)}", sha(VIEWS)):
+        assert post(client, tokens["reader"], {"documentId": document_id}).json()["data"]["featureViews"]
+    got = client.get("/graphql", params={"documentId": f"sha256:{sha(VIEWER)}"}, headers=auth)
+    assert got.json()["data"]["viewer"]["name"] == "reader-pq", got.text
+    batch = post(client, tokens["reader"], [{"documentId": f"sha256:{sha(VIEWS)}"}, {"documentId": sha(OTHER)}]).json()
+    assert (
+        batch[0]["data"]["featureViews"] and batch[1]["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_FOUND"
+    )
+    for bad in ("md5:abc", 7, None, "sha256:" + "z" * 64):
+        answer = post(client, tokens["reader"], {"documentId": bad}).json()
+        assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", (bad, answer)
+    variables = {"documentId": f"sha256:{sha(VIEWS)}"}  # a variable of that name is only a variable
+    refused = post(client, tokens["reader"], {"query": OTHER, "variables": variables}).json()
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 
 
 def test_an_unknown_hash_is_persisted_query_not_found(trusted):
@@ -146,3 +168,17 @@ def test_manifests_in_each_tools_format_and_damaged_ones(tmp_path):
             load_manifest(tmp_path / "bad.json")
     with pytest.raises(ManifestError):
         load_manifest(tmp_path / "missing.json")
+
+
+def test_a_bad_manifest_stops_the_server_with_a_message_not_a_traceback(tmp_path):
+    (tmp_path / "bad.json").write_text(json.dumps({"x": 1}))
+    for manifest in (tmp_path / "bad.json", tmp_path / "missing.json"):
+        refused = subprocess.run(
+            [*asgard_command(), "serve", "--port", "0", "--data-dir", str(tmp_path / "data")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "ASGARD_TRUSTED_DOCUMENTS": str(manifest)},
+        )
+        assert refused.returncode == 2 and "asgard: " in refused.stderr and str(manifest) in refused.stderr
+        assert "Traceback" not in refused.stderr, refused.stderr

@@ -99,6 +99,7 @@ from .fragments import (
     ModelVersionFieldsTags,
     PageInfoFields,
     TrainingJobFields,
+    TrainingJobOutputFields,
     UserErrorFields,
 )
 from .gold_table import GoldTable, GoldTableGoldTable, GoldTableGoldTableColumns
@@ -401,6 +402,7 @@ __all__ = [
     "TrainingJob",
     "TrainingJobFields",
     "TrainingJobFilter",
+    "TrainingJobOutputFields",
     "TrainingJobTrainingJob",
     "TrainingJobTrainingJobLogs",
     "TrainingJobTrainingJobModelVersion",

@@ -6,7 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .fragments import TrainingJobFields, UserErrorFields
+from .fragments import TrainingJobFields, TrainingJobOutputFields, UserErrorFields
 
 
 class CancelTrainingJob(BaseModel):
@@ -22,7 +22,10 @@ class CancelTrainingJobCancelTrainingJob(BaseModel):
     )
 
 
-CancelTrainingJobCancelTrainingJobJob = TrainingJobFields
+class CancelTrainingJobCancelTrainingJobJob(TrainingJobFields, TrainingJobOutputFields):
+    pass
+
+
 CancelTrainingJobCancelTrainingJobUserErrors = UserErrorFields
 CancelTrainingJob.model_rebuild()
 CancelTrainingJobCancelTrainingJob.model_rebuild()

@@ -475,6 +475,7 @@ class AsgardClient(AsyncBaseClient):
               submitTrainingJob(input: $input) {
                 job {
                   ...TrainingJobFields
+                  ...TrainingJobOutputFields
                 }
                 userErrors {
                   ...UserErrorFields
@@ -490,16 +491,19 @@ class AsgardClient(AsyncBaseClient):
               experimentName
               modelName
               featureService
-              requirements
               timeoutSeconds
               attempts
               exitCode
-              error
               warning
               submittedAt
               startedAt
               finishedAt
               runId
+            }
+
+            fragment TrainingJobOutputFields on TrainingJob {
+              requirements
+              error
             }
 
             fragment UserErrorFields on UserError {
@@ -519,12 +523,18 @@ class AsgardClient(AsyncBaseClient):
         return SubmitTrainingJob.model_validate(data).submit_training_job
 
     async def training_job(
-        self, id: str, from_line: Union[Optional[int], UnsetType] = UNSET, **kwargs: Any
+        self,
+        id: str,
+        from_line: Union[Optional[int], UnsetType] = UNSET,
+        output: Union[Optional[bool], UnsetType] = UNSET,
+        **kwargs: Any,
     ) -> Optional[TrainingJobTrainingJob]:
         query = gql("""
-            query TrainingJob($id: ID!, $fromLine: Int = 0) {
+            query TrainingJob($id: ID!, $fromLine: Int = 0, $output: Boolean = false) {
               trainingJob(id: $id) {
                 ...TrainingJobFields
+                requirements @include(if: $output)
+                error @include(if: $output)
                 run {
                   id
                   status
@@ -533,7 +543,7 @@ class AsgardClient(AsyncBaseClient):
                 modelVersion {
                   ...ModelVersionFields
                 }
-                logs(fromLine: $fromLine) {
+                logs(fromLine: $fromLine) @include(if: $output) {
                   number
                   text
                   stream
@@ -578,11 +588,9 @@ class AsgardClient(AsyncBaseClient):
               experimentName
               modelName
               featureService
-              requirements
               timeoutSeconds
               attempts
               exitCode
-              error
               warning
               submittedAt
               startedAt
@@ -590,7 +598,11 @@ class AsgardClient(AsyncBaseClient):
               runId
             }
             """)
-        variables: dict[str, object] = {"id": id, "fromLine": from_line}
+        variables: dict[str, object] = {
+            "id": id,
+            "fromLine": from_line,
+            "output": output,
+        }
         response = await self.execute(
             query=query, operation_name="TrainingJob", variables=variables, **kwargs
         )
@@ -605,6 +617,7 @@ class AsgardClient(AsyncBaseClient):
               cancelTrainingJob(id: $id) {
                 job {
                   ...TrainingJobFields
+                  ...TrainingJobOutputFields
                 }
                 userErrors {
                   ...UserErrorFields
@@ -620,16 +633,19 @@ class AsgardClient(AsyncBaseClient):
               experimentName
               modelName
               featureService
-              requirements
               timeoutSeconds
               attempts
               exitCode
-              error
               warning
               submittedAt
               startedAt
               finishedAt
               runId
+            }
+
+            fragment TrainingJobOutputFields on TrainingJob {
+              requirements
+              error
             }
 
             fragment UserErrorFields on UserError {
@@ -649,12 +665,14 @@ class AsgardClient(AsyncBaseClient):
         return CancelTrainingJob.model_validate(data).cancel_training_job
 
     async def follow_training_job(
-        self, id: str, **kwargs: Any
+        self, id: str, output: Union[Optional[bool], UnsetType] = UNSET, **kwargs: Any
     ) -> AsyncIterator[FollowTrainingJobTrainingJob]:
         query = gql("""
-            subscription FollowTrainingJob($id: ID!) {
+            subscription FollowTrainingJob($id: ID!, $output: Boolean = false) {
               trainingJob(id: $id) {
                 ...TrainingJobFields
+                requirements @include(if: $output)
+                error @include(if: $output)
               }
             }
 
@@ -666,11 +684,9 @@ class AsgardClient(AsyncBaseClient):
               experimentName
               modelName
               featureService
-              requirements
               timeoutSeconds
               attempts
               exitCode
-              error
               warning
               submittedAt
               startedAt
@@ -678,7 +694,7 @@ class AsgardClient(AsyncBaseClient):
               runId
             }
             """)
-        variables: dict[str, object] = {"id": id}
+        variables: dict[str, object] = {"id": id, "output": output}
         async for data in self.execute_ws(
             query=query,
             operation_name="FollowTrainingJob",

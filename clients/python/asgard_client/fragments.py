@@ -134,11 +134,9 @@ class TrainingJobFields(BaseModel):
     experiment_name: str = Field(alias="experimentName")
     model_name: Optional[str] = Field(alias="modelName")
     feature_service: Optional[str] = Field(alias="featureService")
-    requirements: Optional[list[str]]
     timeout_seconds: int = Field(alias="timeoutSeconds")
     attempts: int
     exit_code: Optional[int] = Field(alias="exitCode")
-    error: Optional[str]
     warning: Optional[str]
     submitted_at: Annotated[datetime, BeforeValidator(parse_datetime)] = Field(
         alias="submittedAt"
@@ -152,6 +150,11 @@ class TrainingJobFields(BaseModel):
     run_id: Optional[str] = Field(alias="runId")
 
 
+class TrainingJobOutputFields(BaseModel):
+    requirements: Optional[list[str]]
+    error: Optional[str]
+
+
 class UserErrorFields(BaseModel):
     field: Optional[list[str]]
     message: str
@@ -163,4 +166,5 @@ MaterializationFields.model_rebuild()
 ModelVersionFields.model_rebuild()
 PageInfoFields.model_rebuild()
 TrainingJobFields.model_rebuild()
+TrainingJobOutputFields.model_rebuild()
 UserErrorFields.model_rebuild()

@@ -6,7 +6,7 @@ from typing import Optional
 from pydantic import Field
 
 from .base_model import BaseModel
-from .fragments import TrainingJobFields, UserErrorFields
+from .fragments import TrainingJobFields, TrainingJobOutputFields, UserErrorFields
 
 
 class SubmitTrainingJob(BaseModel):
@@ -22,7 +22,10 @@ class SubmitTrainingJobSubmitTrainingJob(BaseModel):
     )
 
 
-SubmitTrainingJobSubmitTrainingJobJob = TrainingJobFields
+class SubmitTrainingJobSubmitTrainingJobJob(TrainingJobFields, TrainingJobOutputFields):
+    pass
+
+
 SubmitTrainingJobSubmitTrainingJobUserErrors = UserErrorFields
 SubmitTrainingJob.model_rebuild()
 SubmitTrainingJobSubmitTrainingJob.model_rebuild()

@@ -17,11 +17,13 @@ class TrainingJob(BaseModel):
 
 
 class TrainingJobTrainingJob(TrainingJobFields):
+    requirements: Optional[list[str]] = None
+    error: Optional[str] = None
     run: Optional["TrainingJobTrainingJobRun"]
     model_version: Optional["TrainingJobTrainingJobModelVersion"] = Field(
         alias="modelVersion"
     )
-    logs: Optional[list["TrainingJobTrainingJobLogs"]]
+    logs: Optional[list["TrainingJobTrainingJobLogs"]] = None
 
 
 class TrainingJobTrainingJobRun(BaseModel):

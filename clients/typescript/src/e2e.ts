@@ -11,6 +11,7 @@ import {
   PlatformStatusDocument,
   RegisterFeatureViewDocument,
   SubmitTrainingJobDocument,
+  TrainingJobDocument,
   type JobStatus,
 } from "./gql/graphql.js";
 
@@ -20,6 +21,7 @@ async function main(url: string, token: string | undefined): Promise<void> {
   if (process.env.ASGARD_E2E_TRUSTED === "1") return trustedOnly(url, token);
   const client = new AsgardClient({ url, token });
   try {
+    const automatic = await automaticPersistedQueries(url);
     const status = await client.request(PlatformStatusDocument);
     assert.equal(typeof status.platformStatus.version, "string");
     assert.equal(status.platformStatus.feastAvailable, true);
@@ -36,7 +38,7 @@ async function main(url: string, token: string | undefined): Promise<void> {
     assert.equal(refused.registerFeatureView.featureView, null);
     assert.ok(errors.length > 0 && errors.every((e) => e.code === "UNKNOWN_TABLE"), JSON.stringify(errors));
 
-    const views = await client.request(FeatureViewsDocument, { first: 5 });
+    const views = await client.request(FeatureViewsDocument); // only optional variables: none need be given
     const view = views.featureViews.edges[0]?.node;
     assert.ok(view, "the demo has a feature view");
     const listed = await client.request(
@@ -72,7 +74,7 @@ async function main(url: string, token: string | undefined): Promise<void> {
       if (TERMINAL.has(event.trainingJob.status)) break;
     }
     assert.equal(seen.at(-1), "SUCCEEDED", JSON.stringify(seen));
-    console.log(JSON.stringify({ version: status.platformStatus.version, userErrors: errors, statuses: seen }));
+    console.log(JSON.stringify({ version: status.platformStatus.version, userErrors: errors, statuses: seen, automatic }));
   } finally {
     await client.close();
   }
@@ -88,17 +90,60 @@ async function trustedOnly(url: string, token: string | undefined): Promise<void
     assert.equal(status.viewer.role, "READER");
     const views = await client.request(FeatureViewsDocument, { first: 5 });
     const refused = await codesOf(asText.request(PlatformStatusDocument));
+    // the same document as text over the websocket: the server's `error` message, as a typed error
+    const refusedOverSocket = await codesOf(
+      (async () => {
+        for await (const event of asText.subscribe(FollowTrainingJobDocument, { id: "x" })) return event;
+      })(),
+    );
     // a job that does not exist: the subscription ran (by hash) and answered NOT_FOUND
     const followed = await codesOf(
       (async () => {
         for await (const event of client.subscribe(FollowTrainingJobDocument, { id: "no-such-job" })) return event;
       })(),
     );
-    console.log(JSON.stringify({ trusted: true, views: views.featureViews.totalCount, refused, followed }));
+    const job = await client.request(TrainingJobDocument, { id: "no-such-job" }); // a reader's view: no output
+    assert.equal(job.trainingJob, null);
+    const badToken = await refusedSocket(url);
+    const seen = { views: views.featureViews.totalCount, refused, refusedOverSocket, followed, badToken };
+    console.log(JSON.stringify({ trusted: true, ...seen }));
   } finally {
     await client.close();
     await asText.close();
   }
+}
+
+// A server with ASGARD_PERSISTED_QUERIES=auto: the first request by hash is answered PERSISTED_QUERY_NOT_FOUND
+// and sent again with its text; the next goes by hash alone. What each request carried, in order.
+async function automaticPersistedQueries(url: string): Promise<string[]> {
+  const sent: string[] = [];
+  const counting: typeof fetch = async (input, init) => {
+    const body = JSON.parse(String(init?.body)) as { query?: string; extensions?: unknown };
+    sent.push(body.query ? (body.extensions ? "text+hash" : "text") : "hash");
+    return fetch(input, init);
+  };
+  const client = new AsgardClient({ url, persisted: "auto", fetch: counting });
+  for (let i = 0; i < 2; i++) {
+    const answer = await client.request(PlatformStatusDocument);
+    assert.equal(typeof answer.platformStatus.version, "string");
+  }
+  return sent;
+}
+
+// A subscription with a token the server (one with tokens) does not know: refused at once (4403), not retried
+// for a minute.
+async function refusedSocket(url: string): Promise<{ status: number; codes: string[]; seconds: number }> {
+  const started = Date.now();
+  const client = new AsgardClient({ url, token: "asg_000000000000_" + "x".repeat(43) });
+  try {
+    for await (const event of client.subscribe(FollowTrainingJobDocument, { id: "x" })) return assert.fail(`${event}`);
+  } catch (error) {
+    assert.ok(error instanceof AsgardRequestError, `a typed error, not ${String(error)}`);
+    return { status: error.status, codes: error.codes, seconds: (Date.now() - started) / 1000 };
+  } finally {
+    await client.close();
+  }
+  return assert.fail("the subscription ended without an error");
 }
 
 async function codesOf(pending: Promise<unknown>): Promise<string[]> {
