@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import statistics
+
 import pytest
 
 from tests.support.graphql import app_with_limits, gql
@@ -118,26 +120,34 @@ def _timed_post(client, payload, timeout: float = 10.0):
     return result["response"], result["seconds"]
 
 
+def _median_seconds(client, payload, times: int = 3):
+    """The last answer and the median time of `times` POSTs (no timed thresholds: ratios in one test)."""
+    runs = [_timed_post(client, payload) for _ in range(times)]
+    return runs[-1][0], statistics.median(seconds for _, seconds in runs)
+
+
 def test_a_fragment_bomb_is_measured_in_linear_time(client):
     bomb = _bomb(24)
     assert len(bomb) < 1500
-    response, seconds = _timed_post(client, {"query": bomb})  # 2**24 fields in one selection set, expanded
-    assert seconds < 1.0, seconds
-    assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["LIMIT_EXCEEDED"]
-    aliases, seconds = _timed_post(client, {"query": _bomb(24, "a: name")})
-    assert seconds < 1.0, seconds
-    assert {e["extensions"]["code"] for e in aliases.json()["errors"]} == {"LIMIT_EXCEEDED"}
+    # linear: twice the levels costs about twice the time; expanding 2**24 fields would cost 4,096 times 2**12
+    _, small = _median_seconds(client, {"query": _bomb(12)})
+    for leaf in ("name", "a: name"):  # 2**24 fields in one selection set, expanded; then as aliases
+        response, seconds = _median_seconds(client, {"query": _bomb(24, leaf)})
+        assert {e["extensions"]["code"] for e in response.json()["errors"]} == {"LIMIT_EXCEEDED"}
+        assert seconds < 25 * max(small, 0.002), (seconds, small)
 
 
 def test_the_query_text_is_capped_before_it_is_parsed(client):
     padding = "# " + "x" * 400_000 + "\n"
+    # the baseline: a text just over the cap, refused unparsed; parsing 5 MB would cost hundreds of times it
+    _, baseline = _median_seconds(client, {"query": "#" + "x" * 64 * 1024 + "\n{ entities { name } }"})
     for query in (
         padding + 'subscription { trainingJob(id: "x") { status } }',  # parsed, once, without the token limit
         "#" + " " * 5_000_000 + "\n{ entities { name } }",  # 5 MB of comment: two tokens
         "{ entities { " + "name " * 20_000 + "} }",
     ):
-        response, seconds = _timed_post(client, {"query": query})
-        assert seconds < 1.0, seconds
+        response, seconds = _median_seconds(client, {"query": query})
+        assert seconds < 40 * max(baseline, 0.002), (seconds, baseline)
         assert [e["extensions"]["code"] for e in response.json()["errors"]] == ["LIMIT_EXCEEDED"], response.text
     just = "#" + "x" * (64 * 1024 - 40) + "\n{ entities { name } }"
     assert len(just.encode()) <= 64 * 1024
