@@ -395,7 +395,7 @@ async def _read_document_ids(request: Any, items: list[GraphQLRequestData]) -> N
         body = await request.get_body()
         raw = orjson.loads(body) if b'"documentId"' in body else []
     for item, given in zip(items, raw if isinstance(raw, list) else [raw], strict=False):
-        if isinstance(given, dict) and "documentId" in given and item.query is None:
+        if isinstance(given, dict) and "documentId" in given and not item.query:  # "query=" names no text
             item.extensions = document_id_extensions(given["documentId"], item.extensions)
 
 

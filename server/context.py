@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -33,6 +36,9 @@ if TYPE_CHECKING:  # services import Feast and MLflow: keep them out of schema-o
     from server.services.mlflow_writes import MlflowWrites
 
 T = TypeVar("T")
+
+# A websocket operation's DataLoaders: set in the task that runs it (its context is copied at its creation)
+_operation_loaders: ContextVar[Loaders | None] = ContextVar("asgard_operation_loaders", default=None)
 
 
 @dataclass
@@ -78,10 +84,32 @@ class Context:
     rows_in_flight: int = 0  # entity rows of the operations running on this request or websocket
     request: Request | WebSocket | None = None
     response: Response | None = None
-    loaders: Loaders = field(init=False)
+    request_loaders: Loaders = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.loaders = Loaders(self.services)
+        self.request_loaders = Loaders(self.services)
+
+    @property
+    def loaders(self) -> Loaders:
+        """The DataLoaders of what is running: an HTTP request's own; over a websocket, whose context lives as
+        long as the socket, the running operation's, renewed for each of its events (renew_loaders)."""
+        found = _operation_loaders.get()
+        return found if found is not None else self.request_loaders
+
+    @contextlib.contextmanager
+    def operation_loaders(self) -> Iterator[None]:
+        """Fresh DataLoaders for the tasks started inside (each copies the context it starts in)."""
+        token = _operation_loaders.set(Loaders(self.services))
+        try:
+            yield
+        finally:
+            _operation_loaders.reset(token)
+
+    def renew_loaders(self) -> None:
+        """Fresh DataLoaders (empty caches, full per-request budgets) for what runs next in this task: a
+        websocket operation, or the next event of a subscription, which must not see an earlier event's
+        records."""
+        _operation_loaders.set(Loaders(self.services))
 
     @property
     def caller_name(self) -> str:

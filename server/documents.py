@@ -21,6 +21,7 @@ from server.config import Limits
 from server.lru import LRU, text_key
 
 LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+PARSE_FAILED = "GRAPHQL_PARSE_FAILED"  # the text is not GraphQL (Apollo's code for it)
 
 
 def too_large(message: str) -> GraphQLError:
@@ -82,6 +83,7 @@ class Documents:
         except GraphQLSyntaxError as error:
             if "tokens" in error.message and "Document contains more than" in error.message:
                 raise too_large(f"the query has more than {self.max_tokens} tokens") from None
+            error.extensions = {**(error.extensions or {}), "code": PARSE_FAILED}
             raise
         self._parsed.put(key, document)
         return document

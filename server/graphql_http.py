@@ -38,9 +38,9 @@ def _quality(accept: bytes, media_type: bytes) -> float:
             name, _, value = param.strip().partition(b"=")
             if name.strip() == b"q":
                 try:
-                    return float(value)
+                    return min(max(float(value), 0.0), 1.0)
                 except ValueError:
-                    return 0.0
+                    return 1.0  # a q-value that is no number: as if none were given
         return 1.0
     return 0.0
 
@@ -114,8 +114,14 @@ def answers(send: Send, scope: Any, media_type: bytes) -> Send:
         if message["type"] == "http.response.body" and refused:
             text = message.get("body", b"").decode("utf-8", "replace") or "bad request"
             code = "LIMIT_EXCEEDED" if "Too many operations" in text else "BAD_REQUEST"
+            if refused["status"] == 405:
+                code = "METHOD_NOT_ALLOWED"
             body = orjson.dumps({"errors": [{"message": text, "extensions": {"code": code}}]})
-            headers = [(b"content-type", media_type), (b"content-length", str(len(body)).encode())]
+            headers = [
+                (b"content-type", media_type),
+                (b"content-length", str(len(body)).encode()),
+                (b"cache-control", b"no-store"),
+            ]
             if refused["status"] == 405:
                 headers.append((b"allow", b"POST"))
             await send({"type": "http.response.start", "status": refused["status"], "headers": headers})

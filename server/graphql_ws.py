@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import orjson
+from graphql import GraphQLError
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
@@ -49,7 +50,8 @@ def malformed(message: object) -> str | None:
     if not isinstance(payload, dict):
         return "a subscribe message's payload is an object with the operation's query"
     query = payload.get("query")
-    by_hash = isinstance(payload.get("extensions"), dict) and "persistedQuery" in payload["extensions"]
+    extensions = payload.get("extensions")
+    by_hash = "documentId" in payload or (isinstance(extensions, dict) and "persistedQuery" in extensions)
     if not (isinstance(query, str) or (query is None and by_hash)):
         return "a subscribe message's payload.query is the operation's text"
     if not isinstance(payload.get("variables"), _OPTIONAL_OBJECT):
@@ -122,7 +124,16 @@ class CheckedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if self.connection_acknowledged and not isinstance(message["payload"].get("query"), str):  # by hash, unserved
             await self.handle_invalid_message("a subscribe message's payload.query is the operation's text")
             return
-        await super().handle_subscribe(message)
+        if self.connection_acknowledged:  # over a limit, or no GraphQL: the operation's `error`, as over HTTP
+            try:
+                await self.view.documents.parse_off_loop(message["payload"]["query"])  # type: ignore[attr-defined]
+            except GraphQLError as error:
+                await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
+                return
+        # The socket's context is its operations' too: each operation gets DataLoaders of its own (caches,
+        # per-request budgets), in the task Strawberry starts for it, which copies this context.
+        with self.context.operation_loaders():
+            await super().handle_subscribe(message)
 
     async def watch(self) -> None:
         interval = self.authenticator.check_interval

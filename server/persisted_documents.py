@@ -158,7 +158,10 @@ def websocket_request(payload: Any) -> _Request:
         return _Request(None, None)
     query = payload.get("query")
     extensions = payload.get("extensions")
-    return _Request(query if isinstance(query, str) else None, extensions if isinstance(extensions, dict) else None)
+    extensions = extensions if isinstance(extensions, dict) else None
+    if "documentId" in payload and not query:
+        extensions = document_id_extensions(payload["documentId"], extensions)
+    return _Request(query if isinstance(query, str) else None, extensions)
 
 
 def _hash_of(persisted: Any) -> tuple[str, GraphQLError | None]:

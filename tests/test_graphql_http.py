@@ -80,7 +80,8 @@ def test_a_mutation_over_get_is_405_with_allow(client):
     for accept in (SPEC, "application/json"):
         answer = client.get("/graphql", params={"query": mutation}, headers={"accept": accept})
         assert answer.status_code == 405 and answer.headers["allow"] == "POST"
-        assert answer.json()["errors"][0]["message"]
+        assert answer.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
+        assert answer.headers["cache-control"] == "no-store"
     assert post(client, {"query": '{ experiment(name: "by-get-405") { id } }'}).json()["data"]["experiment"] is None
 
 
@@ -102,6 +103,13 @@ def test_an_accept_header_without_a_json_type_is_406_before_anything_runs(client
     assert answer.status_code == 406 and answer.json()["errors"][0]["extensions"]["code"] == "NOT_ACCEPTABLE"
     assert client.get("/graphql", params={"query": ENTITIES}, headers={"accept": accept}).status_code == 406
     assert post(client, {"query": '{ experiment(name: "not-acceptable") { id } }'}).json()["data"]["experiment"] is None
-    for fine in ("*/*", "application/*", "application/json", f"{SPEC};q=0.1, text/html"):
+    for fine in ("*/*", "application/*", "application/json", f"{SPEC};q=0.1, text/html", f"{SPEC};q=abc"):
         assert post(client, {"query": ENTITIES}, accept=fine).status_code == 200, fine
     assert client.get("/graphql", headers={"accept": "text/html"}).status_code == 200  # GraphiQL's page
+
+
+def test_parse_and_validation_errors_carry_codes(client):
+    broken = post(client, {"query": "{ entities { name "}).json()["errors"]
+    assert [e["extensions"]["code"] for e in broken] == ["GRAPHQL_PARSE_FAILED"]
+    invalid = post(client, {"query": "{ noSuchField entities { nope } }"}).json()["errors"]
+    assert {e["extensions"]["code"] for e in invalid} == {"GRAPHQL_VALIDATION_FAILED"} and len(invalid) == 2

@@ -77,6 +77,14 @@ def test_a_document_id_names_a_trusted_document_as_the_graphql_over_http_proposa
     for bad in ("md5:abc", 7, None, "sha256:" + "z" * 64):
         answer = post(client, tokens["reader"], {"documentId": bad}).json()
         assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", (bad, answer)
+    empty_query = client.get("/graphql", params={"documentId": sha(VIEWER), "query": ""}, headers=auth).json()
+    assert empty_query["data"]["viewer"]["name"] == "reader-pq", empty_query
+    with client.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        ws.send_json({"type": "connection_init", "payload": auth})
+        assert ws.receive_json()["type"] == "connection_ack"
+        ws.send_json({"id": "1", "type": "subscribe", "payload": {"documentId": f"sha256:{sha(FOLLOW)}"}})
+        message = ws.receive_json()
+        assert message["type"] == "next" and message["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     variables = {"documentId": f"sha256:{sha(VIEWS)}"}  # a variable of that name is only a variable
     refused = post(client, tokens["reader"], {"query": OTHER, "variables": variables}).json()
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"

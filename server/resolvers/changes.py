@@ -35,6 +35,7 @@ async def feature_view_changed(
             if event is None:
                 raise RequestError(BEHIND, code=RequestCode.BUSY)
             if isinstance(event, ViewEvent) and (wanted is None or event.name in wanted):
+                info.context.renew_loaders()  # each event is read afresh (the view it names has changed)
                 yield FeatureViewEvent.from_record(event)
 
 
@@ -49,4 +50,5 @@ async def model_version_changed(
             if event is None:
                 raise RequestError(BEHIND, code=RequestCode.BUSY)
             if isinstance(event, ModelEvent) and (model is None or event.model == model):
+                info.context.renew_loaders()
                 yield ModelVersionEvent.from_record(event)

@@ -155,6 +155,7 @@ async def training_job_updates(info: Info[Context, None], id: JobId) -> AsyncGen
             current = event or await run_blocking(services.jobs.get, str(id))
             if current is not None and current.status is not last:
                 last = current.status
+                info.context.renew_loaders()  # its run and model version are read as they are now
                 yield TrainingJob.from_record(current)
 
 

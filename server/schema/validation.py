@@ -51,5 +51,13 @@ class ThreadedValidation(SchemaExtension):
         yield
 
 
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+
+
 def _validate(schema: Any, document: Any, rules: Any) -> list[GraphQLError]:
-    return validate(schema, document, rules)
+    """graphql-core's errors, each with a code (GRAPHQL_VALIDATION_FAILED where a rule gave none)."""
+    errors = validate(schema, document, rules)
+    for error in errors:
+        if not (error.extensions or {}).get("code"):
+            error.extensions = {**(error.extensions or {}), "code": VALIDATION_FAILED}
+    return errors

@@ -42,7 +42,8 @@ export interface AsgardClientOptions {
    * Send operations by hash (`extensions.persistedQuery.sha256Hash`). `true` (or `"trusted"`): by hash only, for
    * a server started with ASGARD_TRUSTED_DOCUMENTS=src/gql/persisted-documents.json; no document text leaves
    * the client. `"auto"`: automatic persisted queries (a server with ASGARD_PERSISTED_QUERIES=auto): the hash
-   * first, and the text with it once when the server answers PERSISTED_QUERY_NOT_FOUND.
+   * first, and the text with it once when the server answers PERSISTED_QUERY_NOT_FOUND. The hash is of the text
+   * this client prints, not of the manifest's: against a server with a manifest, use `true`.
    */
   persisted?: boolean | "trusted" | "auto";
   /** The fetch to send requests with (default: the global one), e.g. to add headers or count requests. */
@@ -55,6 +56,7 @@ const CLOSE_CODE_NAMES: Readonly<Record<number, string>> = {
   4400: "BAD_REQUEST",
   4401: "UNAUTHENTICATED",
   4403: "FORBIDDEN",
+  4409: "SUBSCRIBER_ALREADY_EXISTS",
   4429: "TOO_MANY_REQUESTS",
   4500: "INTERNAL_SERVER_ERROR",
 };
@@ -211,6 +213,9 @@ export class AsgardClient {
       }
       if (step.done) return { done: true, value: undefined };
       if (step.value.errors?.length || step.value.data == null) {
+        // a `for await` loop does not call return() when next() throws: end the subscription here, or the
+        // server would keep it running and graphql-ws would buffer its events
+        await (await start()).return?.();
         throw new AsgardRequestError(200, (step.value.errors ?? []) as GraphQLErrorEntry[]);
       }
       return { done: false, value: step.value.data };
