@@ -34,6 +34,8 @@ FEATURES = ["orders", "spent", "avg_value", "score"]
 BASE = datetime(2025, 6, 1, tzinfo=UTC)
 FIRST_ID = 10_000_001  # apart from the demo's customers
 WARMUP_ROWS = 100
+# issue 16: the JSON answer at most 1.3x the SDK's to_df(), the Parquet export 1.1x, peak memory 1.2x
+TARGETS = {"ratio_seconds": 1.3, "ratio_export_seconds": 1.1, "ratio_peak_rss": 1.2}
 HISTORICAL = "query H($i: HistoricalFeaturesInput!) { historicalFeatures(input: $i) { columns { name } rows } }"
 EXPORT = (
     "mutation E($i: HistoricalFeaturesInput!) "
@@ -433,7 +435,7 @@ def run(data_dir: Path, sizes: Sizes, runs: int) -> dict[str, Any]:
         "sdk": sdk,
         **{f"ratio_{k}": v for k, v in ratios.items()},
         **{f"ratio_export_{k}": v for k, v in export_ratios.items()},
-        "targets": {"ratio_seconds": 1.2, "ratio_peak_rss": 1.5},
+        "targets": TARGETS,
         "agreement": agreement,
     }
 
@@ -459,9 +461,11 @@ def table(result: dict[str, Any]) -> str:
             f"| {s['idle_rss_mb']:.0f} | {s['peak_minus_idle_mb']:.0f} |"
         )
     for label, prefix in (("asgard / SDK", "ratio_"), ("asgard export / SDK", "ratio_export_")):
+        wall = TARGETS["ratio_export_seconds" if "export" in prefix else "ratio_seconds"]
         lines.append(
-            f"| **{label}** | **{result[prefix + 'seconds']:.2f}x** (target 1.2x) "
-            f"| {result[prefix + 'cpu_seconds']:.2f}x | **{result[prefix + 'peak_rss']:.2f}x** (target 1.5x) "
+            f"| **{label}** | **{result[prefix + 'seconds']:.2f}x** (target {wall}x) "
+            f"| {result[prefix + 'cpu_seconds']:.2f}x | **{result[prefix + 'peak_rss']:.2f}x** "
+            f"(target {TARGETS['ratio_peak_rss']}x) "
             f"| | {result[prefix + 'peak_minus_idle']:.2f}x |"
         )
     json_side, file_side = result["asgard"], result["asgard_export"]

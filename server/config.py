@@ -90,6 +90,8 @@ class Settings:
     # one connection), and at most `offline_queue` more waiting; beyond that a request is refused as BUSY.
     offline_concurrency: int = 4
     offline_queue: int = field(default_factory=lambda: 4 * (os.cpu_count() or 1))
+    # Gold tables the DuckDB engine has read, kept by Iceberg table version (server/services/gold_snapshots.py)
+    offline_cache_mb: int = 256
     online_store: str = ""
     mlflow_tracking_uri: str = ""
     mlflow_artifact_root: str = ""
@@ -296,6 +298,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         "trino_user": env.get("ASGARD_TRINO_USER") or "asgard",
         "offline_concurrency": _int(env, "ASGARD_OFFLINE_CONCURRENCY", 4, minimum=1),
         "offline_queue": _int(env, "ASGARD_OFFLINE_QUEUE", 4 * (os.cpu_count() or 1), minimum=0),
+        "offline_cache_mb": _int(env, "ASGARD_OFFLINE_CACHE_MB", 256, minimum=0),
         "online_store": env.get("ASGARD_ONLINE_STORE", ""),
         "mlflow_tracking_uri": env.get("ASGARD_MLFLOW_TRACKING_URI", ""),
         "mlflow_artifact_root": env.get("ASGARD_MLFLOW_ARTIFACT_ROOT", ""),

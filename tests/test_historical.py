@@ -6,10 +6,12 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
+from server.services import gold_snapshots
 from tests.support.graphql import app_with_limits, customer_view_input, gql, register_view, unique
-from tests.support.historical import BASE, oracle, random_feature_rows, register, write_table
+from tests.support.historical import BASE, SCHEMA, oracle, random_feature_rows, register, write_table
 
 HISTORICAL = """
 query($input: HistoricalFeaturesInput!) {
@@ -83,6 +85,10 @@ def test_an_overwritten_gold_table_shows_no_stale_or_duplicate_rows(gold_backend
         }
     }
     assert [r[2] for r in gql(client, HISTORICAL, request).data["historicalFeatures"]["rows"]] == [10, 20]
+    hits = gold_snapshots.CACHE.hits
+    assert [r[2] for r in gql(client, HISTORICAL, request).data["historicalFeatures"]["rows"]] == [10, 20]
+    if services.settings.offline_engine == "duckdb":  # the same table version: read from memory, not scanned
+        assert gold_snapshots.CACHE.hits == hits + 1
     corrected = pd.DataFrame(
         {"driver_id": [1, 2], "trips": [11, 21], "rating": [4.5, 3.5], "ts": [BASE, BASE + timedelta(hours=1)]}
     )
@@ -90,6 +96,11 @@ def test_an_overwritten_gold_table_shows_no_stale_or_duplicate_rows(gold_backend
     rows = gql(client, HISTORICAL, request).data["historicalFeatures"]["rows"]
     assert [r[2] for r in rows] == [11, 21]
     assert len(rows) == 2
+    later = pd.DataFrame({"driver_id": [2], "trips": [22], "rating": [3.6], "ts": [BASE + timedelta(hours=2)]})
+    services.gold.catalog().load_table(("gold", table)).append(  # another writer's commit: a new version
+        pa.Table.from_pandas(later, schema=SCHEMA, preserve_index=False)
+    )
+    assert [r[2] for r in gql(client, HISTORICAL, request).data["historicalFeatures"]["rows"]] == [11, 22]
 
 
 def test_historical_input_errors(client, services):

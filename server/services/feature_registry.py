@@ -23,6 +23,7 @@ from feast import FeatureStore
 
 from server.config import Settings
 from server.services import feast_objects as fo
+from server.services import gold_snapshots
 from server.services.errors import ErrorCode, InputError, InputErrors, refuse
 from server.services.feast_repo import online_store_config, registry_kind, write_feast_repo
 from server.services.gold_catalog import GoldCatalog
@@ -91,6 +92,8 @@ class FeatureRegistry:
             self.trino.prepare()
         self.repo_path = write_feast_repo(settings)
         self.store = FeatureStore(repo_path=str(self.repo_path))
+        if settings.offline_engine == "duckdb":
+            gold_snapshots.install(settings.offline_cache_mb * 1024 * 1024)
         self._project = settings.feast_project
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()
