@@ -9,6 +9,8 @@ import asyncio
 import math
 import os
 import random
+import socket
+import time
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,7 +23,7 @@ from server.services.dtypes import FeatureDtype
 from server.services.errors import RequestError
 from server.services.feature_requests import resolve_features
 from server.services.feature_serving import FeatureServing
-from server.services.online_store import SqliteReads, entity_keys, view_read
+from server.services.online_store import RedisReads, SqliteReads, _local_client, entity_keys, view_read
 from tests.support.client import local_client
 from tests.support.graphql import gql, register_view, unique
 
@@ -192,6 +194,38 @@ def test_direct_reads_answer_as_feast_does(stores):
             assert _same(got, expected), (features, entities, full)
 
     asyncio.run(read_on_the_loop())
+    if isinstance(direct.direct, RedisReads):  # that was the inline read (Redis on this host); now the async one
+        assert direct.direct.inline
+        direct.direct._inline_paused_until = float("inf")
+        try:
+            asyncio.run(read_on_the_loop())
+        finally:
+            direct.direct._inline_paused_until = 0.0
+
+
+@pytest.mark.parametrize("stores", ["redis"], indirect=True)
+def test_an_inline_redis_read_that_does_not_answer_gives_way_to_the_async_client(stores):
+    """A Redis on this host that stops answering costs an inline read its 50 ms socket timeout once: the read
+    is answered by the async client, and reads stay off the inline client for a while."""
+    direct, _, views, services = stores
+    reads = direct.direct
+    assert isinstance(reads, RedisReads) and reads.inline
+    snap = services.registry.snapshot()
+    view = next(v for v, keys in views.items() if keys == ["oc_customer"])
+    expected = direct.online(snap, resolve_features(snap, [f"{view}:f_int64"], None), {"oc_customer": CUSTOMERS}, False)
+    silent = socket.create_server(("127.0.0.1", 0))  # accepts, never answers
+    kept = reads._inline
+    reads._inline = _local_client(f"127.0.0.1:{silent.getsockname()[1]}", reads.store._parse_connection_string)
+    try:
+        started = time.monotonic()
+        got = asyncio.run(direct.read_online_async(snap, [f"{view}:f_int64"], None, {"oc_customer": CUSTOMERS}, False))
+        assert _same(got, expected)
+        assert not reads.inline and time.monotonic() - started < 1.5  # paused, after one short wait (no retries)
+    finally:
+        reads._inline, reads._inline_paused_until = kept, 0.0
+        silent.close()
+    remote = _local_client("10.1.2.3:6379", reads.store._parse_connection_string)
+    assert remote is None  # a Redis elsewhere is read with the async client only
 
 
 def test_every_status_and_type_was_compared(stores):
