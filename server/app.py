@@ -364,6 +364,17 @@ class GraphQLApp(GraphQL[Context, None]):
         RecursionError, an internal error)."""
         return orjson.loads(data)
 
+    def parse_query_params(self, params: Any) -> dict[str, Any]:
+        """A GET's parameters, `variables` and `extensions` decoded (a refusal names the one that is not JSON)."""
+        parsed = dict(params)
+        for name in ("variables", "extensions"):
+            if parsed.get(name):
+                try:
+                    parsed[name] = self.decode_json(parsed[name])
+                except ValueError:
+                    raise HTTPException(400, f"the {name} parameter is not JSON") from None
+        return parsed
+
     async def parse_http_body(self, request: Any) -> GraphQLRequestData | list[GraphQLRequestData]:
         """A GraphQL request is an object (or a list of them) with a string `operationName`, if any."""
         try:

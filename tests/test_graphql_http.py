@@ -113,3 +113,10 @@ def test_parse_and_validation_errors_carry_codes(client):
     assert [e["extensions"]["code"] for e in broken] == ["GRAPHQL_PARSE_FAILED"]
     invalid = post(client, {"query": "{ noSuchField entities { nope } }"}).json()["errors"]
     assert {e["extensions"]["code"] for e in invalid} == {"GRAPHQL_VALIDATION_FAILED"} and len(invalid) == 2
+
+
+@pytest.mark.parametrize("name", ["variables", "extensions"])
+def test_a_get_parameter_that_is_not_json_is_named(client, name):
+    answer = client.get("/graphql", params={"query": ENTITIES, name: "{not json"})
+    assert answer.status_code == 400 and answer.headers["content-type"].startswith("application/json")
+    assert answer.json()["errors"][0]["message"] == f"the {name} parameter is not JSON"
