@@ -110,6 +110,11 @@ class CheckedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if self.connection_acknowledged and not await self.still_allowed():
             await self.close_revoked()
             return
+        limit = self.max_subscriptions_per_connection
+        taken = message["id"] in self.operations or (limit is not None and len(self.operations) >= limit)
+        if self.connection_acknowledged and taken:  # Strawberry's refusal first: 4409, or the limit's error
+            await super().handle_subscribe(message)
+            return
         persisted: PersistedDocuments = self.view.persisted  # type: ignore[attr-defined]  # server.app.GraphQLApp
         if self.connection_acknowledged and persisted.enabled:
             payload: dict[str, Any] = message["payload"]  # type: ignore[assignment]  # an object: malformed()

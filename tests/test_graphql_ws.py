@@ -131,3 +131,16 @@ def test_each_operation_on_a_socket_has_its_own_budgets_and_sees_current_data(cl
         while _operate(ws, "r2", read)[0]["payload"]["data"]["featureView"]["entities"][0]["description"] != "after":
             assert time.monotonic() < deadline, "the socket kept the entity it had read first"
             time.sleep(0.2)
+
+
+def test_a_subscribe_with_an_id_in_use_closes_4409_before_its_document_is_read(client):
+    with client.websocket_connect("/graphql", subprotocols=PROTOCOL) as ws:
+        ws.send_json({"type": "connection_init", "payload": {}})
+        ws.receive_json()
+        ws.send_json(
+            {"id": "A", "type": "subscribe", "payload": {"query": "subscription { featureViewChanged { name } }"}}
+        )
+        ws.send_json({"id": "A", "type": "subscribe", "payload": {"query": "{ not graphql"}})
+        closed = ws.receive()
+        assert closed["type"] == "websocket.close" and closed["code"] == 4409, closed
+    # (the close came first: no GRAPHQL_PARSE_FAILED error for an id the running subscription holds)

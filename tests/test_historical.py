@@ -273,3 +273,25 @@ def test_offline_reads_beyond_the_queue_are_refused_as_busy_before_any_work(clie
     )
     answered = gql(client, aliased, request).data
     assert [len(answered[f"a{i}"]["rows"]) for i in range(5)] == [2] * 5
+
+
+def test_offline_reads_leave_no_table_registered_on_duckdb(client, services):
+    """Feast hands DuckDB each gold table and entity frame as a view on ibis's default connection, which
+    ibis drops only at exit; the engine's turn unregisters them, or every read kept its data in memory."""
+    import ibis
+
+    table, view = unique("released"), unique("released_view")
+    rows = pd.DataFrame({"driver_id": [1, 2], "trips": [1, 2], "rating": [1.0, 2.0], "ts": [BASE, BASE]})
+    write_table(services, table, rows)
+    register(client, view, table, None)
+    con = ibis.get_backend().con
+    before = gold_snapshots._memtable_views(con)
+    request = {
+        "input": {
+            "features": [f"{view}:trips"],
+            "entities": {"driver_id": [1, 2], "event_timestamp": [(BASE + timedelta(days=1)).isoformat()] * 2},
+        }
+    }
+    for _ in range(3):
+        assert gql(client, HISTORICAL, request).data["historicalFeatures"]["rows"]
+    assert gold_snapshots._memtable_views(con) == before

@@ -225,7 +225,9 @@ def test_metrics_show_up_while_the_job_runs(client, services):
     "requirement",
     ["pkg.tar.gz", "./pkg", "../pkg", "/tmp/pkg", "file:///tmp/pkg", "git+https://example.com/x.git",
      "--index-url https://evil.example/simple x", "-e .", "x @ file:///etc/passwd", "pkg.whl", "x --global-option=y",
-     "pkg.tbz", "pkg.txz", "pkg.tlz", "pkg.tar.lz", "pkg.tar.lzma", "x @ https://example.com/x-1.0.tar.gz"],
+     "pkg.tbz", "pkg.txz", "pkg.tlz", "pkg.tar.lz", "pkg.tar.lzma", "x @ https://example.com/x-1.0.tar.gz",
+     "zz===/../../../usr/lib/python3/dist-packages/x.whl", "foo===/../../work/main", "foo===x.zip",
+     "foo===./x.tar.gz", "foo===1.0", "foo==1.0/../x", "foo>=../x", "foo==1.*.dev"],
 )  # fmt: skip
 def test_archive_and_path_requirements_are_refused(client, requirement):
     submitted = submit(client, "print(1)", requirements=[requirement])

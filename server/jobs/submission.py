@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.version import InvalidVersion, Version
 
 from server.config import JobSettings
 from server.jobs.records import JobSpec
@@ -103,6 +104,18 @@ def _not_from_an_index(text: str, requirement: Requirement) -> str | None:
         return "install from the package index by name and version, not from a URL"
     if requirement.name.lower().endswith(ARCHIVE_SUFFIXES):
         return "archives are not installed: name a project on the package index"
+    # pip reads the text itself: what stands before the marker must not look like a path to it. `===`
+    # (arbitrary equality) takes any token, so "x===/../../some/dir" would install that directory.
+    before_marker = text.split(";", 1)[0]
+    if "/" in before_marker or "\\" in before_marker:
+        return "paths are not installed: name a project on the package index"
+    for specifier in requirement.specifier:
+        if specifier.operator == "===":
+            return "arbitrary equality (===) is not accepted: give a version with == or a range"
+        try:
+            Version(specifier.version.removesuffix(".*"))
+        except InvalidVersion:
+            return f"{specifier.version!r} is not a version (PEP 440)"
     return None
 
 

@@ -104,7 +104,7 @@ class FeatureRegistry:
         self.offline = OfflineGate(running, settings.offline_queue)
         # and whatever the caller, never two users of DuckDB's connection at once
         self.engine_lock: AbstractContextManager[Any] = (
-            threading.Lock() if settings.offline_engine == "duckdb" else contextlib.nullcontext()
+            gold_snapshots.ENGINE_TURN if settings.offline_engine == "duckdb" else contextlib.nullcontext()
         )
         self._snapshot: RegistrySnapshot | None = None
         self._loaded_at = 0.0

@@ -10,6 +10,12 @@ read afresh and the old one ages out. Least recently used first, bounded by ASGA
 
 This replaces one function of Feast's DuckDB offline store (`_read_iceberg_catalog_source`), for this
 process only: training jobs' own FeatureStores read as Feast does.
+
+ENGINE_TURN is the DuckDB engine's turn: one user at a time (Feast runs every query on ibis's one default
+DuckDB connection, which refuses a second caller while busy), and whatever a user left registered on that
+connection released when its turn ends. Feast registers every Arrow table it hands to DuckDB (each gold
+table it read, each entity frame) as a view there, and ibis drops those views only at exit: without the
+release, every retrieval, export and materialization kept its data alive for the life of the process.
 """
 
 from __future__ import annotations
@@ -65,6 +71,47 @@ class SnapshotCache:
 
 
 CACHE = SnapshotCache(0)
+MEMTABLE_PREFIX = "ibis_%memtable_%"  # how ibis names the views of its in-memory tables
+
+
+def _memtable_views(con: Any) -> set[str]:
+    rows = con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE temporary AND view_name LIKE ?", [MEMTABLE_PREFIX]
+    ).fetchall()
+    return {row[0] for row in rows}
+
+
+class EngineTurn:
+    """A lock on ibis's default DuckDB connection that unregisters, on release, the in-memory tables
+    registered while it was held."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._before: set[str] = set()
+
+    def _connection(self) -> Any:
+        import ibis
+
+        return ibis.get_backend().con  # the default backend, DuckDB: the one Feast's queries run on
+
+    def __enter__(self) -> None:
+        self._lock.acquire()
+        try:
+            self._before = _memtable_views(self._connection())
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            con = self._connection()
+            for name in _memtable_views(con) - self._before:
+                con.unregister(name)
+        finally:
+            self._lock.release()
+
+
+ENGINE_TURN = EngineTurn()  # one per process, as the connection is
 
 
 def install(max_bytes: int) -> SnapshotCache:
@@ -80,7 +127,9 @@ def install(max_bytes: int) -> SnapshotCache:
         import ibis
 
         table = load_table(data_source)
-        key = f"{table.metadata_location}#{table.metadata.current_snapshot_id}"
+        if not table.metadata_location:  # a catalog that names no metadata file: nothing to key a version by
+            return ibis.memtable(table.scan().to_arrow())
+        key = f"{'.'.join(table.name())}@{table.metadata_location}#{table.metadata.current_snapshot_id}"
         return ibis.memtable(CACHE.get_or_read(key, lambda: table.scan().to_arrow()))
 
     setattr(read_iceberg_catalog_source, MARK, True)

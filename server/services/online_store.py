@@ -316,10 +316,12 @@ class RedisReads:
 
     def read_inline(self, reads: list[ViewRead], keys: list[list[bytes]]) -> list[dict[bytes, Found]]:
         """`read` with the inline client, whose socket gives up after INLINE_TIMEOUT_SECONDS: then
-        WouldBlock (the caller reads with the async client) and no inline read for a while."""
+        WouldBlock (the caller reads with the async client) and no inline read for INLINE_PAUSE_SECONDS; a
+        read that answered but took over INLINE_SLOW_SECONDS rests the inline client the same way."""
         from redis.exceptions import ConnectionError as RedisConnectionError
         from redis.exceptions import TimeoutError as RedisTimeout
 
+        started = time.monotonic()
         try:
             with self._inline.pipeline(transaction=False) as pipe:
                 for key, fields in self._commands(reads, keys):
@@ -328,6 +330,8 @@ class RedisReads:
         except (RedisTimeout, RedisConnectionError) as error:
             self._inline_paused_until = time.monotonic() + INLINE_PAUSE_SECONDS
             raise WouldBlock(f"the inline Redis read did not answer: {error}") from None
+        if time.monotonic() - started > INLINE_SLOW_SECONDS:  # a slow Redis (or a proxy) blocks the loop
+            self._inline_paused_until = time.monotonic() + INLINE_PAUSE_SECONDS  # whatever the socket's timeout
         return self._found(reads, keys, replies)
 
     def event_micros(self, view: str, keys: list[bytes], found: dict[bytes, Found]) -> list[int | None]:
@@ -415,7 +419,8 @@ class RedisReads:
             return self._found(reads, keys, await pipe.execute())
 
 
-INLINE_TIMEOUT_SECONDS = 0.05
+INLINE_TIMEOUT_SECONDS = 0.01  # each socket operation of an inline read (a loopback round trip: ~0.1 ms)
+INLINE_SLOW_SECONDS = 0.005  # an inline read that took longer rests the inline client, as a timeout does
 INLINE_PAUSE_SECONDS = 5.0
 
 

@@ -25,3 +25,14 @@ def test_submissions():
     assert ("TOO_LARGE", ("script",)) in _codes(too_large)
     _, unknown = validate_submission(Submission("t.py", "pass", None, "exp", feature_service="nope"), settings, set())
     assert [code for code, _ in _codes(unknown)] == ["NOT_FOUND"]
+
+
+def test_requirements_name_versions_on_the_index_and_nothing_pip_would_read_as_a_path():
+    settings = JobSettings(max_script_bytes=100, default_timeout_seconds=60, max_timeout_seconds=60)
+    fine = ("numpy", "numpy==1.26.4", "pandas>=2,<3", "scikit-learn~=1.5.0", "x==1.*", "y[extra]!=2.0",
+            'z>=1; python_version < "3.12"', "a==1.0+local.1")  # fmt: skip
+    spec, errors = validate_submission(Submission("t.py", "pass", None, "e", requirements=fine), settings, set())
+    assert errors == [] and spec is not None
+    for bad in ("x===1.0", "x===/../../etc", "x==1/../y", "x>=..\\y", "x==not-a-version"):
+        _, errors = validate_submission(Submission("t.py", "pass", None, "e", requirements=(bad,)), settings, set())
+        assert _codes(errors) == [("INVALID_REQUIREMENT", ("requirements", "0"))], bad
