@@ -105,7 +105,8 @@ def create_services(settings: Settings) -> Services:
     mlflow_writes = MlflowWrites(mlflow)
     events = JobEvents()
     sandbox = Sandbox.for_mode(SandboxMode(settings.jobs.sandbox))
-    runner = JobRunner(settings, jobs, JobTracking(mlflow, mlflow_writes), events, sandbox, registry.serialized)
+    tracking = JobTracking(mlflow, mlflow_writes)
+    runner = JobRunner(settings, jobs, tracking, events, sandbox, registry.serialized)
     serving = FeatureServing(registry, direct_reads=settings.online_direct_reads)
     exports = ExportStore(settings.export_location, settings.export_max_bytes, s3_endpoint=settings.s3_endpoint)
     exports.sweep()  # what expired while the server was down
@@ -122,7 +123,7 @@ def create_services(settings: Settings) -> Services:
         jobs=jobs,
         job_events=events,
         runner=runner,
-        training=Training(settings, jobs, runner, events),
+        training=Training(settings, jobs, runner, events, tracking.model_owner),
         serving=serving,
         materializations=Materializations(jobs, registry.materialize_views),
         predictor=Predictor(

@@ -661,3 +661,30 @@ def test_a_views_history_names_the_token_that_changed_it(secured):
     query = "query($n: String!) { featureView(name: $n) { history { version changedBy } } }"
     found = call(client, tokens["reader"], query, {"n": name}).json()["data"]["featureView"]["history"]
     assert found == [{"version": 1, "changedBy": "editor-bot"}]
+
+
+def test_a_model_is_its_creators_and_other_trainers_jobs_add_no_versions_to_it(secured):
+    """A trainer cannot push a version (code that predict then runs for everyone) into another's model."""
+    from server.services.job_tracking import JobTracking
+    from server.services.mlflow_records import OWNER_TAG
+
+    client, tokens, services, _ = secured
+    owned, open_model = unique("someone_elses_model"), unique("open_model")
+    mlflow_client = services.mlflow.client()
+    mlflow_client.create_registered_model(owned, tags={OWNER_TAG: "token:another-trainer"})
+    mlflow_client.create_registered_model(open_model)  # made outside Asgard: no owner, open as before
+    submit = "mutation($i: SubmitTrainingJobInput!) { submitTrainingJob(input: $i) { job { id } userErrors { code field message } } }"
+    job = {"scriptName": "t.py", "script": "print(1)", "experimentName": "owned-models"}
+    for role in ("trainer", "admin"):
+        refused = call(client, tokens[role], submit, {"i": {**job, "modelName": owned}}).json()["data"]
+        payload = refused["submitTrainingJob"]
+        assert payload["job"] is None and [(e["code"], e["field"]) for e in payload["userErrors"]] == [
+            ("FORBIDDEN", ["modelName"])
+        ], payload
+    accepted = call(client, tokens["trainer"], submit, {"i": {**job, "modelName": open_model}}).json()["data"]
+    assert accepted["submitTrainingJob"]["userErrors"] == []
+    # and when the model became another's after the submission: the job's end registers nothing
+    tracking = JobTracking(services.mlflow, services.mlflow_writes)
+    version, warning = tracking.register_run_model("any-run", owned, None, owner="token:this-trainer")
+    assert version is None and "another trainer's model" in (warning or "")
+    assert mlflow_client.search_model_versions(f"name = '{owned}'") == []

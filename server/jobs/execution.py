@@ -326,7 +326,7 @@ class JobExecutor:
         if job.model_name:
             with tracing.span("job.register", **{"asgard.job_id": job.id, "asgard.backend": "mlflow"}):
                 version, warning = await asyncio.to_thread(
-                    self.tracking.register_run_model, run_id, job.model_name, job.feature_service
+                    self.tracking.register_run_model, run_id, job.model_name, job.feature_service, job.owner
                 )
             if version is not None:
                 job_log.system(f"registered {job.model_name} version {version}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from server.auth.roles import Principal, Role
 from server.config import Settings
 from server.jobs.events import JobEvents
@@ -15,11 +17,19 @@ from server.services.errors import ErrorCode, InputErrors, input_error, refuse
 class Training:
     """Submits and cancels jobs for API callers; the runner does the rest."""
 
-    def __init__(self, settings: Settings, store: JobStore, runner: JobRunner, events: JobEvents) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: JobStore,
+        runner: JobRunner,
+        events: JobEvents,
+        model_owner: Callable[[str], str | None] = lambda name: None,
+    ) -> None:
         self.settings = settings
         self.store = store
         self.runner = runner
         self.events = events
+        self.model_owner = model_owner  # a registered model's owner key (None: no such model, or open)
 
     def allowed(self, caller: Principal) -> bool:
         """Uploaded code runs only where callers are known (tokens, then the trainer role) or trusted
@@ -40,6 +50,13 @@ class Training:
         spec, errors = validate_submission(submission, self.settings.jobs, feature_services)
         if spec is None:
             raise InputErrors(errors)
+        owner = self.model_owner(spec.model_name) if spec.model_name else None
+        if owner is not None and owner != caller.owner_key:
+            refuse(
+                ErrorCode.FORBIDDEN,
+                f"{spec.model_name!r} is another trainer's model: only its owner's jobs add versions to it",
+                "modelName",
+            )
         job = self.store.submit(spec, caller.name, caller.owner_key)
         self.runner.wake()
         return job

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from server.auth.roles import LOCAL_ADMIN
 from server.services.errors import InputErrors
 from server.services.mlflow_client import error_code
-from server.services.mlflow_records import FEATURE_SERVICE_TAG
+from server.services.mlflow_records import FEATURE_SERVICE_TAG, OWNER_TAG
 from server.services.mlflow_tracking import MlflowTracking
 from server.services.mlflow_writes import MlflowWrites
 
@@ -57,13 +58,22 @@ class JobTracking:
         if run is not None and run.status in {"RUNNING", "SCHEDULED"}:
             t.mlflow.call(t.client().set_terminated, run_id, status)
 
+    def model_owner(self, model_name: str) -> str | None:
+        """The owner key of the registered model (OWNER_TAG), or None: no such model, or an open one."""
+        found = self.tracking.registered_model(model_name)
+        return dict(found.tags).get(OWNER_TAG) if found is not None else None
+
     def register_run_model(
-        self, run_id: str, model_name: str, feature_service: str | None = None
+        self, run_id: str, model_name: str, feature_service: str | None = None, owner: str | None = None
     ) -> tuple[int | None, str | None]:
         """(version, warning): the version the script registered itself, or a new version of the model
-        the run logged, or a warning when the run logged none."""
+        the run logged, or a warning when the run logged none or the model is another owner's (a model a
+        job creates is its submitter's, `owner`: only their jobs add versions to it)."""
         t = self.tracking
-        version, warning = self._register(run_id, model_name)
+        current = self.model_owner(model_name)
+        if current is not None and current != owner:
+            return None, f"{model_name!r} is another trainer's model: only its owner's jobs add versions to it"
+        version, warning = self._register(run_id, model_name, owner)
         t.changed()  # the script may have registered versions and moved aliases itself
         if version is not None and feature_service:
             # Lineage, and what predict fetches when a caller gives entity ids alone.
@@ -72,7 +82,7 @@ class JobTracking:
             )
         return version, warning
 
-    def _register(self, run_id: str, model_name: str) -> tuple[int | None, str | None]:
+    def _register(self, run_id: str, model_name: str, owner: str | None) -> tuple[int | None, str | None]:
         t = self.tracking
         own = [v for v in t.model_versions_by_runs([run_id])[run_id] if v.name == model_name]
         if own:
@@ -87,11 +97,15 @@ class JobTracking:
         if t.registered_model(model_name) is None:
             from mlflow.exceptions import MlflowException
 
+            # No-token loopback mode's one caller owns nothing: its models stay open once tokens exist.
+            tags = {OWNER_TAG: owner} if owner and owner != LOCAL_ADMIN.owner_key else None
             try:
-                t.mlflow.call(client.create_registered_model, model_name)
+                t.mlflow.call(client.create_registered_model, model_name, tags=tags)
             except MlflowException as error:
                 if error_code(error) != "RESOURCE_ALREADY_EXISTS":
                     raise
+                if self.model_owner(model_name) not in (None, owner):  # another job made it just now
+                    return None, f"{model_name!r} is another trainer's model: only its owner's jobs add versions"
         # The artifact location, not models:/<id>: MLflow's SQL registry resolves that through the
         # process-global tracking URI, which is not ours.
         version = t.mlflow.call(

@@ -10,6 +10,9 @@ from server.services.registry_records import Tags
 T = TypeVar("T")
 # On a model version: the feature service it was trained on (lineage; what predict fetches by default).
 FEATURE_SERVICE_TAG = "asgard.feature_service"
+# Whose jobs may add versions to a registered model: the owner key (server.auth.roles.Principal.owner_key)
+# of the submitter whose job created it. A model without it (made before, or outside Asgard) is open.
+OWNER_TAG = "asgard.owner"
 
 
 @dataclass(frozen=True)
