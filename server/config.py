@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from server.store_urls import online_store_config
+
 DEFAULT_DATA_DIR = ".asgard-data"
 
 
@@ -327,6 +329,10 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
     values["root_path"] = _root_path(str(values["root_path"]))
     if not isinstance(values["workers"], int) or values["workers"] < 1:
         raise ConfigError(f"ASGARD_WORKERS (--workers) must be at least 1, not {values['workers']}")
+    try:
+        online_store_config(str(values["online_store"]))
+    except ValueError as error:
+        raise ConfigError(f"ASGARD_ONLINE_STORE: {error}") from None
     if values["offline_engine"] == "trino" and not str(values["trino_url"]).startswith(("http://", "https://")):
         raise ConfigError("ASGARD_OFFLINE_ENGINE=trino needs ASGARD_TRINO_URL=http(s)://host:port")
     return Settings(**values).resolved()  # type: ignore[arg-type]

@@ -11,18 +11,7 @@ import yaml
 from server.config import Settings
 from server.services.trino_engine import TrinoEngine
 from server.sql_urls import sqlalchemy_url
-
-
-def online_store_config(url: str) -> dict[str, Any] | None:
-    """`sqlite:///path`, `redis://host:port[/db]`, or `disabled`."""
-    if url in {"", "disabled", "none"}:
-        return None
-    if url.startswith("sqlite:///"):
-        return {"type": "sqlite", "path": url.removeprefix("sqlite:///")}
-    if url.startswith(("redis://", "rediss://")):
-        rest = url.split("://", 1)[1]
-        return {"type": "redis", "connection_string": rest.split("/", 1)[0]}
-    raise ValueError(f"unsupported online store URL {url!r} (use sqlite:///..., redis://... or disabled)")
+from server.store_urls import online_store_config
 
 
 def registry_kind(url: str) -> str:

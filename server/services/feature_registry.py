@@ -25,7 +25,7 @@ from server.config import Settings
 from server.services import feast_objects as fo
 from server.services import gold_snapshots
 from server.services.errors import ErrorCode, InputError, InputErrors, refuse
-from server.services.feast_repo import online_store_config, registry_kind, write_feast_repo
+from server.services.feast_repo import registry_kind, write_feast_repo
 from server.services.gold_catalog import GoldCatalog
 from server.services.offline_gate import OfflineGate
 from server.services.registration import ViewPlan, plan_entity, plan_feature_service, plan_feature_view
@@ -43,6 +43,7 @@ from server.services.registry_records import (
 from server.services.trino_engine import TrinoEngine
 from server.services.trino_entities import TrinoEntities
 from server.services.view_history import ViewHistory
+from server.store_urls import online_store_config
 
 log = logging.getLogger(__name__)
 P = TypeVar("P")  # what a registration plans
