@@ -130,6 +130,10 @@ def test_a_materialization_started_on_one_replica_is_followed_and_served_on_the_
         assert time.monotonic() < deadline, status
         time.sleep(0.5)
     assert status == {"status": "SUCCEEDED", "error": None}
+    seen_at = time.monotonic()  # B sees A's registration within its cache time (the run may end sooner)
+    while b.post(VIEW, {"n": name})["featureView"] is None:
+        assert time.monotonic() - seen_at < CACHE_SECONDS + 2.0, "B did not see A's registration in time"
+        time.sleep(0.1)
     online = b.post(
         "query($i: OnlineFeaturesInput!) { onlineFeatures(input: $i) { rows statuses } }",
         {"i": {"features": [f"{name}:total_orders"], "entities": {"customer_id": [1001, 999999]}}},
