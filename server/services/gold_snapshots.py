@@ -5,7 +5,7 @@ export and materialization (pyiceberg's `scan().to_arrow()`: about 0.3 s of a 0.
 over a 1,000,000-row table, more from S3). A committed Iceberg table version never changes, so a server,
 which reads the same tables over and over, keeps what it read: an Arrow table is kept under the table's
 metadata location, which every commit (an append, a push, a schema change) replaces, so a new version is
-read afresh and the old one ages out. Least recently used first, bounded by ASGARD_OFFLINE_CACHE_MB
+read afresh and replaces the old one. Least recently used first, bounded by ASGARD_OFFLINE_CACHE_MB
 (0: nothing kept); a table larger than the whole bound is read every time, as before.
 
 This replaces one function of Feast's DuckDB offline store (`_read_iceberg_catalog_source`), for this
@@ -34,6 +34,7 @@ class SnapshotCache:
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self._tables: OrderedDict[str, Any] = OrderedDict()
+        self._families: dict[str, str] = {}  # key -> its table
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
@@ -43,7 +44,9 @@ class SnapshotCache:
     def size_bytes(self) -> int:
         return self._bytes
 
-    def get_or_read(self, key: str, read: Callable[[], Any]) -> Any:
+    def get_or_read(self, key: str, read: Callable[[], Any], family: str = "") -> Any:
+        """The table kept under `key`, or `read()`'s, kept. Keeping a version of a `family` (a table) drops
+        the family's other versions: a table that changes often holds one copy, not one per commit."""
         with self._lock:
             found = self._tables.get(key)
             if found is not None:
@@ -55,19 +58,27 @@ class SnapshotCache:
         size = int(table.nbytes)
         with self._lock:
             if size <= self.max_bytes and key not in self._tables:
+                if family:
+                    for old_key in [k for k, f in self._families.items() if f == family]:
+                        self._bytes -= int(self._tables.pop(old_key).nbytes)
+                        del self._families[old_key]
                 self._tables[key] = table
+                self._families[key] = family
                 self._bytes += size
                 while self._bytes > self.max_bytes:
-                    _, old = self._tables.popitem(last=False)
-                    self._bytes -= int(old.nbytes)
+                    self._evict_oldest()
         return table
+
+    def _evict_oldest(self) -> None:
+        old_key, old = self._tables.popitem(last=False)
+        self._families.pop(old_key, None)
+        self._bytes -= int(old.nbytes)
 
     def resize(self, max_bytes: int) -> None:
         with self._lock:
             self.max_bytes = max_bytes
             while self._tables and self._bytes > self.max_bytes:
-                _, old = self._tables.popitem(last=False)
-                self._bytes -= int(old.nbytes)
+                self._evict_oldest()
 
 
 CACHE = SnapshotCache(0)
@@ -129,8 +140,9 @@ def install(max_bytes: int) -> SnapshotCache:
         table = load_table(data_source)
         if not table.metadata_location:  # a catalog that names no metadata file: nothing to key a version by
             return ibis.memtable(table.scan().to_arrow())
-        key = f"{'.'.join(table.name())}@{table.metadata_location}#{table.metadata.current_snapshot_id}"
-        return ibis.memtable(CACHE.get_or_read(key, lambda: table.scan().to_arrow()))
+        name = ".".join(table.name())
+        key = f"{name}@{table.metadata_location}#{table.metadata.current_snapshot_id}"
+        return ibis.memtable(CACHE.get_or_read(key, lambda: table.scan().to_arrow(), family=name))
 
     setattr(read_iceberg_catalog_source, MARK, True)
     feast_duckdb._read_iceberg_catalog_source = read_iceberg_catalog_source

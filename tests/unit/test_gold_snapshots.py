@@ -38,3 +38,15 @@ def test_a_table_larger_than_the_bound_is_read_every_time_and_resize_evicts():
     assert cache.size_bytes == 800
     cache.resize(0)
     assert cache.size_bytes == 0
+
+
+def test_a_new_version_of_a_table_replaces_its_older_ones():
+    cache = SnapshotCache(max_bytes=10 * 800)
+    cache.get_or_read("t@v1", lambda: _table(100), family="t")
+    cache.get_or_read("u@v1", lambda: _table(100), family="u")
+    cache.get_or_read("t@v2", lambda: _table(100), family="t")
+    assert cache.size_bytes == 2 * 800
+    reads = []
+    cache.get_or_read("t@v1", lambda: reads.append(1) or _table(100), family="t")  # gone: read again
+    cache.get_or_read("u@v1", lambda: reads.append(1) or _table(100), family="u")  # kept
+    assert reads == [1]
