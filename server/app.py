@@ -17,6 +17,7 @@ import orjson
 from cross_web import HTTPException
 from graphql import DocumentNode, GraphQLError, OperationDefinitionNode
 from starlette.applications import Starlette
+from starlette.datastructures import QueryParams
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -395,8 +396,8 @@ def _is_operation_request(scope: Any) -> bool:
     """A POST, or a GET that names an operation (a browser's GET without one opens GraphiQL)."""
     if scope["method"] != "GET":
         return True
-    query_string: bytes = scope.get("query_string", b"")
-    return any(part.split(b"=", 1)[0] in (b"query", b"extensions", b"documentId") for part in query_string.split(b"&"))
+    params = QueryParams(scope.get("query_string", b""))
+    return any(name in params for name in ("query", "extensions", "documentId"))
 
 
 async def _read_document_ids(request: Any, items: list[GraphQLRequestData]) -> None:

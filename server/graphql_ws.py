@@ -58,7 +58,7 @@ def malformed(message: object) -> str | None:
         return "payload.variables is an object"
     if not isinstance(payload.get("operationName"), (str, type(None))):
         return "payload.operationName is a string"
-    if not isinstance(payload.get("extensions"), _OPTIONAL_OBJECT):
+    if not isinstance(extensions, _OPTIONAL_OBJECT):
         return "payload.extensions is an object"
     return None
 
@@ -107,17 +107,19 @@ class CheckedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             self.watchdog = asyncio.create_task(self.watch())
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        if self.connection_acknowledged and not await self.still_allowed():
+        if not self.connection_acknowledged:  # Strawberry's refusal: 4401
+            await super().handle_subscribe(message)
+            return
+        if not await self.still_allowed():
             await self.close_revoked()
             return
         limit = self.max_subscriptions_per_connection
-        taken = message["id"] in self.operations or (limit is not None and len(self.operations) >= limit)
-        if self.connection_acknowledged and taken:  # Strawberry's refusal first: 4409, or the limit's error
-            await super().handle_subscribe(message)
+        if message["id"] in self.operations or (limit is not None and len(self.operations) >= limit):
+            await super().handle_subscribe(message)  # Strawberry's refusal first: 4409, or the limit's error
             return
+        payload: dict[str, Any] = message["payload"]  # type: ignore[assignment]  # an object: malformed()
         persisted: PersistedDocuments = self.view.persisted  # type: ignore[attr-defined]  # server.app.GraphQLApp
-        if self.connection_acknowledged and persisted.enabled:
-            payload: dict[str, Any] = message["payload"]  # type: ignore[assignment]  # an object: malformed()
+        if persisted.enabled:
             request = websocket_request(payload)
             principal = self.context.principal
             refusal = persisted.resolve(request, principal is not None and principal.role is Role.ADMIN)
@@ -126,15 +128,14 @@ class CheckedTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 return
             if request.query is not None:
                 payload["query"] = request.query
-        if self.connection_acknowledged and not isinstance(message["payload"].get("query"), str):  # by hash, unserved
+        if not isinstance(payload.get("query"), str):  # by hash, where no hash is served
             await self.handle_invalid_message("a subscribe message's payload.query is the operation's text")
             return
-        if self.connection_acknowledged:  # over a limit, or no GraphQL: the operation's `error`, as over HTTP
-            try:
-                await self.view.documents.parse_off_loop(message["payload"]["query"])  # type: ignore[attr-defined]
-            except GraphQLError as error:
-                await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
-                return
+        try:  # over a limit, or no GraphQL: the operation's `error`, as over HTTP
+            await self.view.documents.parse_off_loop(payload["query"])  # type: ignore[attr-defined]
+        except GraphQLError as error:
+            await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
+            return
         # The socket's context is its operations' too: each operation gets DataLoaders of its own (caches,
         # per-request budgets), in the task Strawberry starts for it, which copies this context.
         with self.context.operation_loaders():

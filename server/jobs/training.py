@@ -12,6 +12,7 @@ from server.jobs.runner import JobRunner
 from server.jobs.store import JobStore
 from server.jobs.submission import Submission, validate_submission
 from server.services.errors import ErrorCode, InputErrors, input_error, refuse
+from server.services.mlflow_records import another_owners_model
 
 
 class Training:
@@ -50,13 +51,9 @@ class Training:
         spec, errors = validate_submission(submission, self.settings.jobs, feature_services)
         if spec is None:
             raise InputErrors(errors)
-        owner = self.model_owner(spec.model_name) if spec.model_name else None
-        if owner is not None and owner != caller.owner_key:
-            refuse(
-                ErrorCode.FORBIDDEN,
-                f"{spec.model_name!r} is another trainer's model: only its owner's jobs add versions to it",
-                "modelName",
-            )
+        model = spec.model_name
+        if model and self.model_owner(model) not in (None, caller.owner_key):
+            refuse(ErrorCode.FORBIDDEN, another_owners_model(model), "modelName")
         job = self.store.submit(spec, caller.name, caller.owner_key)
         self.runner.wake()
         return job

@@ -164,12 +164,7 @@ class FeatureServing:
                 reads, view_keys = self._direct_plan(snap, refs, columns)
             except NotServedHere:
                 raise WouldBlock("Feast's read answers this one") from None
-            found = None
-            if self.direct.inline:
-                with contextlib.suppress(WouldBlock):
-                    found = self.direct.read_inline(reads, view_keys)
-            if found is None:
-                found = await self.direct.read_async(reads, view_keys)
+            found = await self.direct.read_on_loop(reads, view_keys)
             return self._stored(snap, refs, keys, columns, reads, view_keys, found, full_names)
         if self.direct is not None:
             return self.online(snap, refs, raw_entities, full_names, wait=False)

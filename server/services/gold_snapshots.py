@@ -29,12 +29,12 @@ MARK = "_asgard_gold_snapshots"
 
 
 class SnapshotCache:
-    """Arrow tables by key, at most `max_bytes` of them (their buffers' size), least recently used out."""
+    """One Arrow table per family (a gold table), under the key of its version, at most `max_bytes` of them
+    (their buffers' size), least recently used out."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._tables: OrderedDict[str, Any] = OrderedDict()
-        self._families: dict[str, str] = {}  # key -> its table
+        self._tables: OrderedDict[str, tuple[str, Any]] = OrderedDict()  # family -> (version key, table)
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
@@ -45,40 +45,38 @@ class SnapshotCache:
         return self._bytes
 
     def get_or_read(self, key: str, read: Callable[[], Any], family: str = "") -> Any:
-        """The table kept under `key`, or `read()`'s, kept. Keeping a version of a `family` (a table) drops
-        the family's other versions: a table that changes often holds one copy, not one per commit."""
+        """The table kept under `key`, or `read()`'s, kept. A family holds one version: keeping a new one
+        drops the older (a table that changes often holds one copy, not one per commit). Without a family,
+        the key is its own."""
+        family = family or key
         with self._lock:
-            found = self._tables.get(key)
-            if found is not None:
-                self._tables.move_to_end(key)
+            found = self._tables.get(family)
+            if found is not None and found[0] == key:
+                self._tables.move_to_end(family)
                 self.hits += 1
-                return found
+                return found[1]
             self.misses += 1
         table = read()  # outside the lock: two first reads of one version may both scan; both are right
         size = int(table.nbytes)
         with self._lock:
-            if size <= self.max_bytes and key not in self._tables:
-                if family:
-                    for old_key in [k for k, f in self._families.items() if f == family]:
-                        self._bytes -= int(self._tables.pop(old_key).nbytes)
-                        del self._families[old_key]
-                self._tables[key] = table
-                self._families[key] = family
+            if size <= self.max_bytes:
+                old = self._tables.pop(family, None)
+                if old is not None:
+                    self._bytes -= int(old[1].nbytes)
+                self._tables[family] = (key, table)
                 self._bytes += size
-                while self._bytes > self.max_bytes:
-                    self._evict_oldest()
+                self._evict_to(self.max_bytes)
         return table
 
-    def _evict_oldest(self) -> None:
-        old_key, old = self._tables.popitem(last=False)
-        self._families.pop(old_key, None)
-        self._bytes -= int(old.nbytes)
+    def _evict_to(self, max_bytes: int) -> None:
+        while self._tables and self._bytes > max_bytes:
+            _, (_, old) = self._tables.popitem(last=False)
+            self._bytes -= int(old.nbytes)
 
     def resize(self, max_bytes: int) -> None:
         with self._lock:
             self.max_bytes = max_bytes
-            while self._tables and self._bytes > self.max_bytes:
-                self._evict_oldest()
+            self._evict_to(max_bytes)
 
 
 CACHE = SnapshotCache(0)

@@ -5,7 +5,12 @@ from __future__ import annotations
 from server.auth.roles import LOCAL_ADMIN
 from server.services.errors import InputErrors
 from server.services.mlflow_client import error_code
-from server.services.mlflow_records import FEATURE_SERVICE_TAG, OWNER_TAG
+from server.services.mlflow_records import (
+    FEATURE_SERVICE_TAG,
+    OWNER_TAG,
+    RegisteredModelRecord,
+    another_owners_model,
+)
 from server.services.mlflow_tracking import MlflowTracking
 from server.services.mlflow_writes import MlflowWrites
 
@@ -60,8 +65,7 @@ class JobTracking:
 
     def model_owner(self, model_name: str) -> str | None:
         """The owner key of the registered model (OWNER_TAG), or None: no such model, or an open one."""
-        found = self.tracking.registered_model(model_name)
-        return dict(found.tags).get(OWNER_TAG) if found is not None else None
+        return _owner(self.tracking.registered_model(model_name))
 
     def register_run_model(
         self, run_id: str, model_name: str, feature_service: str | None = None, owner: str | None = None
@@ -70,10 +74,10 @@ class JobTracking:
         the run logged, or a warning when the run logged none or the model is another owner's (a model a
         job creates is its submitter's, `owner`: only their jobs add versions to it)."""
         t = self.tracking
-        current = self.model_owner(model_name)
-        if current is not None and current != owner:
-            return None, f"{model_name!r} is another trainer's model: only its owner's jobs add versions to it"
-        version, warning = self._register(run_id, model_name, owner)
+        registered = t.registered_model(model_name)
+        if _owner(registered) not in (None, owner):
+            return None, another_owners_model(model_name)
+        version, warning = self._register(run_id, model_name, owner, exists=registered is not None)
         t.changed()  # the script may have registered versions and moved aliases itself
         if version is not None and feature_service:
             # Lineage, and what predict fetches when a caller gives entity ids alone.
@@ -82,7 +86,7 @@ class JobTracking:
             )
         return version, warning
 
-    def _register(self, run_id: str, model_name: str, owner: str | None) -> tuple[int | None, str | None]:
+    def _register(self, run_id: str, model_name: str, owner: str | None, exists: bool) -> tuple[int | None, str | None]:
         t = self.tracking
         own = [v for v in t.model_versions_by_runs([run_id])[run_id] if v.name == model_name]
         if own:
@@ -94,7 +98,7 @@ class JobTracking:
             return None, f"the run logged no model, so nothing was registered as {model_name!r}"
         model = max(models, key=lambda m: m.creation_time or 0)
         client = t.client()
-        if t.registered_model(model_name) is None:
+        if not exists:
             from mlflow.exceptions import MlflowException
 
             # No-token loopback mode's one caller owns nothing: its models stay open once tokens exist.
@@ -105,10 +109,14 @@ class JobTracking:
                 if error_code(error) != "RESOURCE_ALREADY_EXISTS":
                     raise
                 if self.model_owner(model_name) not in (None, owner):  # another job made it just now
-                    return None, f"{model_name!r} is another trainer's model: only its owner's jobs add versions"
+                    return None, another_owners_model(model_name)
         # The artifact location, not models:/<id>: MLflow's SQL registry resolves that through the
         # process-global tracking URI, which is not ours.
         version = t.mlflow.call(
             client.create_model_version, model_name, model.artifact_location, run_id=run_id, model_id=model.id
         )
         return int(version.version), None
+
+
+def _owner(model: RegisteredModelRecord | None) -> str | None:
+    return dict(model.tags).get(OWNER_TAG) if model is not None else None

@@ -15,6 +15,11 @@ FEATURE_SERVICE_TAG = "asgard.feature_service"
 OWNER_TAG = "asgard.owner"
 
 
+def another_owners_model(name: str) -> str:
+    """Why a version of `name` is not added for this caller (submission and registration say the same)."""
+    return f"{name!r} is another trainer's model: only its owner's jobs add versions to it"
+
+
 @dataclass(frozen=True)
 class Page(Generic[T]):
     """One page of an MLflow search and the token of the next one (None at the end)."""

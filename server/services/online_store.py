@@ -323,16 +323,20 @@ class RedisReads:
 
         started = time.monotonic()
         try:
-            with self._inline.pipeline(transaction=False) as pipe:
-                for key, fields in self._commands(reads, keys):
-                    pipe.hmget(key, fields)
-                replies = pipe.execute()
+            found = self._pipelined(self._inline, reads, keys)
         except (RedisTimeout, RedisConnectionError) as error:
             self._inline_paused_until = time.monotonic() + INLINE_PAUSE_SECONDS
             raise WouldBlock(f"the inline Redis read did not answer: {error}") from None
         if time.monotonic() - started > INLINE_SLOW_SECONDS:  # a slow Redis (or a proxy) blocks the loop
             self._inline_paused_until = time.monotonic() + INLINE_PAUSE_SECONDS  # whatever the socket's timeout
-        return self._found(reads, keys, replies)
+        return found
+
+    async def read_on_loop(self, reads: list[ViewRead], keys: list[list[bytes]]) -> list[dict[bytes, Found]]:
+        """A small read on the event loop: inline where it may be (read_inline), else the async client's."""
+        if self.inline:
+            with contextlib.suppress(WouldBlock):
+                return self.read_inline(reads, keys)
+        return await self.read_async(reads, keys)
 
     def event_micros(self, view: str, keys: list[bytes], found: dict[bytes, Found]) -> list[int | None]:
         """The event time held for each key, in microseconds (Feast keeps a protobuf Timestamp here: exact,
@@ -401,7 +405,10 @@ class RedisReads:
         return out
 
     def read(self, reads: list[ViewRead], keys: list[list[bytes]], wait: bool) -> list[dict[bytes, Found]]:
-        client = self.store._get_client(self.config)
+        return self._pipelined(self.store._get_client(self.config), reads, keys)
+
+    def _pipelined(self, client: Any, reads: list[ViewRead], keys: list[list[bytes]]) -> list[dict[bytes, Found]]:
+        """One pipeline of HMGETs through a synchronous client (Feast's, or the inline one)."""
         with client.pipeline(transaction=False) as pipe:
             for key, fields in self._commands(reads, keys):
                 pipe.hmget(key, fields)
@@ -426,7 +433,7 @@ INLINE_PAUSE_SECONDS = 5.0
 
 def _local_client(connection_string: str, parse: Any) -> Any:
     """A Redis client of its own for inline reads, when the connection string names a Redis on this host
-    (a loopback address, or a unix socket); None otherwise."""
+    (`localhost` or a loopback address); None otherwise."""
     import ipaddress
 
     from redis import Redis

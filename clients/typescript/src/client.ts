@@ -50,8 +50,7 @@ export interface AsgardClientOptions {
   fetch?: typeof fetch;
 }
 
-/** Close codes after which a new socket would be refused the same way: thrown, never retried. */
-const FATAL_CLOSE_CODES: ReadonlySet<number> = new Set([4400, 4401, 4403, 4409, 4429, 4500]);
+/** Close codes after which a new socket would be refused the same way (thrown, never retried), by name. */
 const CLOSE_CODE_NAMES: Readonly<Record<number, string>> = {
   4400: "BAD_REQUEST",
   4401: "UNAUTHENTICATED",
@@ -205,7 +204,7 @@ export class AsgardClient {
         this.socket().iterate<TResult>({ ...part, variables: variables ?? {} }),
       ));
     const next = async (): Promise<IteratorResult<TResult>> => {
-      let step: IteratorResult<{ data?: TResult | null; errors?: ReadonlyArray<unknown> }>;
+      let step: Awaited<ReturnType<Events["next"]>>;
       try {
         step = await (await start()).next();
       } catch (error) {
@@ -248,7 +247,7 @@ export class AsgardClient {
         connectionParams: token ? { Authorization: `Bearer ${token}` } : {},
         lazy: true,
         // a refused token (4403) or a message the server would not take is refused again on a new socket
-        shouldRetry: (error) => !(isCloseEvent(error) && FATAL_CLOSE_CODES.has(error.code)),
+        shouldRetry: (error) => !(isCloseEvent(error) && error.code in CLOSE_CODE_NAMES),
       });
     }
     return this.ws;
