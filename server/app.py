@@ -105,7 +105,7 @@ def create_services(settings: Settings) -> Services:
     mlflow = MlflowTracking(settings)
     mlflow_writes = MlflowWrites(mlflow)
     events = JobEvents()
-    sandbox = Sandbox.for_mode(SandboxMode(settings.jobs.sandbox))
+    sandbox = Sandbox.for_mode(SandboxMode(settings.jobs.sandbox), settings.data_dir / "sandbox")
     tracking = JobTracking(mlflow, mlflow_writes)
     runner = JobRunner(settings, jobs, tracking, events, sandbox, registry.serialized)
     serving = FeatureServing(registry, direct_reads=settings.online_direct_reads)
@@ -131,7 +131,12 @@ def create_services(settings: Settings) -> Services:
             mlflow,
             serving,
             settings.data_dir / "model-cache",
-            ModelWorkers(sandbox, [settings.data_dir], timeout=settings.jobs.model_timeout_seconds),
+            ModelWorkers(
+                sandbox,
+                [settings.data_dir],
+                timeout=settings.jobs.model_timeout_seconds,
+                limits=settings.jobs.model_limits,
+            ),
             resolve_ttl=settings.registry_cache_seconds,
         ),
         tokens=TokenStore(jobs.engine, settings.token_cache_seconds),

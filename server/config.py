@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from server.resource_groups import ResourceLimits
 from server.store_urls import online_store_config
 
 DEFAULT_DATA_DIR = ".asgard-data"
@@ -55,6 +56,12 @@ class JobSettings:
     # refused), "bwrap" (bubblewrap or the server does not start), "off" (unconfined: a single-user laptop)
     sandbox: str = "auto"
     model_timeout_seconds: float = 30.0  # one prediction in a model's worker process
+    # Each sandbox's cgroup (server/resource_groups.py), where the server can make one: a job (its install
+    # and its script, each in turn) and a model worker, in tasks (threads count) and MiB of memory
+    job_max_processes: int = 512
+    job_memory_mb: int = 8192
+    model_max_processes: int = 256
+    model_memory_mb: int = 2048
     # What a job reaches the gold layer with (server/services/job_feast_repo.py): the catalog's URI as jobs
     # use it (empty: the server's, without its password), and S3 keys of their own (give read-only ones).
     catalog_uri: str = ""
@@ -63,6 +70,14 @@ class JobSettings:
     trino_user: str = "asgard-job"
     aws_access_key_id: str = ""
     aws_secret_access_key: str = field(default="", repr=False)
+
+    @property
+    def job_limits(self) -> ResourceLimits:
+        return ResourceLimits(self.job_max_processes, self.job_memory_mb * 1024**2)
+
+    @property
+    def model_limits(self) -> ResourceLimits:
+        return ResourceLimits(self.model_max_processes, self.model_memory_mb * 1024**2)
 
 
 @dataclass(frozen=True)
@@ -276,6 +291,10 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         allow_training=None if allow in (None, "") else _flag(env, "ASGARD_ALLOW_TRAINING", False),
         sandbox=_choice(env, "ASGARD_SANDBOX", ("auto", "bwrap", "off"), job_defaults.sandbox),
         model_timeout_seconds=_seconds(env, "ASGARD_MODEL_TIMEOUT", job_defaults.model_timeout_seconds, 3600.0),
+        job_max_processes=_int(env, "ASGARD_JOB_MAX_PROCESSES", job_defaults.job_max_processes, minimum=16),
+        job_memory_mb=_int(env, "ASGARD_JOB_MEMORY_MB", job_defaults.job_memory_mb, minimum=64),
+        model_max_processes=_int(env, "ASGARD_MODEL_MAX_PROCESSES", job_defaults.model_max_processes, minimum=16),
+        model_memory_mb=_int(env, "ASGARD_MODEL_MEMORY_MB", job_defaults.model_memory_mb, minimum=64),
         catalog_uri=env.get("ASGARD_JOB_CATALOG_URI", ""),
         trino_user=env.get("ASGARD_JOB_TRINO_USER") or job_defaults.trino_user,
         aws_access_key_id=env.get("ASGARD_JOB_AWS_ACCESS_KEY_ID", ""),

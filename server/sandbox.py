@@ -13,8 +13,13 @@ Each runs under bubblewrap (`bwrap`, Debian's package) in namespaces of its own:
   host itself (bubblewrap builds the namespaces, then setpriv drops every capability and privilege);
   any other server's runs as 65534 inside a user namespace mapped to the server's own uid. Either way
   no capabilities and no new privileges (setuid binaries do not raise them), `/proc/sys` read-only.
-- **limits**: no core dumps, a cap on one file's size and on open files, a root server's sandbox uid
-  capped in processes, a private `/tmp` of 1 GiB (in memory).
+- **system calls**: a seccomp filter (server/seccomp.py): no user namespaces of its own, none of the
+  kernel's key rings, eBPF, perf events, userfaultfd, io_uring or mount calls, no other ABI's entry.
+- **limits**: a cgroup of its own where the server may make one (server/resource_groups.py): its
+  processes and its memory capped, the OOM killer kept inside it, whatever is left in it killed at its
+  end; elsewhere a root server's sandbox uid is capped in processes (shared by every sandbox). Always: no
+  core dumps, a cap on one file's size and on open files, a private `/tmp` of 1 GiB (in memory, counted
+  in the group's memory).
 - **environment**: only what the caller passes (`Confinement.env`, given to the process as its whole
   environment; never on the command line, which every local user can read).
 - **network**: shared for jobs (pip, and the job's MLflow channel on loopback); none for model workers.
@@ -31,16 +36,27 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
+from server import seccomp
+from server.resource_groups import ResourceGroup, ResourceGroups, ResourceLimits
+
 log = logging.getLogger(__name__)
 
 SANDBOX_UID = 65534  # nobody: inside the user namespace, and on the host when the server runs as root
-MAX_PROCESSES = 1024  # processes of the sandbox uid at once (a root server's jobs and workers together)
+MAX_PROCESSES = 1024  # processes of the sandbox uid at once, where no cgroup per sandbox can be made
+FILTER_FD = 3  # where bubblewrap reads the seccomp filter from (the entry script opens it there)
+# Run before bubblewrap, as the server: the seccomp filter opened on FILTER_FD, the process moved into its
+# cgroup (every hierarchy's cgroup.procs, up to "--"), then the rest of the command in its place.
+ENTER = (
+    'f=$1; shift; if [ -n "$f" ]; then exec 3<"$f"; fi; '
+    'while [ "$1" != -- ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@"'
+)
 MAX_OPEN_FILES = 4096
 SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")
 # What libraries read from /etc (TLS roots, name resolution, the dynamic linker, time zones); not all of it.
@@ -143,6 +159,8 @@ class Sandbox:
         uid: int = SANDBOX_UID,
         tmp_bytes: int = 1024**3,
         max_file_bytes: int = 16 * 1024**3,
+        state_dir: Path | None = None,
+        groups: ResourceGroups | str | None = None,
     ) -> None:
         self.mode = mode
         self.bwrap = bwrap
@@ -152,16 +170,19 @@ class Sandbox:
         self.tmp_bytes = tmp_bytes  # the private /tmp, held in memory
         self.max_file_bytes = max_file_bytes
         self._runtime = list(runtime) if runtime is not None else None
+        self.state_dir = state_dir  # where the seccomp filter is written (the server's own, private)
+        self.filter_path: Path | None = None
+        self.groups = groups  # a cgroup per sandbox (str: why not; None: not found out yet)
         self._problem: str | None = None
         self._tried = False
         self._lock = threading.Lock()
 
     @classmethod
-    def for_mode(cls, mode: SandboxMode) -> Sandbox:
+    def for_mode(cls, mode: SandboxMode, state_dir: Path | None = None) -> Sandbox:
         if mode is SandboxMode.OFF:
             log.warning("ASGARD_SANDBOX=off: training jobs and model code run as the server's own user, unconfined")
             return cls(mode)
-        sandbox = cls(mode, shutil.which("bwrap"))
+        sandbox = cls(mode, shutil.which("bwrap"), state_dir=state_dir)
         if mode is SandboxMode.BWRAP:
             sandbox.check()
         return sandbox
@@ -188,7 +209,17 @@ class Sandbox:
             return "bubblewrap (bwrap) is not installed: apt-get install bubblewrap, or set ASGARD_SANDBOX=off"
         if self.prlimit is None or (self.as_root and self.setpriv is None):
             return "util-linux's prlimit and setpriv are needed beside bubblewrap"
-        command = self.command([sys.executable, "-c", "import sys; sys.exit(0)"], Confinement())
+        self.filter_path = self._write_filter()
+        if self.groups is None:
+            self.groups = ResourceGroups.detect()
+            if isinstance(self.groups, ResourceGroups):
+                log.info("each sandbox gets a cgroup of its own: %s", self.groups.describe())
+            else:
+                log.warning(
+                    "no cgroup per sandbox (%s): sandboxes share one process limit and their memory is not capped",
+                    self.groups,
+                )
+        command = self._command([sys.executable, "-c", "import sys; sys.exit(0)"], Confinement(), None)
         try:
             done = subprocess.run(command, capture_output=True, timeout=30, text=True)
         except (OSError, subprocess.TimeoutExpired) as error:
@@ -196,6 +227,29 @@ class Sandbox:
         if done.returncode != 0:
             return f"bubblewrap cannot create its namespaces here: {done.stderr.strip()[-300:]}"
         return None
+
+    def _write_filter(self) -> Path | None:
+        arch = seccomp.architecture()
+        if arch is None:
+            log.warning("no seccomp filter for this architecture: sandboxed code may make user namespaces")
+            return None
+        directory = self.state_dir or Path(tempfile.mkdtemp(prefix="asgard-sandbox-"))
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path = directory / "seccomp.bpf"
+        staging = path.with_name(f"seccomp.bpf.{os.getpid()}")
+        staging.write_bytes(seccomp.program(arch))
+        staging.replace(path)  # replaced whole: a sandbox starting now reads the old one or this one
+        return path
+
+    def open_group(self, limits: ResourceLimits) -> ResourceGroup | None:
+        """A cgroup for one sandbox (None: confinement off, or no cgroups here); the caller closes it."""
+        if not self.confines or self.problem is not None or not isinstance(self.groups, ResourceGroups):
+            return None
+        try:
+            return self.groups.create(limits)
+        except OSError as error:
+            log.warning("a cgroup for a sandbox could not be made (%s): it runs under the shared limit", error)
+            return None
 
     @property
     def confines(self) -> bool:
@@ -218,10 +272,20 @@ class Sandbox:
         """Who must own what sandboxed code writes (its work dir, an environment it builds), on the host."""
         return (self.uid, self.uid) if self.confines and self.as_root else None
 
-    def command(self, argv: Sequence[str], confinement: Confinement) -> list[str]:
+    def command(self, argv: Sequence[str], confinement: Confinement, group: ResourceGroup | None = None) -> list[str]:
+        """The command that runs argv confined (in `group` when given: made by open_group), under the
+        seccomp filter; SandboxUnavailable where no sandbox works."""
         if not self.confines:
             return list(argv)
+        self.check()  # the trial run first: it finds the cgroups and writes the filter
+        return self._command(argv, confinement, group)
+
+    def _command(self, argv: Sequence[str], confinement: Confinement, group: ResourceGroup | None) -> list[str]:
         assert self.bwrap is not None
+        enter: list[str] = []
+        if self.filter_path is not None or group is not None:
+            procs = [str(p) for p in group.procs_files] if group is not None else []
+            enter = ["/bin/sh", "-c", ENTER, "asgard-sandbox", str(self.filter_path or ""), *procs, "--"]
         # Never a host root: a root server's code runs as the sandbox uid itself (bubblewrap builds the
         # namespaces as root, then setpriv drops to that uid: no capabilities, no new privileges), so it
         # can neither write the kernel's settings in /proc/sys nor leave setuid-root files behind. Any
@@ -230,11 +294,13 @@ class Sandbox:
         identity = ["--unshare-user", "--uid", str(SANDBOX_UID), "--gid", str(SANDBOX_UID), "--cap-drop", "ALL"]
         drop: list[str] = []
         if self.as_root:
-            limits.append(f"--nproc={MAX_PROCESSES}")  # counted for the sandbox uid, not the server's
+            if group is None:  # counted for the sandbox uid, not the server's: every sandbox shares it
+                limits.append(f"--nproc={MAX_PROCESSES}")
             identity = []
             drop = [self.setpriv or "setpriv", f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups",
                     "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]  # fmt: skip
         args = [
+            *enter,
             *limits,
             "--",
             self.bwrap,
@@ -253,6 +319,8 @@ class Sandbox:
         ]  # fmt: skip
         if not confinement.network:
             args.append("--unshare-net")
+        if self.filter_path is not None:
+            args += ["--seccomp", str(FILTER_FD)]
         for directory in SYSTEM_DIRS:
             path = Path(directory)
             if path.is_symlink():

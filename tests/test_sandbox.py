@@ -96,6 +96,19 @@ def setuid_copy():
 attempt("setuid_file", setuid_copy)
 attempt("sudo", lambda: subprocess.run(["su", "-c", "id"], capture_output=True, timeout=10).returncode and "refused")
 
+
+def user_namespace():
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(0x10000000) != 0:  # CLONE_NEWUSER: every capability, inside a namespace of its own
+        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+
+
+attempt("user_namespace", user_namespace)
+attempt("unshare_tool", lambda: subprocess.run(["unshare", "-U", "-r", "id"], capture_output=True).returncode and "refused")
+attempt("cgroups", lambda: str(os.listdir("/sys/fs/cgroup")))
+
 import mlflow
 
 client = mlflow.MlflowClient()
@@ -168,6 +181,8 @@ def test_a_job_that_attacks_the_server_gets_nothing(client, services, settings, 
     assert victim.poll() is None
     assert out["setuid"] in ("PermissionError", "OSError")  # uid 0 is not even mapped
     assert out["sysctl"] in ("OSError", "PermissionError")  # /proc/sys is read-only, and the uid no host root
+    assert out["user_namespace"] == "PermissionError" and out["unshare_tool"] == "refused"  # the seccomp filter
+    assert out["cgroups"] == "FileNotFoundError"  # no /sys: its limits are not its own to raise
     assert out["setuid_file"] == "done"  # its own work dir: the copy is made, but neither kept setuid nor root's
     left = settings.data_dir / "jobs" / job["id"] / "id-setuid"
     assert left.exists() and not left.stat().st_mode & 0o6000 and left.stat().st_uid != 0
@@ -177,7 +192,7 @@ def test_a_job_that_attacks_the_server_gets_nothing(client, services, settings, 
         assert out[key] in ("MlflowException", "RestException"), (key, out[key])
     assert services.tokens.list() == tokens_before
     created = set(p.name for p in settings.data_dir.iterdir()) - set(data_before)
-    assert created <= {"jobs", "job-inputs", "envs"}, created  # the runner's own directories, nothing of the job's
+    assert created <= {"jobs", "job-inputs", "envs", "sandbox"}, created  # the runner's own, nothing of the job's
     assert not (settings.data_dir / "envs" / "poison.pth").exists()
     assert services.mlflow.store().get_logged_model(their_model.model_id).metrics in (None, [])
     assert services.mlflow.client().get_run(job["runId"]).data.tags["asgard.job_id"] == job["id"]
@@ -248,6 +263,14 @@ from mlflow.models import set_model
 PARAMS = json.loads(PARAMS_JSON)
 
 
+def user_namespace():
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.unshare(0x10000000) != 0:  # CLONE_NEWUSER
+        raise OSError(ctypes.get_errno(), "unshare")
+
+
 class Attack(mlflow.pyfunc.PythonModel):
     def predict(self, context, model_input, params=None):
         mode = str(model_input.iloc[0]["mode"])
@@ -256,6 +279,10 @@ class Attack(mlflow.pyfunc.PythonModel):
         if mode == "hang":
             while True:
                 pass
+        if mode == "hog":  # until the kernel ends it: each chunk written, so every page counts
+            hoard = []
+            while True:
+                hoard.append(b"\x01" * (32 * 1024**2))
         out = {}
         seen = b""
         for path in glob.glob("/proc/*/environ"):
@@ -270,6 +297,7 @@ class Attack(mlflow.pyfunc.PythonModel):
             ("write_model", lambda: open(os.path.join(os.path.dirname(__file__), "evil.txt"), "w").write("x")),
             ("kill_victim", lambda: os.kill(PARAMS["victim"], signal.SIGKILL)),
             ("network", lambda: __import__("socket").create_connection(("127.0.0.1", PARAMS["port"]), timeout=2)),
+            ("user_namespace", user_namespace),
         ):
             try:
                 action()
@@ -329,6 +357,7 @@ def test_a_model_that_attacks_the_server_gets_nothing(client, services, attacker
         "write_model": "OSError",
         "kill_victim": "ProcessLookupError",
         "network": out["network"],
+        "user_namespace": "PermissionError",
     }, out
     assert out["write_data_dir"] in ("FileNotFoundError", "PermissionError", "OSError")
     assert out["network"] in ("ConnectionRefusedError", "OSError")  # its own empty network: the listener is not there
@@ -344,7 +373,9 @@ def test_a_model_that_crashes_or_hangs_costs_its_worker_only(client, services, a
         json={"query": PREDICT, "variables": {"input": {"model": attacker["name"], "rows": [{"mode": "crash"}]}}},
     )
     assert crashed.status_code == 200
-    assert crashed.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert "errors" not in crashed.json(), crashed.json()
+    [error] = crashed.json()["data"]["predict"]["userErrors"]
+    assert error["code"] == "MODEL_FAILED" and "died" in error["message"], error
     after = gql(client, PREDICT, {"input": {"model": attacker["name"], "rows": [{"mode": "look"}]}}).data["predict"]
     assert json.loads(after["predictions"][0])["secret"] == "clean"  # a new worker answers
     started = time.monotonic()
@@ -353,7 +384,8 @@ def test_a_model_that_crashes_or_hangs_costs_its_worker_only(client, services, a
         json={"query": PREDICT, "variables": {"input": {"model": attacker["name"], "rows": [{"mode": "hang"}]}}},
     )
     assert time.monotonic() - started < 20
-    assert hung.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    [error] = hung.json()["data"]["predict"]["userErrors"]
+    assert error["code"] == "MODEL_FAILED" and "did not answer within 3 s" in error["message"], error
     again = gql(client, PREDICT, {"input": {"model": attacker["name"], "rows": [{"mode": "look"}]}}).data["predict"]
     assert again["userErrors"] == []
     assert gql(client, "{ viewer { name } }").data["viewer"]["name"] == "local"  # the API lives
@@ -449,7 +481,113 @@ def test_a_model_answer_over_the_cap_costs_its_worker_only(client, services, att
         "/graphql",
         json={"query": PREDICT, "variables": {"input": {"model": attacker["name"], "rows": [{"mode": "look"}] * 50}}},
     )
-    assert big.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    [error] = big.json()["data"]["predict"]["userErrors"]
+    assert error["code"] == "MODEL_FAILED" and "over" in error["message"], error
     monkeypatch.setattr(workers, "MAX_REPLY_BYTES", 64 * 1024**2)
     small = gql(client, PREDICT, {"input": {"model": attacker["name"], "rows": [{"mode": "look"}]}}).data["predict"]
     assert small["userErrors"] == []
+
+
+# ---- a cgroup per sandbox ------------------------------------------------------------------------
+
+THREADS_UNTIL_REFUSED = """
+import sys, threading, time
+started = []
+try:
+    while len(started) < int(sys.argv[1]):
+        thread = threading.Thread(target=time.sleep, args=(float(sys.argv[2]),), daemon=True)
+        thread.start()
+        started.append(thread)
+except RuntimeError:
+    pass
+print(len(started), flush=True)
+"""
+
+
+def _grouped_sandbox() -> Sandbox:
+    from server.resource_groups import ResourceGroups
+
+    sandbox = Sandbox.for_mode(SandboxMode.BWRAP)
+    if not isinstance(sandbox.groups, ResourceGroups):
+        pytest.skip(f"no cgroup per sandbox here: {sandbox.groups}")
+    return sandbox
+
+
+def test_each_sandbox_has_its_own_process_limit(tmp_path):
+    """One sandbox that takes every process slot it may have leaves the others theirs."""
+    from server.resource_groups import ResourceLimits
+
+    sandbox = _grouped_sandbox()
+    script = tmp_path / "threads.py"
+    script.write_text(THREADS_UNTIL_REFUSED)
+    tmp_path.chmod(0o755)  # the sandbox uid reads the script
+    env = {"PATH": "/usr/bin:/bin"}
+    greedy_group = sandbox.open_group(ResourceLimits(processes=40, memory_bytes=512 * 1024**2))
+    other_group = sandbox.open_group(ResourceLimits(processes=40, memory_bytes=512 * 1024**2))
+    assert greedy_group is not None and other_group is not None
+    try:
+        read_only = Confinement(read_only=[tmp_path], env=env)
+        greedy = subprocess.Popen(
+            sandbox.command(["python3", str(script), "1000", "20"], read_only, greedy_group),
+            env=env, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        assert greedy.stdout is not None
+        taken = int(greedy.stdout.readline())  # it holds every thread it got, for 20 s
+        assert 20 < taken < 40, taken
+        other = subprocess.run(
+            sandbox.command(["python3", str(script), "30", "0.1"], read_only, other_group),
+            env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert other.stdout.strip() == "30", other
+        greedy.kill()
+        greedy.wait()
+    finally:
+        for group in (greedy_group, other_group):
+            group.close()
+            assert not any(d.exists() for _, d in group.directories)
+    assert not [d for _, d in greedy_group.directories if d.exists()]
+
+
+MEMORY_HOG = """
+import os
+from mlflow import MlflowClient  # a job's usual imports, then the hoard
+
+hoard = []
+while True:
+    hoard.append(b"\\x01" * (32 * 1024**2))
+"""
+
+
+def test_a_job_over_its_memory_is_killed_alone(client, services, monkeypatch):
+    """The kernel ends the job that goes over ASGARD_JOB_MEMORY_MB (not the server, not another process), and
+    the job says so."""
+    import dataclasses
+
+    from server.resource_groups import ResourceGroups
+
+    executor = services.runner.executor
+    executor.sandbox.check()  # the trial run: it finds the cgroups
+    if not isinstance(executor.sandbox.groups, ResourceGroups):
+        pytest.skip(f"no cgroup per sandbox here: {executor.sandbox.groups}")
+    monkeypatch.setattr(executor, "config", dataclasses.replace(executor.config, job_memory_mb=400))
+    job = wait_for(client, submit(client, MEMORY_HOG)["job"]["id"], {"FAILED", "SUCCEEDED"})
+    assert job["status"] == "FAILED"
+    assert "killed for its memory: over 400 MiB (ASGARD_JOB_MEMORY_MB)" in job["error"], job["error"]
+    assert gql(client, "{ viewer { name } }").data["viewer"]["name"] == "local"  # the API lives
+
+
+def test_a_model_over_its_memory_costs_its_worker_only(client, services, attacker, monkeypatch):
+    from server.resource_groups import ResourceGroups, ResourceLimits
+
+    workers = services.predictor.workers
+    workers.sandbox.check()
+    if not isinstance(workers.sandbox.groups, ResourceGroups):
+        pytest.skip(f"no cgroup per sandbox here: {workers.sandbox.groups}")
+    monkeypatch.setattr(workers, "limits", ResourceLimits(processes=256, memory_bytes=700 * 1024**2))
+    workers.forget((attacker["name"], 1))
+    hog = gql(client, PREDICT, {"input": {"model": attacker["name"], "rows": [{"mode": "hog"}]}}).data["predict"]
+    [error] = hog["userErrors"]
+    assert error["code"] == "MODEL_FAILED", error
+    assert "killed for its memory: over 700 MiB (ASGARD_MODEL_MEMORY_MB)" in error["message"], error
+    after = gql(client, PREDICT, {"input": {"model": attacker["name"], "rows": [{"mode": "look"}]}}).data["predict"]
+    assert after["userErrors"] == [] and json.loads(after["predictions"][0])["secret"] == "clean"

@@ -25,6 +25,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from server.jobs.processes import signal_job
+from server.resource_groups import ResourceLimits
 from server.safe_files import strip_privileges, write_nofollow
 from server.sandbox import Confinement, Sandbox
 
@@ -88,11 +89,14 @@ class Environments:
     """Hands out a Python executable per requirements set; pip runs in the sandbox, writing only the
     environment it builds (jobs later see that environment read-only)."""
 
-    def __init__(self, root: Path, install_timeout: float, sandbox: Sandbox, hidden: list[Path]) -> None:
+    def __init__(
+        self, root: Path, install_timeout: float, sandbox: Sandbox, hidden: list[Path], limits: ResourceLimits
+    ) -> None:
         self.root = root
         self.install_timeout = install_timeout
         self.sandbox = sandbox
         self.hidden = hidden
+        self.limits = limits  # the job's: pip runs in a cgroup of its own with them
         self._lock = threading.Lock()
 
     def mounts_for(self, python: str) -> list[Path]:
@@ -167,7 +171,19 @@ class Environments:
                     *staging.rglob("*"),
                 ]:  # the venv's own files: pip, as the sandbox uid, adds to them
                     os.lchown(path, *owner)
-            self._pip(self.sandbox.command(command, confinement), pip_env, log, cancelled, deadline)
+            group = self.sandbox.open_group(self.limits)
+            try:
+                self._pip(self.sandbox.command(command, confinement, group), pip_env, log, cancelled, deadline)
+            except InstallError:
+                if group is not None and group.oom_killed():
+                    raise InstallError(
+                        f"pip was killed for its memory: over the job's {self.limits.memory_bytes // 1024**2} MiB "
+                        "(ASGARD_JOB_MEMORY_MB)"
+                    ) from None
+                raise
+            finally:
+                if group is not None:
+                    group.close()
             strip_privileges(staging)
             # What pip ran (a setup.py) may have planted a symlink here: replaced, never followed.
             write_nofollow(staging / ".ready", time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()).encode())

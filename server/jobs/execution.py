@@ -71,7 +71,11 @@ class JobExecutor:
         self.channel = channel
         self.worker_id = worker_id
         self.environments = Environments(
-            settings.data_dir / "envs", self.config.install_timeout_seconds, sandbox, [settings.data_dir]
+            settings.data_dir / "envs",
+            self.config.install_timeout_seconds,
+            sandbox,
+            [settings.data_dir],
+            self.config.job_limits,
         )
         self.inputs = JobInputs(settings, feast_registry)
 
@@ -190,6 +194,7 @@ class JobExecutor:
         if owner is not None:
             os.chown(workdir, *owner)  # the sandbox uid writes there (never through a link: the dir itself)
         credential = self.channel.open(job.id, experiment_id, run_id)
+        group = await asyncio.to_thread(self.sandbox.open_group, self.config.job_limits)
         try:
             view = await asyncio.to_thread(self.inputs.prepare, job.id)
             env = self._environment(job, experiment_id, run_id, workdir, credential, view.repo)
@@ -203,6 +208,7 @@ class JobExecutor:
                     network=True,
                     hidden=[self.settings.data_dir],
                 ),
+                group,
             )
             proc = await asyncio.create_subprocess_exec(
                 *command,
@@ -219,12 +225,17 @@ class JobExecutor:
             with tracing.span("job.script", **{"asgard.job_id": job.id, "asgard.sandboxed": self.sandbox.confines}):
                 outcome = await self._supervise(job, proc, job_log, cancel, left)
             signal_job(proc.pid, signal.SIGKILL, self.sandbox.confines)  # nothing the script started outlives it
+            out_of_memory = group is not None and group.oom_killed()
         finally:
+            if group is not None:
+                await asyncio.to_thread(group.close)
             self.channel.close(credential)
             await asyncio.to_thread(self.inputs.release, job.id)
             await asyncio.to_thread(strip_privileges, workdir)
         await self._record_lineage(job, run_id, workdir)
-        await self._conclude(job, proc.returncode, outcome, run_id, job_log)
+        if out_of_memory and outcome is None and proc.returncode != 0:
+            job_log.system(f"killed for its memory: over {self.config.job_memory_mb} MiB (ASGARD_JOB_MEMORY_MB)")
+        await self._conclude(job, proc.returncode, outcome, run_id, job_log, out_of_memory)
 
     async def _record_lineage(self, job: JobRecord, run_id: str, workdir: Path) -> None:
         """The features the script retrieved, as tags on its run (what a declared service says stays), and
@@ -309,7 +320,13 @@ class JobExecutor:
             job_log.write(kind, line.decode("utf-8", "replace").rstrip("\n"))
 
     async def _conclude(
-        self, job: JobRecord, code: int | None, outcome: JobStatus | None, run_id: str, job_log: JobLog
+        self,
+        job: JobRecord,
+        code: int | None,
+        outcome: JobStatus | None,
+        run_id: str,
+        job_log: JobLog,
+        out_of_memory: bool = False,
     ) -> None:
         if outcome is not None:
             await asyncio.to_thread(self.tracking.end_run, run_id, "KILLED")
@@ -319,6 +336,8 @@ class JobExecutor:
         if code != 0:
             await asyncio.to_thread(self.tracking.end_run, run_id, "FAILED")
             tail = "\n".join(job_log.stderr_tail) or "(no output on stderr)"
+            if out_of_memory:
+                tail = f"killed for its memory: over {self.config.job_memory_mb} MiB (ASGARD_JOB_MEMORY_MB)\n{tail}"
             await self._finish(job, JobStatus.FAILED, job_log, exit_code=code, error=f"exit code {code}: {tail}")
             return
         await asyncio.to_thread(self.tracking.end_run, run_id, "FINISHED")

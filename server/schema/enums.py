@@ -78,6 +78,12 @@ class ErrorCode(Enum):
     TOO_LARGE = strawberry.enum_value("TOO_LARGE", description="Over a size cap (the script's, a file's).")
     LIMIT_EXCEEDED = strawberry.enum_value("LIMIT_EXCEEDED", description="Over a configured limit (ASGARD_* settings).")
     FORBIDDEN = strawberry.enum_value("FORBIDDEN", description="The caller's role, or ownership, does not allow it.")
+    MODEL_FAILED = strawberry.enum_value(
+        "MODEL_FAILED",
+        description="The model's own code failed to load or to predict, hung past ASGARD_MODEL_TIMEOUT, or its "
+        "worker process died (a crash, or over ASGARD_MODEL_MEMORY_MB); the message says which. Nothing was "
+        "predicted; the next prediction starts a new worker.",
+    )
 
 
 @strawberry.enum(description="Where a training job is in its life.")

@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     TOO_LARGE = "TOO_LARGE"
     LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
     FORBIDDEN = "FORBIDDEN"
+    MODEL_FAILED = "MODEL_FAILED"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ a fifth more."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import shutil
 import threading
@@ -24,7 +25,7 @@ from server.services.feature_requests import FeatureRef, entity_columns, resolve
 from server.services.feature_serving import ASYNC_MAX_ROWS, FeatureServing
 from server.services.mlflow_records import FEATURE_SERVICE_TAG, ModelVersionRecord
 from server.services.mlflow_tracking import MlflowTracking
-from server.services.model_workers import ModelRefused, ModelWorker, ModelWorkers
+from server.services.model_workers import ModelRefused, ModelWorker, ModelWorkers, WorkerFailed
 from server.services.online_store import WouldBlock
 from server.services.registry_records import RegistrySnapshot
 
@@ -47,7 +48,10 @@ class PredictRequest:
     rows: Any = None
 
 
+log = logging.getLogger(__name__)
+
 RESOLVED_CACHE_SIZE = 256
+MAX_FAILURE_CHARS = 2000  # of a model's failure, in predict's user error
 
 
 ResolveKey = tuple[str, int | None, str | None]
@@ -152,12 +156,15 @@ class Predictor:
         with tracing.span("Predictor.resolve", **{"asgard.backend": "mlflow", "asgard.model": request.model}):
             version = self.resolve(request.model, request.version, request.alias)
         with tracing.span("ModelWorkers.worker", **{"asgard.backend": "model", "asgard.version": version.version}):
-            worker = self.load(version)
+            try:
+                worker = self.load(version)
+            except WorkerFailed as failed:
+                raise _failed(version, failed) from failed
         plan = self._plan(snap, request, version, worker, wait=True)
         if not plan.complete:
             return plan.record([])
         with tracing.span("ModelWorker.predict", **{"asgard.backend": "model", "asgard.rows": len(plan.complete)}):
-            return plan.record(self._run(worker, plan.names, plan.values))
+            return plan.record(self._run(worker, plan))
 
     async def predict_async(self, snap: RegistrySnapshot, request: PredictRequest) -> PredictionRecord:
         """predict on the event loop where none of it waits: what the request means already resolved, the
@@ -174,6 +181,8 @@ class Predictor:
                 predictions = await worker.predict_async(plan.names, plan.values)
         except ModelRefused as refused:
             raise _refused(refused) from refused
+        except WorkerFailed as failed:
+            raise _failed(plan.version, failed) from failed
         return plan.record(predictions)
 
     def _ready(self, snap: RegistrySnapshot, request: PredictRequest) -> tuple[ModelWorker, Plan] | None:
@@ -221,13 +230,15 @@ class Predictor:
         return Plan(version, names, values, complete, count, missing)
 
     @staticmethod
-    def _run(worker: ModelWorker, names: list[str], values: list[list[Any]]) -> Any:
+    def _run(worker: ModelWorker, plan: Plan) -> Any:
         """Predictions from the worker. One that crashes or hangs fails this prediction (WorkerFailed, an
         internal error) and is gone: the next prediction starts a new worker, never this one again."""
         try:
-            return worker.predict(names, values)
+            return worker.predict(plan.names, plan.values)
         except ModelRefused as refused:
             raise _refused(refused) from refused
+        except WorkerFailed as failed:
+            raise _failed(plan.version, failed) from failed
 
     def _columns(
         self,
@@ -313,6 +324,15 @@ class Plan:
 def _refused(refused: ModelRefused) -> InputErrors:
     """The input does not fit the model's schema."""
     return InputErrors([input_error(ErrorCode.INVALID_VALUE, str(refused), "rows")])
+
+
+def _failed(version: ModelVersionRecord, failed: WorkerFailed) -> InputErrors:
+    """The model's own code failed, hung or died: the caller is told so (its worker is gone already)."""
+    log.warning("model %s version %s: %s", version.name, version.version, failed)
+    message = str(failed)
+    if len(message) > MAX_FAILURE_CHARS:
+        message = message[:MAX_FAILURE_CHARS] + "…"
+    return InputErrors([input_error(ErrorCode.MODEL_FAILED, message, "model")])
 
 
 def _find_online_feature(snap: RegistrySnapshot, name: str, keys: frozenset[str]) -> FeatureRef | None:

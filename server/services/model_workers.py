@@ -27,6 +27,7 @@ import orjson
 import server
 from server.jobs.processes import descendants
 from server.model_worker import HEADER
+from server.resource_groups import ResourceLimits
 from server.sandbox import Confinement, Sandbox
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ MAX_REPLY_BYTES = 64 * 1024**2
 MAX_ON_LOOP_BYTES = 32 * 1024  # a request this small fits in an empty pipe (64 KiB): writing it never waits
 WORKER_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "PYTHONDONTWRITEBYTECODE": "1"}
 PASSED_PREFIXES = ("OPENBLAS_", "OMP_", "MKL_")
+DEFAULT_LIMITS = ResourceLimits(processes=256, memory_bytes=2048 * 1024**2)  # ASGARD_MODEL_* when served
 
 
 class WorkerFailed(RuntimeError):
@@ -54,9 +56,13 @@ class ModelInputs:
 
 
 class ModelWorker:
-    def __init__(self, sandbox: Sandbox, model_dir: Path, hidden: list[Path], timeout: float) -> None:
+    def __init__(
+        self, sandbox: Sandbox, model_dir: Path, hidden: list[Path], timeout: float, limits: ResourceLimits
+    ) -> None:
         self.model_dir = model_dir
         self.timeout = timeout
+        self.limits = limits
+        self.group = sandbox.open_group(limits)  # its own cgroup, where the server can make one
         self._lock = threading.Lock()
         self._buffer = bytearray()
         env = WORKER_ENV | {k: v for k, v in os.environ.items() if k.startswith(PASSED_PREFIXES)}
@@ -64,10 +70,16 @@ class ModelWorker:
         command = sandbox.command(
             [sys.executable, "-m", "server.model_worker", str(model_dir)],
             Confinement(read_only=[model_dir], network=False, env=env, hidden=hidden),
+            self.group,
         )
-        self.proc = subprocess.Popen(
-            command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-        )
+        try:
+            self.proc = subprocess.Popen(
+                command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+        except BaseException:
+            if self.group is not None:
+                self.group.close()
+            raise
         self._stderr = threading.Thread(target=self._relay_stderr, name=f"model-worker-{self.proc.pid}", daemon=True)
         self._stderr.start()
         first = self._receive(max(timeout, 120.0))  # loading imports MLflow and the model's flavor
@@ -166,6 +178,11 @@ class ModelWorker:
             except subprocess.TimeoutExpired:
                 self.stop()
                 code = self.proc.returncode
+            if self.group is not None and self.group.oom_killed():
+                raise WorkerFailed(
+                    f"the model's worker was killed for its memory: over {self.limits.memory_bytes // 1024**2} MiB "
+                    "(ASGARD_MODEL_MEMORY_MB)"
+                )
             raise WorkerFailed(f"the model's worker died (exit code {code})")
         self._buffer += chunk
 
@@ -211,6 +228,8 @@ class ModelWorker:
         for stream in (self.proc.stdin, self.proc.stdout):
             if stream is not None:
                 stream.close()
+        if self.group is not None:
+            self.group.close()
 
 
 def _settle(future: asyncio.Future[None]) -> None:
@@ -230,9 +249,17 @@ def _predictions(reply: dict[str, Any]) -> list[Any]:
 class ModelWorkers:
     """Live workers by model version, least recently used stopped first."""
 
-    def __init__(self, sandbox: Sandbox, hidden: list[Path], size: int = 8, timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        hidden: list[Path],
+        size: int = 8,
+        timeout: float = 30.0,
+        limits: ResourceLimits = DEFAULT_LIMITS,
+    ) -> None:
         self.sandbox = sandbox
         self.hidden = hidden
+        self.limits = limits
         self.size = size
         self.timeout = timeout
         self._workers: OrderedDict[tuple[str, int], ModelWorker] = OrderedDict()
@@ -252,7 +279,7 @@ class ModelWorkers:
             if found is not None:
                 return found
             self.sandbox.check()
-            worker = ModelWorker(self.sandbox, model_dir, self.hidden, self.timeout)
+            worker = ModelWorker(self.sandbox, model_dir, self.hidden, self.timeout, self.limits)
             with self._lock:
                 self.started += 1
                 old = self._workers.pop(key, None)

@@ -20,6 +20,7 @@ class ErrorCode(str, Enum):
     TOO_LARGE = "TOO_LARGE"
     LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
     FORBIDDEN = "FORBIDDEN"
+    MODEL_FAILED = "MODEL_FAILED"
 
 
 class ExportFormat(str, Enum):

@@ -151,6 +151,8 @@ export type ErrorCode =
   | 'IN_USE'
   /** Over a configured limit (ASGARD_* settings). */
   | 'LIMIT_EXCEEDED'
+  /** The model's own code failed to load or to predict, hung past ASGARD_MODEL_TIMEOUT, or its worker process died (a crash, or over ASGARD_MODEL_MEMORY_MB); the message says which. Nothing was predicted; the next prediction starts a new worker. */
+  | 'MODEL_FAILED'
   /** The object named does not exist. */
   | 'NOT_FOUND'
   /** Over a size cap (the script's, a file's). */

@@ -1,0 +1,129 @@
+"""server/resource_groups.py: where a cgroup per sandbox can be made, read from /proc as cgroup v1 and v2
+hosts show it (a fake /proc and cgroup tree in a temp dir)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from server.resource_groups import Hierarchy, ResourceGroup, ResourceGroups, ResourceLimits
+
+V1_CGROUP = "9:name=systemd:/\n8:pids:/\n4:memory:/agent/abc\n2:cpu,cpuacct:/\n0::/\n"
+V2_CGROUP = "0::/system.slice/asgard.service\n"
+
+
+def _proc(tmp_path: Path, cgroup: str, mounts: list[tuple[str, str, str, str]]) -> Path:
+    proc = tmp_path / "proc"
+    proc.mkdir()
+    (proc / "cgroup").write_text(cgroup)
+    lines = [
+        f"{30 + i} 23 0:{28 + i} {root} {point} rw,relatime - {fstype} {fstype} {options}"
+        for i, (root, point, fstype, options) in enumerate(mounts)
+    ]
+    (proc / "mountinfo").write_text("\n".join(["22 1 0:20 / / rw - ext4 /dev/vda rw", *lines]) + "\n")
+    return proc
+
+
+def _v1_tree(tmp_path: Path) -> tuple[Path, Path]:
+    pids = tmp_path / "cg" / "pids"
+    memory = tmp_path / "cg" / "memory" / "agent" / "abc"
+    pids.mkdir(parents=True)
+    memory.mkdir(parents=True)
+    return pids, memory
+
+
+def test_v1_finds_each_controllers_own_cgroup(tmp_path, monkeypatch):
+    pids, memory = _v1_tree(tmp_path)
+    proc = _proc(
+        tmp_path,
+        V1_CGROUP,
+        [
+            ("/", str(tmp_path / "cg" / "pids"), "cgroup", "rw,pids"),
+            ("/", str(tmp_path / "cg" / "memory"), "cgroup", "rw,memory"),
+            ("/", str(tmp_path / "cg" / "unified"), "cgroup2", "rw"),
+        ],
+    )
+    monkeypatch.setattr(ResourceGroups, "create", lambda self, limits: _FakeGroup())
+    found = ResourceGroups.detect(proc)
+    assert isinstance(found, ResourceGroups), found
+    assert found.hierarchies == [Hierarchy(1, pids, ("pids",)), Hierarchy(1, memory, ("memory",))]
+    assert (pids / "asgard-sandboxes").is_dir() and (memory / "asgard-sandboxes").is_dir()
+
+
+def test_a_container_mount_shows_its_own_cgroup_as_the_root(tmp_path, monkeypatch):
+    """In a container the mount's root is the container's cgroup: the path is taken relative to it."""
+    point = tmp_path / "cg" / "memory"
+    (point / "inner").mkdir(parents=True)
+    (tmp_path / "cg" / "pids").mkdir(parents=True)
+    proc = _proc(
+        tmp_path,
+        "8:pids:/docker/c1\n4:memory:/docker/c1/inner\n",
+        [
+            ("/docker/c1", str(tmp_path / "cg" / "pids"), "cgroup", "rw,pids"),
+            ("/docker/c1", str(point), "cgroup", "rw,memory"),
+        ],
+    )
+    monkeypatch.setattr(ResourceGroups, "create", lambda self, limits: _FakeGroup())
+    found = ResourceGroups.detect(proc)
+    assert isinstance(found, ResourceGroups), found
+    assert [h.directory for h in found.hierarchies] == [tmp_path / "cg" / "pids", point / "inner"]
+
+
+def test_v2_needs_both_controllers_and_turns_them_on_below(tmp_path, monkeypatch):
+    root = tmp_path / "cg"
+    service = root / "system.slice" / "asgard.service"
+    service.mkdir(parents=True)
+    (service / "cgroup.controllers").write_text("cpu io memory pids\n")
+    (service / "cgroup.subtree_control").write_text("")
+    proc = _proc(tmp_path, V2_CGROUP, [("/", str(root), "cgroup2", "rw,nsdelegate")])
+    made: list[Path] = []
+
+    real_mkdir = Path.mkdir
+
+    def mkdir(self: Path, *args: object, **kwargs: object) -> None:
+        real_mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
+        if self.name == "asgard-sandboxes":
+            (self / "cgroup.subtree_control").write_text("")
+            made.append(self)
+
+    monkeypatch.setattr(Path, "mkdir", mkdir)
+    monkeypatch.setattr(ResourceGroups, "create", lambda self, limits: _FakeGroup())
+    found = ResourceGroups.detect(proc)
+    assert isinstance(found, ResourceGroups), found
+    assert found.hierarchies == [Hierarchy(2, service, ("pids", "memory"))]
+    assert (service / "cgroup.subtree_control").read_text() == "+pids +memory"
+    assert (made[0] / "cgroup.subtree_control").read_text() == "+pids +memory"
+
+
+def test_no_controller_no_groups_and_the_reason(tmp_path):
+    root = tmp_path / "cg"
+    root.mkdir()
+    (root / "cgroup.controllers").write_text("cpu io\n")
+    proc = _proc(tmp_path, "0::/\n", [("/", str(root), "cgroup2", "rw")])
+    assert ResourceGroups.detect(proc) == "no cgroup hierarchy offers the pids and memory controller here"
+    assert "cannot be read" in str(ResourceGroups.detect(tmp_path / "no-proc"))
+
+
+def test_a_group_writes_its_limits_and_is_removed(tmp_path):
+    pids, memory = _v1_tree(tmp_path)
+    for base in (pids, memory):
+        (base / "asgard-sandboxes").mkdir()
+    hierarchies = [Hierarchy(1, pids, ("pids",)), Hierarchy(1, memory, ("memory",))]
+    group = ResourceGroup("123-1", hierarchies, ResourceLimits(processes=50, memory_bytes=1 << 30))
+    assert (pids / "asgard-sandboxes" / "123-1" / "pids.max").read_text() == "50"
+    assert (memory / "asgard-sandboxes" / "123-1" / "memory.limit_in_bytes").read_text() == str(1 << 30)
+    assert group.procs_files == [
+        pids / "asgard-sandboxes" / "123-1" / "cgroup.procs",
+        memory / "asgard-sandboxes" / "123-1" / "cgroup.procs",
+    ]
+    (memory / "asgard-sandboxes" / "123-1" / "memory.oom_control").write_text("oom_kill_disable 0\noom_kill 2\n")
+    assert group.oom_killed()
+    for _, directory in group.directories:  # a real cgroup's files vanish with it; these are plain files
+        for child in directory.iterdir():
+            child.unlink()
+    group.close()
+    assert not (pids / "asgard-sandboxes" / "123-1").exists()
+
+
+class _FakeGroup:
+    def close(self) -> None:
+        pass
