@@ -42,7 +42,7 @@ from server.lru import LRU
 from server.observability import Metrics, masked
 from server.schema.operation_tracing import operation_span_name
 from server.schema.row_budget import ONLINE, RowField, refusal
-from server.services.errors import InputErrors, RequestError
+from server.services.errors import InputError, InputErrors, RequestError
 from server.services.feature_requests import row_count
 from server.services.feature_values import FeatureTableRecord
 from server.services.inference import PredictionRecord, PredictRequest
@@ -159,8 +159,12 @@ class OnlineFastPath:
                     feature_service=arg.get("featureService"),
                     rows=arg.get("rows"),
                 )
-                result = await context.services.predictor.predict_async(snap, request)
-                data = {plan.key: render_prediction(result, plan.selections)}
+                try:
+                    result = await context.services.predictor.predict_async(snap, request)
+                except InputErrors as refused:  # answered here: the full pipeline would predict again
+                    data = {plan.key: render_refused_prediction(refused.errors, plan.selections)}
+                else:
+                    data = {plan.key: render_prediction(result, plan.selections)}
         except (InputErrors, RequestError, GraphQLError):
             return None  # the full pipeline reports it, in the same words
         except Exception as error:
@@ -296,6 +300,28 @@ def _version(v: ModelVersionRecord) -> dict[str, Any]:
         "creationTime": _iso(v.creation_time),
         "lastUpdatedTime": _iso(v.last_updated_time),
     }
+
+
+def render_refused_prediction(errors: list[InputError], selections: tuple[Selection, ...]) -> dict[str, Any]:
+    """A refused prediction as PredictionPayload: its userErrors, every other field null (as `mutate` does)."""
+
+    def value(s: Selection) -> Any:
+        if s.name == "userErrors":
+            return [
+                _pick(
+                    {
+                        "__typename": "UserError",
+                        "field": list(e.field) if e.field else None,
+                        "message": e.message,
+                        "code": e.code.value,
+                    },
+                    s.children,
+                )
+                for e in errors
+            ]
+        return "PredictionPayload" if s.name == "__typename" else None
+
+    return _lay_out(selections, value)
 
 
 def render_prediction(result: PredictionRecord, selections: tuple[Selection, ...]) -> dict[str, Any]:
