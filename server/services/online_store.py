@@ -27,6 +27,7 @@ from typing import Any
 
 from server.services.dtypes import FeatureDtype
 from server.services.errors import RequestCode, RequestError
+from server.services.redis_wire import RedisWire, WireFailed
 from server.services.registry_records import FeatureViewRecord
 
 # Feast's ValueType numbers for the key types it can serialize, and how each value is packed
@@ -299,7 +300,7 @@ class RedisReads:
         self.project = project.encode()
         self._fields: dict[tuple[str, str], bytes] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._inline: Any = None  # the client of read_inline, made at its first use
+        self._inline: RedisWire | bool | None = None  # the client of read_inline (False: none), made at first use
         self._inline_paused_until = 0.0
 
     @property
@@ -315,16 +316,16 @@ class RedisReads:
         return self._inline is not False
 
     def read_inline(self, reads: list[ViewRead], keys: list[list[bytes]]) -> list[dict[bytes, Found]]:
-        """`read` with the inline client, whose socket gives up after INLINE_TIMEOUT_SECONDS: then
+        """`read` with the inline client (RedisWire: one send, one parse, no pool), whose socket gives up
+        after INLINE_TIMEOUT_SECONDS: then
         WouldBlock (the caller reads with the async client) and no inline read for INLINE_PAUSE_SECONDS; a
         read that answered but took over INLINE_SLOW_SECONDS rests the inline client the same way."""
-        from redis.exceptions import ConnectionError as RedisConnectionError
-        from redis.exceptions import TimeoutError as RedisTimeout
-
+        client = self._inline
+        assert isinstance(client, RedisWire), "read_inline without an inline client"
         started = time.monotonic()
         try:
-            found = self._pipelined(self._inline, reads, keys)
-        except (RedisTimeout, RedisConnectionError) as error:
+            found = self._found(reads, keys, client.hmget_many(self._commands(reads, keys)))
+        except WireFailed as error:
             self._inline_paused_until = time.monotonic() + INLINE_PAUSE_SECONDS
             raise WouldBlock(f"the inline Redis read did not answer: {error}") from None
         if time.monotonic() - started > INLINE_SLOW_SECONDS:  # a slow Redis (or a proxy) blocks the loop
@@ -431,17 +432,16 @@ INLINE_SLOW_SECONDS = 0.005  # an inline read that took longer rests the inline 
 INLINE_PAUSE_SECONDS = 5.0
 
 
-def _local_client(connection_string: str, parse: Any) -> Any:
-    """A Redis client of its own for inline reads, when the connection string names a Redis on this host
-    (`localhost` or a loopback address); None otherwise."""
+INLINE_OPTIONS = frozenset({"db", "username", "password"})  # what the inline client handles (no TLS)
+
+
+def _local_client(connection_string: str, parse: Any) -> RedisWire | None:
+    """A Redis client of its own for inline reads (server/services/redis_wire.py), when the connection
+    string names a plain Redis on this host (`localhost` or a loopback address, no TLS); None otherwise."""
     import ipaddress
 
-    from redis import Redis
-    from redis.backoff import NoBackoff
-    from redis.retry import Retry
-
     nodes, options = parse(connection_string)
-    if len(nodes) != 1:
+    if len(nodes) != 1 or not set(options) <= INLINE_OPTIONS:
         return None
     host = str(nodes[0].get("host", ""))
     try:
@@ -450,13 +450,15 @@ def _local_client(connection_string: str, parse: Any) -> Any:
         local = False
     if not local:
         return None
-    options = {
-        **options,
-        "socket_timeout": INLINE_TIMEOUT_SECONDS,
-        "socket_connect_timeout": INLINE_TIMEOUT_SECONDS,
-        "retry": Retry(NoBackoff(), 0),  # redis-py retries a timeout three times, with backoff: seconds on the loop
-    }
-    return Redis(host=host, port=int(nodes[0]["port"]), **options)
+    username, password = options.get("username"), options.get("password")
+    return RedisWire(
+        host,
+        int(nodes[0]["port"]),
+        INLINE_TIMEOUT_SECONDS,  # each socket operation: no retries, nothing that waits on the loop for long
+        db=int(options.get("db") or 0),
+        username=str(username) if username else None,
+        password=str(password) if password else None,
+    )
 
 
 def store_reads(feast_store: Any) -> SqliteReads | RedisReads | None:
