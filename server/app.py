@@ -105,7 +105,9 @@ def create_services(settings: Settings) -> Services:
     mlflow = MlflowTracking(settings)
     mlflow_writes = MlflowWrites(mlflow)
     events = JobEvents()
-    sandbox = Sandbox.for_mode(SandboxMode(settings.jobs.sandbox), settings.data_dir / "sandbox")
+    sandbox = Sandbox.for_mode(
+        SandboxMode(settings.jobs.sandbox), settings.data_dir / "sandbox", settings.jobs.sandbox_limits
+    )
     tracking = JobTracking(mlflow, mlflow_writes)
     runner = JobRunner(settings, jobs, tracking, events, sandbox, registry.serialized)
     serving = FeatureServing(registry, direct_reads=settings.online_direct_reads)

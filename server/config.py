@@ -62,6 +62,9 @@ class JobSettings:
     job_memory_mb: int = 8192
     model_max_processes: int = 256
     model_memory_mb: int = 2048
+    # Every sandbox together (the cgroup above theirs): tasks, and MiB (0: three quarters of the machine's)
+    sandbox_max_processes: int = 4096
+    sandbox_memory_mb: int = 0
     # What a job reaches the gold layer with (server/services/job_feast_repo.py): the catalog's URI as jobs
     # use it (empty: the server's, without its password), and S3 keys of their own (give read-only ones).
     catalog_uri: str = ""
@@ -78,6 +81,13 @@ class JobSettings:
     @property
     def model_limits(self) -> ResourceLimits:
         return ResourceLimits(self.model_max_processes, self.model_memory_mb * 1024**2)
+
+    @property
+    def sandbox_limits(self) -> ResourceLimits:
+        memory = self.sandbox_memory_mb * 1024**2
+        if not memory:
+            memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 3 // 4
+        return ResourceLimits(self.sandbox_max_processes, memory)
 
 
 @dataclass(frozen=True)
@@ -295,6 +305,8 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         job_memory_mb=_int(env, "ASGARD_JOB_MEMORY_MB", job_defaults.job_memory_mb, minimum=64),
         model_max_processes=_int(env, "ASGARD_MODEL_MAX_PROCESSES", job_defaults.model_max_processes, minimum=16),
         model_memory_mb=_int(env, "ASGARD_MODEL_MEMORY_MB", job_defaults.model_memory_mb, minimum=64),
+        sandbox_max_processes=_int(env, "ASGARD_SANDBOX_MAX_PROCESSES", job_defaults.sandbox_max_processes, minimum=64),
+        sandbox_memory_mb=_int(env, "ASGARD_SANDBOX_MEMORY_MB", job_defaults.sandbox_memory_mb, minimum=0),
         catalog_uri=env.get("ASGARD_JOB_CATALOG_URI", ""),
         trino_user=env.get("ASGARD_JOB_TRINO_USER") or job_defaults.trino_user,
         aws_access_key_id=env.get("ASGARD_JOB_AWS_ACCESS_KEY_ID", ""),

@@ -9,8 +9,9 @@ killed there.
 Both cgroup versions: v2 (the unified hierarchy, where the server's cgroup must be delegated to it with
 the `pids` and `memory` controllers: systemd's `Delegate=yes`, or the server as a container's only
 process) and v1 (a `pids` and a `memory` hierarchy, writable by the server: a root server on most
-hosts and VMs). Groups live in `asgard-sandboxes/` below the server's own cgroup, named
-`<server pid>-<n>`; a server that starts removes the empty ones a dead server left.
+hosts and VMs). Groups live in `asgard-sandboxes/` below the server's own cgroup (which bounds them all
+together), named `<server pid>-<token>-<n>`; a server that starts removes the empty ones a dead server
+left. On v1 the socket buffers are capped with the memory (`memory.kmem.tcp`), as v2 counts them.
 
 Where neither is writable, `ResourceGroups.detect` says why and the sandbox falls back to the shared
 per-uid process limit (server/sandbox.py).
@@ -19,10 +20,13 @@ per-uid process limit (server/sandbox.py).
 from __future__ import annotations
 
 import contextlib
+import errno
 import itertools
 import logging
 import os
+import secrets
 import signal
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,25 +96,78 @@ class ResourceGroup:
                 found.update(int(line) for line in procs.read_text().split())
         return found
 
+    def kill(self) -> None:
+        """SIGKILL to everything in the group (v2: `cgroup.kill`, which no fork can outrun)."""
+        for hierarchy, directory in self.directories:
+            if hierarchy.version == 2 and (directory / "cgroup.kill").exists():
+                with contextlib.suppress(OSError):
+                    (directory / "cgroup.kill").write_text("1")
+        for pid in self.pids():
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+    def _remove(self) -> bool:
+        """One try at removing every directory; True when none is left."""
+        left = []
+        for hierarchy, directory in self.directories:
+            try:
+                directory.rmdir()
+            except FileNotFoundError:
+                pass
+            except OSError:  # EBUSY: the killed are still leaving (a process with much memory takes a while)
+                left.append((hierarchy, directory))
+        self.directories = left
+        return not left
+
     def close(self) -> None:
-        """Kill what is left in the group, then remove it (waiting up to 2 s for the dead to leave)."""
-        deadline = time.monotonic() + 2.0
-        for directory in reversed([d for _, d in self.directories]):
-            while True:
-                for pid in self.pids():
-                    with contextlib.suppress(OSError):
-                        os.kill(pid, signal.SIGKILL)
-                try:
-                    directory.rmdir()
-                    break
-                except FileNotFoundError:
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        log.warning("cgroup %s could not be removed: processes are still in it", directory)
-                        break
-                    time.sleep(0.02)
-        self.directories = []
+        """Kill what is left in the group and remove it. Never waits: a group whose processes are still
+        leaving is handed to a reaper thread that kills and retries until it is gone (callers run on the
+        event loop too)."""
+        self.kill()
+        if not self._remove():
+            _REAPER.add(self)
+
+
+class _Reaper:
+    """Removes the groups whose processes took a while to die, in a thread of its own."""
+
+    def __init__(self) -> None:
+        self._groups: list[tuple[ResourceGroup, float]] = []
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def add(self, group: ResourceGroup) -> None:
+        with self._lock:
+            self._groups.append((group, time.monotonic() + REAP_SECONDS))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="cgroup-reaper", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        pause = 0.02
+        while True:
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+            with self._lock:
+                groups, self._groups = self._groups, []
+            kept = []
+            for group, deadline in groups:
+                group.kill()
+                if group._remove():
+                    continue
+                if time.monotonic() < deadline:
+                    kept.append((group, deadline))
+                else:
+                    log.warning("cgroup %s could not be removed: processes are still in it", group.name)
+            with self._lock:
+                self._groups.extend(kept)
+                if not self._groups:
+                    self._thread = None
+                    return
+
+
+REAP_SECONDS = 600.0
+_REAPER = _Reaper()
 
 
 def _set_limits(hierarchy: Hierarchy, directory: Path, limits: ResourceLimits) -> None:
@@ -128,6 +185,8 @@ def _set_limits(hierarchy: Hierarchy, directory: Path, limits: ResourceLimits) -
             write("memory.limit_in_bytes", limits.memory_bytes)
             if (directory / "memory.memsw.limit_in_bytes").exists():  # swap accounting on: swap counts too
                 write("memory.memsw.limit_in_bytes", limits.memory_bytes)
+            if (directory / "memory.kmem.tcp.limit_in_bytes").exists():  # v1 leaves socket buffers out else
+                write("memory.kmem.tcp.limit_in_bytes", limits.memory_bytes)
 
 
 class ResourceGroups:
@@ -136,16 +195,18 @@ class ResourceGroups:
     def __init__(self, hierarchies: list[Hierarchy]) -> None:
         self.hierarchies = hierarchies
         self._counter = itertools.count(1)
+        self._token = secrets.token_hex(4)  # servers in other PID namespaces may share a hierarchy and a pid
 
     def create(self, limits: ResourceLimits) -> ResourceGroup:
-        return ResourceGroup(f"{os.getpid()}-{next(self._counter)}", self.hierarchies, limits)
+        return ResourceGroup(f"{os.getpid()}-{self._token}-{next(self._counter)}", self.hierarchies, limits)
 
     def describe(self) -> str:
         return ", ".join(f"{'+'.join(h.controllers)} (cgroup v{h.version}) in {h.directory}" for h in self.hierarchies)
 
     @classmethod
-    def detect(cls, proc: Path = Path("/proc/self")) -> ResourceGroups | str:
-        """The hierarchies that give every controller a writable place, or why there are none."""
+    def detect(cls, total: ResourceLimits | None = None, proc: Path = Path("/proc/self")) -> ResourceGroups | str:
+        """The hierarchies that give every controller a writable place, or why there are none. `total`
+        bounds every sandbox together (the limits of `asgard-sandboxes/` itself)."""
         try:
             memberships = _memberships((proc / "cgroup").read_text())
             mounts = _mounts((proc / "mountinfo").read_text())
@@ -166,7 +227,7 @@ class ResourceGroups:
         if missing:
             return f"no cgroup hierarchy offers the {' and '.join(missing)} controller here"
         for hierarchy in hierarchies:
-            problem = _prepare(hierarchy)
+            problem = _prepare(hierarchy, total)
             if problem is not None:
                 return problem
         groups = cls(hierarchies)
@@ -248,16 +309,18 @@ def _v2(controller: str, memberships: dict[str, str], mounts: list[_Mount]) -> H
     return None
 
 
-def _prepare(hierarchy: Hierarchy) -> str | None:
-    """`asgard-sandboxes/` in the hierarchy, with its controllers on for the groups below it (v2), and
-    without the groups a dead server left there."""
+def _prepare(hierarchy: Hierarchy, total: ResourceLimits | None) -> str | None:
+    """`asgard-sandboxes/` in the hierarchy, with its controllers on for the groups below it (v2), the
+    limits of all sandboxes together, and without the groups a dead server left there."""
     parent = hierarchy.directory / PARENT
     try:
         if hierarchy.version == 2:
-            _enable(hierarchy.directory, hierarchy.controllers)
+            _enable_from_a_leaf(hierarchy.directory, hierarchy.controllers)
         parent.mkdir(exist_ok=True)
         if hierarchy.version == 2:
             _enable(parent, hierarchy.controllers)
+        if total is not None:
+            _set_limits(hierarchy, parent, total)
     except OSError as error:
         return (
             f"cgroup {hierarchy.directory} is not the server's to divide ({error}); give it a delegated "
@@ -269,6 +332,22 @@ def _prepare(hierarchy: Hierarchy) -> str | None:
             with contextlib.suppress(OSError):
                 stale.rmdir()  # an empty one; one with processes still in it is left (they are not ours)
     return None
+
+
+def _enable_from_a_leaf(directory: Path, controllers: tuple[str, ...]) -> None:
+    """_enable on the server's own cgroup. v2 refuses (EBUSY) to give a cgroup's children controllers
+    while processes live in it, as the server does in a cgroup delegated to it (systemd's Delegate=yes):
+    the server then moves itself into a leaf of its own, `asgard-server/`, and tries again (which still
+    fails when other processes share the cgroup)."""
+    try:
+        _enable(directory, controllers)
+    except OSError as error:
+        if error.errno != errno.EBUSY:
+            raise
+        leaf = directory / "asgard-server"
+        leaf.mkdir(exist_ok=True)
+        (leaf / "cgroup.procs").write_text(str(os.getpid()))
+        _enable(directory, controllers)
 
 
 def _enable(directory: Path, controllers: tuple[str, ...]) -> None:

@@ -161,6 +161,7 @@ class Sandbox:
         max_file_bytes: int = 16 * 1024**3,
         state_dir: Path | None = None,
         groups: ResourceGroups | str | None = None,
+        total: ResourceLimits | None = None,
     ) -> None:
         self.mode = mode
         self.bwrap = bwrap
@@ -173,16 +174,17 @@ class Sandbox:
         self.state_dir = state_dir  # where the seccomp filter is written (the server's own, private)
         self.filter_path: Path | None = None
         self.groups = groups  # a cgroup per sandbox (str: why not; None: not found out yet)
+        self.total = total  # every sandbox together, where there are cgroups
         self._problem: str | None = None
         self._tried = False
         self._lock = threading.Lock()
 
     @classmethod
-    def for_mode(cls, mode: SandboxMode, state_dir: Path | None = None) -> Sandbox:
+    def for_mode(cls, mode: SandboxMode, state_dir: Path | None = None, total: ResourceLimits | None = None) -> Sandbox:
         if mode is SandboxMode.OFF:
             log.warning("ASGARD_SANDBOX=off: training jobs and model code run as the server's own user, unconfined")
             return cls(mode)
-        sandbox = cls(mode, shutil.which("bwrap"), state_dir=state_dir)
+        sandbox = cls(mode, shutil.which("bwrap"), state_dir=state_dir, total=total)
         if mode is SandboxMode.BWRAP:
             sandbox.check()
         return sandbox
@@ -211,7 +213,7 @@ class Sandbox:
             return "util-linux's prlimit and setpriv are needed beside bubblewrap"
         self.filter_path = self._write_filter()
         if self.groups is None:
-            self.groups = ResourceGroups.detect()
+            self.groups = ResourceGroups.detect(self.total)
             if isinstance(self.groups, ResourceGroups):
                 log.info("each sandbox gets a cgroup of its own: %s", self.groups.describe())
             else:

@@ -8,8 +8,10 @@ The sandbox already takes every capability away; this filter closes kernel surfa
   capability inside it, and with them the kernel's code for mounts, netfilter and more. `setns` too.
 - **kernel subsystems** unprivileged code has no use for here and that have carried privilege
   escalations: the key rings (shared by every sandbox of one uid), eBPF, perf events, userfaultfd,
-  io_uring, handles to files by inode, and the mount, module and kexec calls (refused without
+  io_uring, fanotify, handles to files by inode, and the mount, module and kexec calls (refused without
   capabilities anyway; refused here before the kernel looks at them).
+- **vsock**: `socket(AF_VSOCK, ...)` is EAFNOSUPPORT. In a virtual machine a vsock reaches the host's
+  agents, and no network namespace stands in its way (a model worker has no network otherwise).
 - **other ABIs**: a system call made through another architecture's entry (32-bit `int 0x80`, x32)
   fails with ENOSYS, so none of the above can be reached by its other number.
 
@@ -34,6 +36,7 @@ RET_ERRNO = 0x00050000
 # struct seccomp_data: int nr; __u32 arch; __u64 instruction_pointer; __u64 args[6]
 _NR, _ARCH, _ARG0_LOW = 0, 4, 16  # the low half of args[0] on a little-endian machine
 CLONE_NEWUSER = 0x10000000
+AF_VSOCK = 40
 X32_SYSCALL_BIT = 0x40000000
 
 
@@ -43,6 +46,7 @@ class Architecture:
     clone: int
     unshare: int
     clone3: int
+    socket: int
     denied: dict[str, int]  # refused with EPERM, whatever their arguments
     x32: bool = False  # x86-64's second ABI: its numbers carry X32_SYSCALL_BIT
 
@@ -54,6 +58,7 @@ X86_64 = Architecture(
     clone=56,
     unshare=272,
     clone3=435,
+    socket=41,
     x32=True,
     denied={
         "setns": 308, "keyctl": 250, "add_key": 248, "request_key": 249, "bpf": 321, "perf_event_open": 298,
@@ -61,6 +66,7 @@ X86_64 = Architecture(
         "open_by_handle_at": 304, "mount": 165, "umount2": 166, "pivot_root": 155, "open_tree": 428,
         "move_mount": 429, "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433, "mount_setattr": 442,
         "init_module": 175, "finit_module": 313, "delete_module": 176, "kexec_load": 246, "kexec_file_load": 320,
+        "fanotify_init": 300,
     },
 )  # fmt: skip
 AARCH64 = Architecture(
@@ -68,12 +74,14 @@ AARCH64 = Architecture(
     clone=220,
     unshare=97,
     clone3=435,
+    socket=198,
     denied={
         "setns": 268, "keyctl": 219, "add_key": 217, "request_key": 218, "bpf": 280, "perf_event_open": 241,
         "userfaultfd": 282, "io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427,
         "open_by_handle_at": 265, "mount": 40, "umount2": 39, "pivot_root": 41, "open_tree": 428,
         "move_mount": 429, "fsopen": 430, "fsconfig": 431, "fsmount": 432, "fspick": 433, "mount_setattr": 442,
         "init_module": 105, "finit_module": 273, "delete_module": 106, "kexec_load": 104, "kexec_file_load": 294,
+        "fanotify_init": 262,
     },
 )  # fmt: skip
 ARCHITECTURES = {"x86_64": X86_64, "amd64": X86_64, "aarch64": AARCH64, "arm64": AARCH64}
@@ -105,6 +113,13 @@ def program(arch: Architecture) -> bytes:
     ops += [_op(_JEQ_K, arch.clone3, jf=1), _refuse(errno.ENOSYS)]
     for number in sorted(set(arch.denied.values())):
         ops += [_op(_JEQ_K, number, jf=1), _refuse(errno.EPERM)]
+    ops += [  # a vsock reaches the hypervisor's host, past any network namespace: no such socket
+        _op(_JEQ_K, arch.socket, jf=4),
+        _op(_LD_W_ABS, _ARG0_LOW),
+        _op(_JEQ_K, AF_VSOCK, jf=1),
+        _refuse(errno.EAFNOSUPPORT),
+        _op(_RET_K, RET_ALLOW),
+    ]
     for number in (arch.clone, arch.unshare):  # the flags decide: a new user namespace is refused
         ops += [
             _op(_JEQ_K, number, jf=4),

@@ -108,3 +108,64 @@ def test_a_prediction_over_the_timeout_on_the_loop_stops_its_worker(tmp_path, mo
         assert not worker.alive
     finally:
         pool.stop()
+
+
+@pytest.fixture(scope="module")
+def liar_dir(tmp_path_factory):
+    """A model whose loading writes a message that is not the worker's hello to the protocol's pipe, then
+    waits: the load fails with "broke the protocol" while the process lives."""
+    import mlflow
+    import pandas as pd
+    from mlflow.models import infer_signature
+
+    class Liar(mlflow.pyfunc.PythonModel):
+        def load_context(self, context):
+            import os
+            import stat
+            import struct
+            import sys
+            import time
+
+            if "model_worker" not in sys.argv[0]:  # MLflow loads it once while saving it: only in the worker
+                return
+            for fd in range(3, 64):  # the protocol's pipe: a dup of what was stdout
+                try:
+                    if stat.S_ISFIFO(os.fstat(fd).st_mode) and os.fstat(fd).st_ino != os.fstat(2).st_ino:
+                        os.write(fd, struct.pack(">I", 2) + b"[]")
+                except OSError:
+                    pass
+            time.sleep(600)
+
+        def predict(self, context, model_input, params=None):
+            return [0.0]
+
+    target = tmp_path_factory.mktemp("liar") / "liar"
+    example = pd.DataFrame({"x": [1.0]})
+    mlflow.pyfunc.save_model(str(target), python_model=Liar(), signature=infer_signature(example, [2.0]))
+    return target
+
+
+def _processes_of(path) -> list[int]:
+    from pathlib import Path
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(path).encode() in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def test_a_model_that_breaks_the_protocol_while_loading_leaves_no_worker_behind(workers, liar_dir):
+    """A worker that fails before the pool keeps it is ended there (the pool would never stop it); each try
+    used to leave one running, with its memory and its process slots."""
+    for _ in range(2):
+        with pytest.raises(WorkerFailed, match="broke the protocol"):
+            workers.worker(("liar", 1), liar_dir)
+    deadline = time.monotonic() + 5
+    while _processes_of(liar_dir) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_of(liar_dir) == []
+    assert workers.live(("liar", 1)) is None

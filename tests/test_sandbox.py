@@ -525,6 +525,9 @@ def test_each_sandbox_has_its_own_process_limit(tmp_path):
     greedy_group = sandbox.open_group(ResourceLimits(processes=40, memory_bytes=512 * 1024**2))
     other_group = sandbox.open_group(ResourceLimits(processes=40, memory_bytes=512 * 1024**2))
     assert greedy_group is not None and other_group is not None
+    for hierarchy, directory in greedy_group.directories:
+        if "memory" in hierarchy.controllers and hierarchy.version == 1:  # v1 leaves socket buffers out else
+            assert int((directory / "memory.kmem.tcp.limit_in_bytes").read_text()) == 512 * 1024**2
     try:
         read_only = Confinement(read_only=[tmp_path], env=env)
         greedy = subprocess.Popen(
@@ -542,10 +545,13 @@ def test_each_sandbox_has_its_own_process_limit(tmp_path):
         greedy.kill()
         greedy.wait()
     finally:
+        made = [d for group in (greedy_group, other_group) for _, d in group.directories]
         for group in (greedy_group, other_group):
-            group.close()
-            assert not any(d.exists() for _, d in group.directories)
-    assert not [d for _, d in greedy_group.directories if d.exists()]
+            group.close()  # at once, or by the reaper once the killed have left
+    deadline = time.monotonic() + 10
+    while any(d.exists() for d in made) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not [d for d in made if d.exists()]
 
 
 MEMORY_HOG = """

@@ -82,7 +82,11 @@ class ModelWorker:
             raise
         self._stderr = threading.Thread(target=self._relay_stderr, name=f"model-worker-{self.proc.pid}", daemon=True)
         self._stderr.start()
-        first = self._receive(max(timeout, 120.0))  # loading imports MLflow and the model's flavor
+        try:
+            first = self._receive(max(timeout, 120.0))  # loading imports MLflow and the model's flavor
+        except BaseException:
+            self.stop()  # never kept by the pool: nothing else would end it
+            raise
         if not first.get("ok"):
             self.stop()
             raise WorkerFailed(f"the model could not be loaded: {first.get('error')}")
@@ -121,9 +125,13 @@ class ModelWorker:
             raise WorkerFailed(f"the model's answer is over {MAX_REPLY_BYTES // 1024**2} MiB; its worker was stopped")
         if len(self._buffer) < HEADER.size + size:
             return None
-        message = orjson.loads(bytes(self._buffer[HEADER.size : HEADER.size + size]))
+        try:
+            message = orjson.loads(bytes(self._buffer[HEADER.size : HEADER.size + size]))
+        except orjson.JSONDecodeError:
+            message = None
         del self._buffer[: HEADER.size + size]
-        if not isinstance(message, dict):
+        if not isinstance(message, dict):  # the model's code wrote to the pipe: the exchange is out of step
+            self.stop()
             raise WorkerFailed("the worker broke the protocol")
         return message
 
@@ -176,9 +184,11 @@ class ModelWorker:
             try:  # it is exiting, usually; one that closed its pipe and lives on is not waited for (on the loop)
                 code = self.proc.wait(timeout=0.05)
             except subprocess.TimeoutExpired:
-                self.stop()
-                code = self.proc.returncode
-            if self.group is not None and self.group.oom_killed():
+                code = None
+            out_of_memory = self.group is not None and self.group.oom_killed()  # read before the group goes
+            self.stop()  # its group too (what it left is killed; the group goes, now or from the reaper)
+            code = self.proc.returncode if code is None else code
+            if out_of_memory:
                 raise WorkerFailed(
                     f"the model's worker was killed for its memory: over {self.limits.memory_bytes // 1024**2} MiB "
                     "(ASGARD_MODEL_MEMORY_MB)"

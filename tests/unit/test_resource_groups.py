@@ -43,7 +43,7 @@ def test_v1_finds_each_controllers_own_cgroup(tmp_path, monkeypatch):
         ],
     )
     monkeypatch.setattr(ResourceGroups, "create", lambda self, limits: _FakeGroup())
-    found = ResourceGroups.detect(proc)
+    found = ResourceGroups.detect(proc=proc)
     assert isinstance(found, ResourceGroups), found
     assert found.hierarchies == [Hierarchy(1, pids, ("pids",)), Hierarchy(1, memory, ("memory",))]
     assert (pids / "asgard-sandboxes").is_dir() and (memory / "asgard-sandboxes").is_dir()
@@ -63,7 +63,7 @@ def test_a_container_mount_shows_its_own_cgroup_as_the_root(tmp_path, monkeypatc
         ],
     )
     monkeypatch.setattr(ResourceGroups, "create", lambda self, limits: _FakeGroup())
-    found = ResourceGroups.detect(proc)
+    found = ResourceGroups.detect(proc=proc)
     assert isinstance(found, ResourceGroups), found
     assert [h.directory for h in found.hierarchies] == [tmp_path / "cg" / "pids", point / "inner"]
 
@@ -87,7 +87,7 @@ def test_v2_needs_both_controllers_and_turns_them_on_below(tmp_path, monkeypatch
 
     monkeypatch.setattr(Path, "mkdir", mkdir)
     monkeypatch.setattr(ResourceGroups, "create", lambda self, limits: _FakeGroup())
-    found = ResourceGroups.detect(proc)
+    found = ResourceGroups.detect(proc=proc)
     assert isinstance(found, ResourceGroups), found
     assert found.hierarchies == [Hierarchy(2, service, ("pids", "memory"))]
     assert (service / "cgroup.subtree_control").read_text() == "+pids +memory"
@@ -99,8 +99,8 @@ def test_no_controller_no_groups_and_the_reason(tmp_path):
     root.mkdir()
     (root / "cgroup.controllers").write_text("cpu io\n")
     proc = _proc(tmp_path, "0::/\n", [("/", str(root), "cgroup2", "rw")])
-    assert ResourceGroups.detect(proc) == "no cgroup hierarchy offers the pids and memory controller here"
-    assert "cannot be read" in str(ResourceGroups.detect(tmp_path / "no-proc"))
+    assert ResourceGroups.detect(proc=proc) == "no cgroup hierarchy offers the pids and memory controller here"
+    assert "cannot be read" in str(ResourceGroups.detect(proc=tmp_path / "no-proc"))
 
 
 def test_a_group_writes_its_limits_and_is_removed(tmp_path):
@@ -127,3 +127,66 @@ def test_a_group_writes_its_limits_and_is_removed(tmp_path):
 class _FakeGroup:
     def close(self) -> None:
         pass
+
+
+def test_all_sandboxes_together_are_bounded_by_their_parent(tmp_path, monkeypatch):
+    pids, memory = _v1_tree(tmp_path)
+    proc = _proc(
+        tmp_path,
+        V1_CGROUP,
+        [
+            ("/", str(tmp_path / "cg" / "pids"), "cgroup", "rw,pids"),
+            ("/", str(tmp_path / "cg" / "memory"), "cgroup", "rw,memory"),
+        ],
+    )
+    monkeypatch.setattr(ResourceGroups, "create", lambda self, limits: _FakeGroup())
+    found = ResourceGroups.detect(ResourceLimits(processes=4096, memory_bytes=3 << 30), proc=proc)
+    assert isinstance(found, ResourceGroups), found
+    assert (pids / "asgard-sandboxes" / "pids.max").read_text() == "4096"
+    assert (memory / "asgard-sandboxes" / "memory.limit_in_bytes").read_text() == str(3 << 30)
+
+
+def test_a_delegated_v2_cgroup_with_the_server_in_it_moves_the_server_to_a_leaf(tmp_path, monkeypatch):
+    """systemd's Delegate=yes puts the server in the cgroup it delegates: v2 refuses its children controllers
+    (EBUSY) until the server has moved into a leaf of its own."""
+    import errno
+    import os
+
+    import server.resource_groups as groups
+
+    service = tmp_path / "cg" / "asgard.service"
+    (service / "asgard-server").mkdir(parents=True)
+    calls: list[Path] = []
+
+    def enable(directory: Path, controllers: tuple[str, ...]) -> None:
+        calls.append(directory)
+        moved = (service / "asgard-server" / "cgroup.procs").exists()
+        if directory == service and not moved:
+            raise OSError(errno.EBUSY, "Device or resource busy")
+
+    monkeypatch.setattr(groups, "_enable", enable)
+    groups._enable_from_a_leaf(service, ("pids", "memory"))
+    assert (service / "asgard-server" / "cgroup.procs").read_text() == str(os.getpid())
+    assert calls == [service, service]
+
+
+def test_a_group_whose_processes_are_slow_to_leave_is_removed_later_without_waiting(tmp_path, monkeypatch):
+    import time
+
+    import server.resource_groups as groups
+
+    pids, _ = _v1_tree(tmp_path)
+    (pids / "asgard-sandboxes").mkdir()
+    group = ResourceGroup("1-t-1", [Hierarchy(1, pids, ("pids",))], ResourceLimits(processes=8, memory_bytes=1 << 20))
+    directory = group.directories[0][1]
+    (directory / "pids.max").unlink()  # a fake cgroup: its files are plain; cgroup.procs stays, as if busy
+    (directory / "cgroup.procs").write_text("")
+    started = time.monotonic()
+    group.close()
+    assert time.monotonic() - started < 0.1 and directory.exists()  # busy: handed to the reaper
+    (directory / "cgroup.procs").unlink()  # the processes left
+    deadline = time.monotonic() + 5
+    while directory.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not directory.exists()
+    assert groups._REAPER._groups == []

@@ -10,7 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from server.seccomp import AARCH64, CLONE_NEWUSER, RET_ALLOW, RET_ERRNO, X32_SYSCALL_BIT, X86_64, architecture, program
+from server.seccomp import (
+    AARCH64,
+    AF_VSOCK,
+    CLONE_NEWUSER,
+    RET_ALLOW,
+    RET_ERRNO,
+    X32_SYSCALL_BIT,
+    X86_64,
+    architecture,
+    program,
+)
 
 I386 = 0x40000003
 
@@ -46,6 +56,8 @@ def test_user_namespaces_and_the_denied_calls_are_refused(arch):
     assert run(bpf, arch.audit_arch, arch.clone3) == enosys  # its flags are out of reach: libc falls back
     for name, number in arch.denied.items():
         assert run(bpf, arch.audit_arch, number) == eperm, name
+    assert run(bpf, arch.audit_arch, arch.socket, AF_VSOCK) == RET_ERRNO | errno.EAFNOSUPPORT
+    assert run(bpf, arch.audit_arch, arch.socket, 2) == RET_ALLOW  # AF_INET: the network namespace decides
     assert run(bpf, arch.audit_arch, 0) == RET_ALLOW  # read / io_setup: ordinary calls pass
     assert run(bpf, arch.audit_arch, 60) == RET_ALLOW
     assert run(bpf, I386, 1) == enosys  # another ABI's entry: nothing at all
