@@ -19,6 +19,7 @@ per-uid process limit (server/sandbox.py).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import itertools
@@ -28,6 +29,7 @@ import secrets
 import signal
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +72,7 @@ class ResourceGroup:
         except OSError:
             self.close()
             raise
+        _OPEN.add(self)
 
     @property
     def procs_files(self) -> list[Path]:
@@ -123,6 +126,7 @@ class ResourceGroup:
         """Kill what is left in the group and remove it. Never waits: a group whose processes are still
         leaving is handed to a reaper thread that kills and retries until it is gone (callers run on the
         event loop too)."""
+        _OPEN.discard(self)
         self.kill()
         if not self._remove():
             _REAPER.add(self)
@@ -168,6 +172,21 @@ class _Reaper:
 
 REAP_SECONDS = 600.0
 _REAPER = _Reaper()
+_OPEN: weakref.WeakSet[ResourceGroup] = weakref.WeakSet()  # made and not closed yet
+
+
+@atexit.register
+def _close_at_exit() -> None:
+    """The server is leaving: the groups still open (model workers', a job's the shutdown did not reach)
+    are emptied and removed now, within a second, rather than left for the next server to find."""
+    groups = [*_OPEN, *(g for g, _ in _REAPER._groups)]
+    for group in groups:
+        group.kill()
+    deadline = time.monotonic() + 1.0
+    while groups and time.monotonic() < deadline:
+        groups = [g for g in groups if not g._remove()]
+        if groups:
+            time.sleep(0.02)
 
 
 def _set_limits(hierarchy: Hierarchy, directory: Path, limits: ResourceLimits) -> None:
