@@ -211,6 +211,42 @@ def test_direct_reads_answer_as_feast_does(stores):
 
 
 @pytest.mark.parametrize("stores", ["redis"], indirect=True)
+def test_inline_reads_from_several_loops_at_once_each_get_their_own_rows(stores):
+    """The inline client is one socket: loops in other threads reading at the same time never share it
+    (one that finds it in use reads with the async client), so no answer lands with another request."""
+    import threading
+
+    direct, _, views, services = stores
+    reads = direct.direct
+    assert isinstance(reads, RedisReads)
+    snap = services.registry.snapshot()
+    view = next(v for v, keys in views.items() if keys == ["oc_customer"])
+    features = [f"{view}:f_int64", f"{view}:f_string"]
+    expected = {
+        c: direct.online(snap, resolve_features(snap, features, None), {"oc_customer": [c]}, False) for c in CUSTOMERS
+    }
+    wrong: list[object] = []
+
+    def reader(customers: list[int]) -> None:
+        async def loop() -> None:
+            for _ in range(40):
+                for c in customers:
+                    reads._inline_paused_until = 0.0  # a busy machine's slow read may rest it: not here
+                    got = await direct.read_online_async(snap, features, None, {"oc_customer": [c]}, False)
+                    if not _same(got, expected[c]):
+                        wrong.append(c)
+
+        asyncio.run(loop())
+
+    threads = [threading.Thread(target=reader, args=(CUSTOMERS[i::4],)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
+
+
+@pytest.mark.parametrize("stores", ["redis"], indirect=True)
 def test_an_inline_redis_read_that_does_not_answer_gives_way_to_the_async_client(stores):
     """A Redis on this host that stops answering costs an inline read its 10 ms socket timeout once (a slow
     one, over 5 ms, the same): the read is answered by the async client, reads stay off the inline client."""

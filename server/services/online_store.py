@@ -302,6 +302,7 @@ class RedisReads:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._inline: RedisWire | bool | None = None  # the client of read_inline (False: none), made at first use
         self._inline_paused_until = 0.0
+        self._inline_lock = threading.Lock()
 
     @property
     def inline(self) -> bool:
@@ -322,12 +323,16 @@ class RedisReads:
         read that answered but took over INLINE_SLOW_SECONDS rests the inline client the same way."""
         client = self._inline
         assert isinstance(client, RedisWire), "read_inline without an inline client"
+        if not self._inline_lock.acquire(blocking=False):  # one socket: another loop (thread) is reading on it
+            raise WouldBlock("the inline Redis client is in use")
         started = time.monotonic()
         try:
             found = self._found(reads, keys, client.hmget_many(self._commands(reads, keys)))
         except WireFailed as error:
             self._inline_paused_until = time.monotonic() + INLINE_PAUSE_SECONDS
             raise WouldBlock(f"the inline Redis read did not answer: {error}") from None
+        finally:
+            self._inline_lock.release()
         if time.monotonic() - started > INLINE_SLOW_SECONDS:  # a slow Redis (or a proxy) blocks the loop
             self._inline_paused_until = time.monotonic() + INLINE_PAUSE_SECONDS  # whatever the socket's timeout
         return found
