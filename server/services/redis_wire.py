@@ -12,9 +12,11 @@ state is unknown) and opened again on the next read; the caller then reads throu
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Sequence
 
 RECV_BYTES = 65536
+MAX_REPLY_BYTES = 64 * 1024**2  # of one read's replies: a bulk length beyond it is not waited for
 
 
 class WireFailed(Exception):
@@ -41,7 +43,9 @@ class RedisWire:
         password: str | None = None,
     ) -> None:
         self.address = (host, port)
-        self.timeout = timeout
+        self.timeout = timeout  # each socket operation
+        self.total_timeout = 4 * timeout  # the whole read: a Redis that trickles its reply does not hold it
+        self._deadline = 0.0
         self.db = db
         self.username = username
         self.password = password
@@ -71,6 +75,7 @@ class RedisWire:
 
     def hmget_many(self, commands: Sequence[tuple[bytes, Sequence[bytes | str]]]) -> list[list[bytes | None]]:
         """HMGET for each (key, fields), in one round trip: each reply's values in the fields' order."""
+        self._deadline = time.monotonic() + self.total_timeout
         try:
             sock = self._sock or self._connect()
             sock.sendall(b"".join(encode("HMGET", key, *fields) for key, fields in commands))
@@ -91,10 +96,14 @@ class RedisWire:
 
     def _fill(self) -> None:
         assert self._sock is not None
+        if time.monotonic() > self._deadline:
+            raise WireFailed(f"no whole reply within {self.total_timeout * 1000:.0f} ms")
         chunk = self._sock.recv(RECV_BYTES)
         if not chunk:
             raise WireFailed("the connection was closed")
         self._buffer += chunk
+        if len(self._buffer) > MAX_REPLY_BYTES:
+            raise WireFailed(f"a reply over {MAX_REPLY_BYTES // 1024**2} MiB")
 
     def _line(self) -> bytes:
         while (end := self._buffer.find(b"\r\n", self._at)) < 0:
@@ -116,6 +125,8 @@ class RedisWire:
         size = int(head[1:])
         if size < 0:
             return None
+        if size > MAX_REPLY_BYTES:
+            raise WireFailed(f"a value over {MAX_REPLY_BYTES // 1024**2} MiB")
         while len(self._buffer) - self._at < size + 2:
             self._fill()
         value = bytes(self._buffer[self._at : self._at + size])

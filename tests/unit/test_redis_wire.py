@@ -116,3 +116,30 @@ def test_a_silent_or_closed_server_fails_within_the_timeout():
             wire.hmget_many([(b"k", ["f"])])
     finally:
         closing.close()
+
+
+def test_a_reply_that_trickles_or_claims_too_much_is_not_waited_for():
+    import time
+
+    def trickle(data: bytes):  # type: ignore[no-untyped-def]
+        yield b"*1\r\n$100\r\n"
+        for _ in range(100):  # each byte in time for the socket's timeout, the whole reply too late
+            time.sleep(0.005)
+            yield b"x"
+        yield b"\r\n"
+
+    server = Scripted(trickle)  # type: ignore[arg-type]
+    try:
+        wire = RedisWire("127.0.0.1", server.port, timeout=0.05)
+        started = time.monotonic()
+        with pytest.raises(WireFailed, match="no whole reply within 200 ms"):
+            wire.hmget_many([(b"k", ["f"])])
+        assert time.monotonic() - started < 0.4
+    finally:
+        server.close()
+    huge = Scripted(lambda data: [b"*1\r\n$1000000000\r\n"])  # a value of 1 GB announced
+    try:
+        with pytest.raises(WireFailed, match="over 64 MiB"):
+            RedisWire("127.0.0.1", huge.port, timeout=2.0).hmget_many([(b"k", ["f"])])
+    finally:
+        huge.close()
