@@ -247,6 +247,34 @@ def test_inline_reads_from_several_loops_at_once_each_get_their_own_rows(stores)
 
 
 @pytest.mark.parametrize("stores", ["redis"], indirect=True)
+def test_an_inline_connection_redis_closed_is_replaced_without_a_pause(stores):
+    """Redis closes idle clients after its `timeout`, and all of them when it restarts: the next inline
+    read notices before it sends, connects again and answers (no failed read, no rest of the inline path)."""
+    direct, _, views, services = stores
+    reads = direct.direct
+    assert isinstance(reads, RedisReads)
+    reads._inline_paused_until = 0.0
+    snap = services.registry.snapshot()
+    view = next(v for v, keys in views.items() if keys == ["oc_customer"])
+    features = [f"{view}:f_int64"]
+    expected = direct.online(snap, resolve_features(snap, features, None), {"oc_customer": CUSTOMERS}, False)
+    assert _same(
+        asyncio.run(direct.read_online_async(snap, features, None, {"oc_customer": CUSTOMERS}, False)), expected
+    )
+    wire = reads._inline
+    assert wire is not False and wire is not None and wire._sock is not None
+    host, port = wire._sock.getsockname()
+    local = f"{host}:{port}"
+    admin = reads.store._get_client(reads.config)
+    assert admin.client_kill(local)  # as Redis's idle timeout would
+    time.sleep(0.05)
+    got = asyncio.run(direct.read_online_async(snap, features, None, {"oc_customer": CUSTOMERS}, False))
+    assert _same(got, expected)
+    assert reads.inline  # not rested: the read was made inline, on a new connection
+    assert wire._sock.getsockname() != (host, port)
+
+
+@pytest.mark.parametrize("stores", ["redis"], indirect=True)
 def test_an_inline_redis_read_that_does_not_answer_gives_way_to_the_async_client(stores):
     """A Redis on this host that stops answering costs an inline read its 10 ms socket timeout once (a slow
     one, over 5 ms, the same): the read is answered by the async client, reads stay off the inline client."""

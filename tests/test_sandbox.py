@@ -279,6 +279,8 @@ class Attack(mlflow.pyfunc.PythonModel):
         if mode == "hang":
             while True:
                 pass
+        if mode == "raise":
+            raise RuntimeError(f"no luck in {os.path.dirname(os.path.abspath(__file__))}\nERROR forged log line")
         if mode == "hog":  # until the kernel ends it: each chunk written, so every page counts
             hoard = []
             while True:
@@ -378,6 +380,10 @@ def test_a_model_that_crashes_or_hangs_costs_its_worker_only(client, services, a
     assert error["code"] == "MODEL_FAILED" and "died" in error["message"], error
     after = gql(client, PREDICT, {"input": {"model": attacker["name"], "rows": [{"mode": "look"}]}}).data["predict"]
     assert json.loads(after["predictions"][0])["secret"] == "clean"  # a new worker answers
+    raised = gql(client, PREDICT, {"input": {"model": attacker["name"], "rows": [{"mode": "raise"}]}}).data["predict"]
+    [error] = raised["userErrors"]
+    assert error["code"] == "MODEL_FAILED" and "no luck in <model>" in error["message"], error
+    assert str(services.settings.data_dir) not in error["message"]  # the server's paths are not the caller's
     started = time.monotonic()
     hung = client.post(
         "/graphql",

@@ -80,9 +80,9 @@ class ErrorCode(Enum):
     FORBIDDEN = strawberry.enum_value("FORBIDDEN", description="The caller's role, or ownership, does not allow it.")
     MODEL_FAILED = strawberry.enum_value(
         "MODEL_FAILED",
-        description="The model's own code failed to load or to predict, hung past ASGARD_MODEL_TIMEOUT, or its "
-        "worker process died (a crash, or over ASGARD_MODEL_MEMORY_MB); the message says which. Nothing was "
-        "predicted; the next prediction starts a new worker.",
+        description="The model's own code failed to load or raised while predicting, hung past "
+        "ASGARD_MODEL_TIMEOUT, or its worker process died (a crash, or over ASGARD_MODEL_MEMORY_MB); the message "
+        "says which. Nothing was predicted; a worker that hung or died is replaced by the next prediction.",
     )
 
 

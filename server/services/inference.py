@@ -159,7 +159,7 @@ class Predictor:
             try:
                 worker = self.load(version)
             except WorkerFailed as failed:
-                raise _failed(version, failed) from failed
+                raise self._failed(version, failed) from failed
         plan = self._plan(snap, request, version, worker, wait=True)
         if not plan.complete:
             return plan.record([])
@@ -182,7 +182,7 @@ class Predictor:
         except ModelRefused as refused:
             raise _refused(refused) from refused
         except WorkerFailed as failed:
-            raise _failed(plan.version, failed) from failed
+            raise self._failed(plan.version, failed) from failed
         return plan.record(predictions)
 
     def _ready(self, snap: RegistrySnapshot, request: PredictRequest) -> tuple[ModelWorker, Plan] | None:
@@ -229,16 +229,25 @@ class Predictor:
             values = [[columns[name][i] for i in complete] for name in names]
         return Plan(version, names, values, complete, count, missing)
 
-    @staticmethod
-    def _run(worker: ModelWorker, plan: Plan) -> Any:
-        """Predictions from the worker. One that crashes or hangs fails this prediction (WorkerFailed, an
-        internal error) and is gone: the next prediction starts a new worker, never this one again."""
+    def _run(self, worker: ModelWorker, plan: Plan) -> Any:
+        """Predictions from the worker. A model that raises, hangs or dies fails this prediction
+        (MODEL_FAILED); one that hung or died is gone, and the next prediction starts a new worker."""
         try:
             return worker.predict(plan.names, plan.values)
         except ModelRefused as refused:
             raise _refused(refused) from refused
         except WorkerFailed as failed:
-            raise _failed(plan.version, failed) from failed
+            raise self._failed(plan.version, failed) from failed
+
+    def _failed(self, version: ModelVersionRecord, failed: WorkerFailed) -> InputErrors:
+        """The model's own code failed, hung or died: the caller is told so, in words without the server's
+        paths (the version's files are `<model>`, the data dir `<data-dir>`)."""
+        log.warning("model %s version %s: %r", version.name, version.version, str(failed))  # %r: one log line
+        files = self.cache_dir / _safe(version.name) / str(version.version)
+        message = str(failed).replace(str(files), "<model>").replace(str(self.cache_dir.parent), "<data-dir>")
+        if len(message) > MAX_FAILURE_CHARS:
+            message = message[:MAX_FAILURE_CHARS] + "…"
+        return InputErrors([input_error(ErrorCode.MODEL_FAILED, message, "model")])
 
     def _columns(
         self,
@@ -324,15 +333,6 @@ class Plan:
 def _refused(refused: ModelRefused) -> InputErrors:
     """The input does not fit the model's schema."""
     return InputErrors([input_error(ErrorCode.INVALID_VALUE, str(refused), "rows")])
-
-
-def _failed(version: ModelVersionRecord, failed: WorkerFailed) -> InputErrors:
-    """The model's own code failed, hung or died: the caller is told so (its worker is gone already)."""
-    log.warning("model %s version %s: %s", version.name, version.version, failed)
-    message = str(failed)
-    if len(message) > MAX_FAILURE_CHARS:
-        message = message[:MAX_FAILURE_CHARS] + "…"
-    return InputErrors([input_error(ErrorCode.MODEL_FAILED, message, "model")])
 
 
 def _find_online_feature(snap: RegistrySnapshot, name: str, keys: frozenset[str]) -> FeatureRef | None:

@@ -138,7 +138,7 @@ class ModelWorker:
     def _receive(self, timeout: float) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
         while (message := self._take()) is None:
-            self._wait(deadline)
+            self._wait(deadline, timeout)
             self._read()
         return message
 
@@ -157,7 +157,7 @@ class ModelWorker:
                         loop.remove_reader(fd)
                     self._read()
         except TimeoutError:
-            raise self._timed_out() from None
+            raise self._timed_out(timeout) from None
         return message
 
     def _send(self, message: bytes) -> None:
@@ -166,15 +166,15 @@ class ModelWorker:
         while view:
             view = view[os.write(fd, view) :]
 
-    def _wait(self, deadline: float) -> None:
+    def _wait(self, deadline: float, timeout: float) -> None:
         assert self.proc.stdout is not None
         wait = deadline - time.monotonic()
         if wait <= 0 or not select.select([self.proc.stdout.fileno()], [], [], wait)[0]:
-            raise self._timed_out()
+            raise self._timed_out(timeout)
 
-    def _timed_out(self) -> WorkerFailed:
+    def _timed_out(self, timeout: float) -> WorkerFailed:
         self.stop()
-        return WorkerFailed(f"the model did not answer within {self.timeout:.0f} s; its worker was stopped")
+        return WorkerFailed(f"the model did not answer within {timeout:.0f} s; its worker was stopped")
 
     def _read(self) -> None:
         """Read what the worker has written (one read for a whole message, usually); it is readable."""

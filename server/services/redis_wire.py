@@ -7,10 +7,13 @@ only what that read needs: it connects once (AUTH and SELECT when the connection
 the pipeline's commands in one send and parses the replies (arrays of bulk strings, or nil) from one
 buffer. Anything else, an error reply included, is `WireFailed`, after which the socket is closed (its
 state is unknown) and opened again on the next read; the caller then reads through Feast's own client.
+An idle connection is checked before it is used (a peek that does not wait): one Redis closed, or with
+bytes nobody asked for, is replaced at once.
 """
 
 from __future__ import annotations
 
+import select
 import socket
 import time
 from collections.abc import Sequence
@@ -21,6 +24,15 @@ MAX_REPLY_BYTES = 64 * 1024**2  # of one read's replies: a bulk length beyond it
 
 class WireFailed(Exception):
     """The read did not complete: a timeout, a closed connection, or a reply this client does not take."""
+
+
+def _quiet(sock: socket.socket) -> bool:
+    """Whether an idle connection is as it was left: open, with nothing unread (Redis closes idle clients
+    after its `timeout`, and a restart closes them all; a late stray reply would be read as the next)."""
+    try:  # readable: closed (an end of file to read), or bytes nobody asked for
+        return not select.select([sock], [], [], 0)[0]
+    except (OSError, ValueError):
+        return False
 
 
 def _bulk(value: bytes | str) -> bytes:
@@ -58,9 +70,11 @@ class RedisWire:
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         hello = b""
         expected = 0
-        if self.password:
-            auth = ("AUTH", self.username, self.password) if self.username else ("AUTH", self.password)
-            hello += encode(*[p for p in auth if p is not None])
+        if self.username:  # as redis-py does: a user without a password is AUTH user ""
+            hello += encode("AUTH", self.username, self.password or "")
+            expected += 1
+        elif self.password:
+            hello += encode("AUTH", self.password)
             expected += 1
         if self.db:
             hello += encode("SELECT", str(self.db))
@@ -77,6 +91,8 @@ class RedisWire:
         """HMGET for each (key, fields), in one round trip: each reply's values in the fields' order."""
         self._deadline = time.monotonic() + self.total_timeout
         try:
+            if self._sock is not None and not _quiet(self._sock):  # closed by Redis, or out of step
+                self.close()
             sock = self._sock or self._connect()
             sock.sendall(b"".join(encode("HMGET", key, *fields) for key, fields in commands))
             replies = [self._array() for _ in commands]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from server.services.redis_wire import RedisWire, WireFailed, encode
+from server.services.redis_wire import RedisWire, WireFailed, _quiet, encode
 
 
 class Scripted:
@@ -143,3 +143,48 @@ def test_a_reply_that_trickles_or_claims_too_much_is_not_waited_for():
             RedisWire("127.0.0.1", huge.port, timeout=2.0).hmget_many([(b"k", ["f"])])
     finally:
         huge.close()
+
+
+def test_a_user_without_a_password_still_authenticates():
+    """As redis-py does (AUTH user ""): never the default user in its place."""
+    server = Scripted(lambda data: [b"+OK\r\n"] if data.startswith(b"*3\r\n$4\r\nAUTH") else [b"*1\r\n$1\r\nx\r\n"])
+    try:
+        assert RedisWire("127.0.0.1", server.port, timeout=2.0, username="bob").hmget_many([(b"k", ["f"])]) == [[b"x"]]
+        assert server.received[0] == encode("AUTH", "bob", "")
+    finally:
+        server.close()
+
+
+def test_an_idle_connection_closed_or_out_of_step_is_replaced_before_the_read():
+    import time
+
+    replies = iter([[b"*1\r\n$5\r\nfirst\r\n", b"*1\r\n$5\r\nstray\r\n"], [b"*1\r\n$6\r\nsecond\r\n"]])
+
+    def answer(data: bytes) -> list[bytes]:
+        return next(replies, [b"*1\r\n$5\r\nthird\r\n"])
+
+    server = Scripted(answer)
+    try:
+        wire = RedisWire("127.0.0.1", server.port, timeout=2.0)
+        # the stray reply may come in the same segment (out of step at once) or just after (found by the peek)
+        try:
+            first = wire.hmget_many([(b"k", ["f"])])
+            assert first == [[b"first"]]
+        except WireFailed:
+            pass
+        time.sleep(0.05)
+        assert wire.hmget_many([(b"k", ["f"])]) in ([[b"second"]], [[b"third"]])  # never "stray"
+        assert server.connections == 2
+    finally:
+        server.close()
+    closing = Scripted(lambda data: [b"*1\r\n$1\r\nx\r\n"])
+    try:
+        wire = RedisWire("127.0.0.1", closing.port, timeout=2.0)
+        assert wire.hmget_many([(b"k", ["f"])]) == [[b"x"]]
+        assert wire._sock is not None
+        closing.server.close()  # no new connections from here: the old one is closed by its handler below
+        wire._sock.shutdown(socket.SHUT_WR)  # the server's side sees the end and closes its end
+        time.sleep(0.05)
+        assert not _quiet(wire._sock)
+    finally:
+        closing.close()

@@ -151,7 +151,7 @@ export type ErrorCode =
   | 'IN_USE'
   /** Over a configured limit (ASGARD_* settings). */
   | 'LIMIT_EXCEEDED'
-  /** The model's own code failed to load or to predict, hung past ASGARD_MODEL_TIMEOUT, or its worker process died (a crash, or over ASGARD_MODEL_MEMORY_MB); the message says which. Nothing was predicted; the next prediction starts a new worker. */
+  /** The model's own code failed to load or raised while predicting, hung past ASGARD_MODEL_TIMEOUT, or its worker process died (a crash, or over ASGARD_MODEL_MEMORY_MB); the message says which. Nothing was predicted; a worker that hung or died is replaced by the next prediction. */
   | 'MODEL_FAILED'
   /** The object named does not exist. */
   | 'NOT_FOUND'
