@@ -603,3 +603,72 @@ def test_a_model_over_its_memory_costs_its_worker_only(client, services, attacke
     assert "killed for its memory: over 700 MiB (ASGARD_MODEL_MEMORY_MB)" in error["message"], error
     after = gql(client, PREDICT, {"input": {"model": attacker["name"], "rows": [{"mode": "look"}]}}).data["predict"]
     assert after["userErrors"] == [] and json.loads(after["predictions"][0])["secret"] == "clean"
+
+
+SLOW_LOADING_MODEL = r"""
+import sys, time
+
+import mlflow.pyfunc
+from mlflow.models import set_model
+
+
+class SlowToLoad(mlflow.pyfunc.PythonModel):
+    def load_context(self, context):
+        if "model_worker" in sys.argv[0]:  # only in its worker: MLflow loads it once while logging it
+            time.sleep(600)
+
+    def predict(self, context, model_input, params=None):
+        return [0.0] * len(model_input)
+
+
+set_model(SlowToLoad())
+"""
+
+
+def test_requests_for_a_model_whose_loading_hangs_do_not_take_the_servers_threads(
+    client, services, tmp_path, monkeypatch
+):
+    """However many predictions wait for a version's worker to start, one thread loads it; the others wait
+    on the event loop, so the server's blocking calls (MLflow, the registry) still have their threads."""
+    import threading
+
+    import mlflow
+
+    code = tmp_path / "slow_model.py"
+    code.write_text(SLOW_LOADING_MODEL)
+    name = unique("slow-to-load")
+    mlflow.set_tracking_uri(services.mlflow.tracking_uri)
+    experiment = services.mlflow_writes.create_experiment(unique("slow-load"), ())
+    with mlflow.start_run(experiment_id=experiment.id) as run:
+        logged = mlflow.pyfunc.log_model(name="model", python_model=str(code))
+    mlflow_client = services.mlflow.client()
+    mlflow_client.create_registered_model(name)
+    mlflow_client.create_model_version(name, logged.artifact_path, run_id=run.info.run_id, model_id=logged.model_id)
+    services.mlflow.changed()
+    workers = services.predictor.workers
+    monkeypatch.setattr(workers, "load_timeout", 8.0)
+    monkeypatch.setattr(workers, "timeout", 3.0)
+    first_sent = time.monotonic()
+    started_before = workers.started
+    answers: list[dict] = []
+
+    def predict() -> None:
+        body = {"query": PREDICT, "variables": {"input": {"model": name, "rows": [{"x": 1.0}]}}}
+        answers.append(client.post("/graphql", json=body).json())
+
+    threads = [threading.Thread(target=predict) for _ in range(12)]  # twice the loop's default threads
+    for thread in threads:
+        thread.start()
+    time.sleep(2.0)  # all of them waiting for the worker now
+    began = time.monotonic()
+    other = gql(client, "{ experiments(first: 1) { edges { node { id } } } }")  # MLflow, off the loop
+    assert other.data["experiments"]["edges"], other.data
+    assert time.monotonic() - began < 3.0  # not queued behind the waiting predictions
+    for thread in threads:
+        thread.join(timeout=60)
+    assert len(answers) == 12
+    for answer in answers:
+        [error] = answer["data"]["predict"]["userErrors"]
+        assert error["code"] == "MODEL_FAILED" and "did not answer within 8 s" in error["message"], error
+    assert time.monotonic() - first_sent < 25  # one load's timeout for all twelve, not one each in turn
+    assert workers.started == started_before  # and no worker started

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar, cast
 
 from server.blocking import run_blocking
@@ -21,11 +21,26 @@ async def mutate(payload: Callable[..., P], shape: Callable[[R], P], call: Calla
     try:
         result = await run_blocking(call, *args)
     except InputErrors as refused:
-        if refused.current is not None:
-            shaped = shape(cast(R, refused.current))
-            return dataclasses.replace(shaped, user_errors=user_errors(refused.errors))  # type: ignore[type-var]
-        return refusal(payload, refused.errors)
+        return _refused(payload, shape, refused)
     return shape(result)
+
+
+async def mutate_async(
+    payload: Callable[..., P], shape: Callable[[R], P], call: Callable[..., Awaitable[R]], *args: Any
+) -> P:
+    """mutate for a service call that is a coroutine (it decides what runs off the loop itself)."""
+    try:
+        result = await call(*args)
+    except InputErrors as refused:
+        return _refused(payload, shape, refused)
+    return shape(result)
+
+
+def _refused(payload: Callable[..., P], shape: Callable[[R], P], refused: InputErrors) -> P:
+    if refused.current is not None:
+        shaped = shape(cast(R, refused.current))
+        return dataclasses.replace(shaped, user_errors=user_errors(refused.errors))  # type: ignore[type-var]
+    return refusal(payload, refused.errors)
 
 
 def refusal(payload: Callable[..., P], errors: list[InputError]) -> P:

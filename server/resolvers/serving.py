@@ -12,7 +12,7 @@ from server.blocking import run_blocking
 from server.context import Context
 from server.jobs.materializations import MaterializationRecord, MaterializationRequest
 from server.loaders import offline_turn, read_online, registry_snapshot
-from server.resolvers.payloads import mutate
+from server.resolvers.payloads import mutate, mutate_async
 from server.schema.enums import PushTarget
 from server.schema.mlflow import ModelVersion
 from server.schema.serving import (
@@ -106,7 +106,9 @@ async def predict(
         feature_service=input.feature_service,
         rows=input.rows,
     )
-    return await mutate(PredictionPayload, _predicted, info.context.services.predictor.predict, snap, request)
+    return await mutate_async(
+        PredictionPayload, _predicted, info.context.services.predictor.predict_async, snap, request
+    )
 
 
 def _predicted(result: PredictionRecord) -> PredictionPayload:

@@ -14,6 +14,7 @@ import math
 import shutil
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ log = logging.getLogger(__name__)
 
 RESOLVED_CACHE_SIZE = 256
 MAX_FAILURE_CHARS = 2000  # of a model's failure, in predict's user error
+MAX_STARTING = 2  # model workers starting at once (each start holds a thread while the model loads)
 
 
 ResolveKey = tuple[str, int | None, str | None]
@@ -73,6 +75,10 @@ class Predictor:
         self.resolve_ttl = resolve_ttl
         self._downloading: dict[tuple[str, int], threading.Lock] = {}
         self._lock = threading.Lock()
+        # per event loop: the worker starts in progress, by version, and the slots they take (_start_worker)
+        self._starting: weakref.WeakKeyDictionary[
+            asyncio.AbstractEventLoop, tuple[dict[tuple[str, int], asyncio.Future[None]], asyncio.Semaphore]
+        ] = weakref.WeakKeyDictionary()
         self._resolved: dict[ResolveKey, tuple[ModelVersionRecord, float, int]] = {}
         # the features found in one registry snapshot for a signature's inputs and the caller's entity columns
         self._inferred: tuple[RegistrySnapshot | None, LRU[tuple[tuple[str, ...], frozenset[str]], list[FeatureRef]]]
@@ -172,6 +178,7 @@ class Predictor:
         directly); the exchange with the worker is the loop's. Anything else runs in a worker thread."""
         ready = self._ready(snap, request)
         if ready is None:
+            await self._start_worker(request)
             return await asyncio.to_thread(self.predict, snap, request)
         worker, plan = ready
         if not plan.complete:
@@ -185,10 +192,38 @@ class Predictor:
             raise self._failed(plan.version, failed) from failed
         return plan.record(predictions)
 
+    async def _start_worker(self, request: PredictRequest) -> None:
+        """The request's version resolved and its worker running before a thread predicts with it. One
+        start per version however many requests ask at once, and at most MAX_STARTING versions starting at
+        a time: the requests that wait for a start wait on the event loop, not in threads (a model whose
+        loading hangs would otherwise hold a thread per request for its load timeout, and a few such
+        requests every thread the server's blocking calls run in)."""
+        version = await asyncio.to_thread(self.resolve, request.model, request.version, request.alias)
+        key = (version.name, version.version)
+        if self.workers.live(key) is not None:
+            return
+        loop = asyncio.get_running_loop()
+        starting, slots = self._starting.setdefault(loop, ({}, asyncio.Semaphore(MAX_STARTING)))
+        start = starting.get(key)
+        if start is None:
+
+            async def load() -> None:
+                async with slots:
+                    await asyncio.to_thread(self.load, version)
+
+            start = starting[key] = asyncio.ensure_future(load())
+            start.add_done_callback(lambda done: (starting.pop(key, None), done.cancelled() or done.exception()))
+        try:
+            await asyncio.shield(start)
+        except WorkerFailed as failed:
+            raise self._failed(version, failed) from failed
+
     def _ready(self, snap: RegistrySnapshot, request: PredictRequest) -> tuple[ModelWorker, Plan] | None:
         if max(row_count(request.entities), row_count(request.rows)) > ASYNC_MAX_ROWS:
             return None
-        version = self._cached((request.model, request.version, request.alias), time.monotonic())
+        cached = {"asgard.backend": "mlflow", "asgard.model": request.model, "asgard.cached": True}
+        with tracing.span("Predictor.resolve", **cached):
+            version = self._cached((request.model, request.version, request.alias), time.monotonic())
         worker = self.workers.live((version.name, version.version)) if version is not None else None
         if version is None or worker is None:
             return None

@@ -36,6 +36,7 @@ MAX_REPLY_BYTES = 64 * 1024**2
 MAX_ON_LOOP_BYTES = 32 * 1024  # a request this small fits in an empty pipe (64 KiB): writing it never waits
 WORKER_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "PYTHONDONTWRITEBYTECODE": "1"}
 PASSED_PREFIXES = ("OPENBLAS_", "OMP_", "MKL_")
+LOAD_TIMEOUT_SECONDS = 120.0  # a model's loading: MLflow's imports, the flavor's, the model's own
 DEFAULT_LIMITS = ResourceLimits(processes=256, memory_bytes=2048 * 1024**2)  # ASGARD_MODEL_* when served
 
 
@@ -57,7 +58,13 @@ class ModelInputs:
 
 class ModelWorker:
     def __init__(
-        self, sandbox: Sandbox, model_dir: Path, hidden: list[Path], timeout: float, limits: ResourceLimits
+        self,
+        sandbox: Sandbox,
+        model_dir: Path,
+        hidden: list[Path],
+        timeout: float,
+        limits: ResourceLimits,
+        load_timeout: float = LOAD_TIMEOUT_SECONDS,
     ) -> None:
         self.model_dir = model_dir
         self.timeout = timeout
@@ -83,7 +90,7 @@ class ModelWorker:
         self._stderr = threading.Thread(target=self._relay_stderr, name=f"model-worker-{self.proc.pid}", daemon=True)
         self._stderr.start()
         try:
-            first = self._receive(max(timeout, 120.0))  # loading imports MLflow and the model's flavor
+            first = self._receive(load_timeout)  # loading imports MLflow and the model's flavor
         except BaseException:
             self.stop()  # never kept by the pool: nothing else would end it
             raise
@@ -270,6 +277,7 @@ class ModelWorkers:
         self.sandbox = sandbox
         self.hidden = hidden
         self.limits = limits
+        self.load_timeout = LOAD_TIMEOUT_SECONDS
         self.size = size
         self.timeout = timeout
         self._workers: OrderedDict[tuple[str, int], ModelWorker] = OrderedDict()
@@ -289,7 +297,9 @@ class ModelWorkers:
             if found is not None:
                 return found
             self.sandbox.check()
-            worker = ModelWorker(self.sandbox, model_dir, self.hidden, self.timeout, self.limits)
+            worker = ModelWorker(
+                self.sandbox, model_dir, self.hidden, self.timeout, self.limits, max(self.timeout, self.load_timeout)
+            )
             with self._lock:
                 self.started += 1
                 old = self._workers.pop(key, None)
