@@ -46,6 +46,10 @@ class ResourceLimits:
     processes: int  # tasks at once, threads included (pids.max)
     memory_bytes: int  # resident memory and swap together; the OOM killer ends what goes over
 
+    def over_memory(self, setting: str) -> str:
+        """What a sandbox the kernel ended for its memory is told, naming the setting that bounds it."""
+        return f"killed for its memory: over {self.memory_bytes // 1024**2} MiB ({setting})"
+
 
 @dataclass(frozen=True)
 class Hierarchy:

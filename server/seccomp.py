@@ -100,6 +100,18 @@ def _refuse(errno_value: int) -> bytes:
     return _op(_RET_K, RET_ERRNO | errno_value)
 
 
+def _on_first_argument(number: int, test: int, value: int, errno_value: int) -> list[bytes]:
+    """System call `number` is refused with errno_value when its first argument passes `test` (equal to,
+    or with a bit of, `value`), allowed otherwise; any other call goes on to the next rule."""
+    return [
+        _op(_JEQ_K, number, jf=4),
+        _op(_LD_W_ABS, _ARG0_LOW),
+        _op(test, value, jf=1),
+        _refuse(errno_value),
+        _op(_RET_K, RET_ALLOW),
+    ]
+
+
 def program(arch: Architecture) -> bytes:
     """The filter, as the bytes of a `struct sock_filter` array (what bubblewrap's --seccomp reads)."""
     ops = [
@@ -113,20 +125,9 @@ def program(arch: Architecture) -> bytes:
     ops += [_op(_JEQ_K, arch.clone3, jf=1), _refuse(errno.ENOSYS)]
     for number in sorted(set(arch.denied.values())):
         ops += [_op(_JEQ_K, number, jf=1), _refuse(errno.EPERM)]
-    ops += [  # a vsock reaches the hypervisor's host, past any network namespace: no such socket
-        _op(_JEQ_K, arch.socket, jf=4),
-        _op(_LD_W_ABS, _ARG0_LOW),
-        _op(_JEQ_K, AF_VSOCK, jf=1),
-        _refuse(errno.EAFNOSUPPORT),
-        _op(_RET_K, RET_ALLOW),
-    ]
+    # a vsock reaches the hypervisor's host, past any network namespace: no such socket
+    ops += _on_first_argument(arch.socket, _JEQ_K, AF_VSOCK, errno.EAFNOSUPPORT)
     for number in (arch.clone, arch.unshare):  # the flags decide: a new user namespace is refused
-        ops += [
-            _op(_JEQ_K, number, jf=4),
-            _op(_LD_W_ABS, _ARG0_LOW),
-            _op(_JSET_K, CLONE_NEWUSER, jf=1),
-            _refuse(errno.EPERM),
-            _op(_RET_K, RET_ALLOW),
-        ]
+        ops += _on_first_argument(number, _JSET_K, CLONE_NEWUSER, errno.EPERM)
     ops.append(_op(_RET_K, RET_ALLOW))
     return b"".join(ops)

@@ -176,10 +176,7 @@ class Environments:
                 self._pip(self.sandbox.command(command, confinement, group), pip_env, log, cancelled, deadline)
             except InstallError:
                 if group is not None and group.oom_killed():
-                    raise InstallError(
-                        f"pip was killed for its memory: over the job's {self.limits.memory_bytes // 1024**2} MiB "
-                        "(ASGARD_JOB_MEMORY_MB)"
-                    ) from None
+                    raise InstallError(f"pip was {self.limits.over_memory('ASGARD_JOB_MEMORY_MB')}") from None
                 raise
             finally:
                 if group is not None:

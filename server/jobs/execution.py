@@ -233,9 +233,10 @@ class JobExecutor:
             await asyncio.to_thread(self.inputs.release, job.id)
             await asyncio.to_thread(strip_privileges, workdir)
         await self._record_lineage(job, run_id, workdir)
-        if out_of_memory and outcome is None and proc.returncode != 0:
-            job_log.system(f"killed for its memory: over {self.config.job_memory_mb} MiB (ASGARD_JOB_MEMORY_MB)")
-        await self._conclude(job, proc.returncode, outcome, run_id, job_log, out_of_memory)
+        killed = self.config.job_limits.over_memory("ASGARD_JOB_MEMORY_MB") if out_of_memory else None
+        if killed and outcome is None and proc.returncode != 0:
+            job_log.system(killed)
+        await self._conclude(job, proc.returncode, outcome, run_id, job_log, killed)
 
     async def _record_lineage(self, job: JobRecord, run_id: str, workdir: Path) -> None:
         """The features the script retrieved, as tags on its run (what a declared service says stays), and
@@ -326,7 +327,7 @@ class JobExecutor:
         outcome: JobStatus | None,
         run_id: str,
         job_log: JobLog,
-        out_of_memory: bool = False,
+        killed: str | None = None,
     ) -> None:
         if outcome is not None:
             await asyncio.to_thread(self.tracking.end_run, run_id, "KILLED")
@@ -336,8 +337,8 @@ class JobExecutor:
         if code != 0:
             await asyncio.to_thread(self.tracking.end_run, run_id, "FAILED")
             tail = "\n".join(job_log.stderr_tail) or "(no output on stderr)"
-            if out_of_memory:
-                tail = f"killed for its memory: over {self.config.job_memory_mb} MiB (ASGARD_JOB_MEMORY_MB)\n{tail}"
+            if killed:
+                tail = f"{killed}\n{tail}"
             await self._finish(job, JobStatus.FAILED, job_log, exit_code=code, error=f"exit code {code}: {tail}")
             return
         await asyncio.to_thread(self.tracking.end_run, run_id, "FINISHED")

@@ -198,7 +198,9 @@ class Predictor:
         a time: the requests that wait for a start wait on the event loop, not in threads (a model whose
         loading hangs would otherwise hold a thread per request for its load timeout, and a few such
         requests every thread the server's blocking calls run in)."""
-        version = await asyncio.to_thread(self.resolve, request.model, request.version, request.alias)
+        version = self._cached((request.model, request.version, request.alias), time.monotonic())
+        if version is None:
+            version = await asyncio.to_thread(self.resolve, request.model, request.version, request.alias)
         key = (version.name, version.version)
         if self.workers.live(key) is not None:
             return

@@ -196,10 +196,7 @@ class ModelWorker:
             self.stop()  # its group too (what it left is killed; the group goes, now or from the reaper)
             code = self.proc.returncode if code is None else code
             if out_of_memory:
-                raise WorkerFailed(
-                    f"the model's worker was killed for its memory: over {self.limits.memory_bytes // 1024**2} MiB "
-                    "(ASGARD_MODEL_MEMORY_MB)"
-                )
+                raise WorkerFailed(f"the model's worker was {self.limits.over_memory('ASGARD_MODEL_MEMORY_MB')}")
             raise WorkerFailed(f"the model's worker died (exit code {code})")
         self._buffer += chunk
 

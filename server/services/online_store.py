@@ -318,9 +318,9 @@ class RedisReads:
 
     def read_inline(self, reads: list[ViewRead], keys: list[list[bytes]]) -> list[dict[bytes, Found]]:
         """`read` with the inline client (RedisWire: one send, one parse, no pool), whose socket gives up
-        after INLINE_TIMEOUT_SECONDS: then
-        WouldBlock (the caller reads with the async client) and no inline read for INLINE_PAUSE_SECONDS; a
-        read that answered but took over INLINE_SLOW_SECONDS rests the inline client the same way."""
+        after INLINE_TIMEOUT_SECONDS: then WouldBlock (the caller reads with the async client) and no inline
+        read for INLINE_PAUSE_SECONDS; a read that answered but took over INLINE_SLOW_SECONDS rests the
+        inline client the same way."""
         client = self._inline
         assert isinstance(client, RedisWire), "read_inline without an inline client"
         if not self._inline_lock.acquire(blocking=False):  # one socket: another loop (thread) is reading on it
@@ -411,11 +411,8 @@ class RedisReads:
         return out
 
     def read(self, reads: list[ViewRead], keys: list[list[bytes]], wait: bool) -> list[dict[bytes, Found]]:
-        return self._pipelined(self.store._get_client(self.config), reads, keys)
-
-    def _pipelined(self, client: Any, reads: list[ViewRead], keys: list[list[bytes]]) -> list[dict[bytes, Found]]:
-        """One pipeline of HMGETs through a synchronous client (Feast's, or the inline one)."""
-        with client.pipeline(transaction=False) as pipe:
+        """One pipeline of HMGETs through Feast's synchronous client."""
+        with self.store._get_client(self.config).pipeline(transaction=False) as pipe:
             for key, fields in self._commands(reads, keys):
                 pipe.hmget(key, fields)
             return self._found(reads, keys, pipe.execute())

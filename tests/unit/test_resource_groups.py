@@ -31,18 +31,21 @@ def _v1_tree(tmp_path: Path) -> tuple[Path, Path]:
     return pids, memory
 
 
-def test_v1_finds_each_controllers_own_cgroup(tmp_path, monkeypatch):
+def _v1_host(tmp_path: Path, monkeypatch, *extra: tuple[str, str, str, str]) -> tuple[Path, Path, Path]:
+    """A v1 host's pids and memory hierarchies (and the mounts given besides), with groups not made."""
     pids, memory = _v1_tree(tmp_path)
-    proc = _proc(
-        tmp_path,
-        V1_CGROUP,
-        [
-            ("/", str(tmp_path / "cg" / "pids"), "cgroup", "rw,pids"),
-            ("/", str(tmp_path / "cg" / "memory"), "cgroup", "rw,memory"),
-            ("/", str(tmp_path / "cg" / "unified"), "cgroup2", "rw"),
-        ],
-    )
+    mounts = [
+        ("/", str(tmp_path / "cg" / "pids"), "cgroup", "rw,pids"),
+        ("/", str(tmp_path / "cg" / "memory"), "cgroup", "rw,memory"),
+        *extra,
+    ]
     monkeypatch.setattr(ResourceGroups, "create", lambda self, limits: _FakeGroup())
+    return pids, memory, _proc(tmp_path, V1_CGROUP, mounts)
+
+
+def test_v1_finds_each_controllers_own_cgroup(tmp_path, monkeypatch):
+    unified = ("/", str(tmp_path / "cg" / "unified"), "cgroup2", "rw")
+    pids, memory, proc = _v1_host(tmp_path, monkeypatch, unified)
     found = ResourceGroups.detect(proc=proc)
     assert isinstance(found, ResourceGroups), found
     assert found.hierarchies == [Hierarchy(1, pids, ("pids",)), Hierarchy(1, memory, ("memory",))]
@@ -130,16 +133,7 @@ class _FakeGroup:
 
 
 def test_all_sandboxes_together_are_bounded_by_their_parent(tmp_path, monkeypatch):
-    pids, memory = _v1_tree(tmp_path)
-    proc = _proc(
-        tmp_path,
-        V1_CGROUP,
-        [
-            ("/", str(tmp_path / "cg" / "pids"), "cgroup", "rw,pids"),
-            ("/", str(tmp_path / "cg" / "memory"), "cgroup", "rw,memory"),
-        ],
-    )
-    monkeypatch.setattr(ResourceGroups, "create", lambda self, limits: _FakeGroup())
+    pids, memory, proc = _v1_host(tmp_path, monkeypatch)
     found = ResourceGroups.detect(ResourceLimits(processes=4096, memory_bytes=3 << 30), proc=proc)
     assert isinstance(found, ResourceGroups), found
     assert (pids / "asgard-sandboxes" / "pids.max").read_text() == "4096"
