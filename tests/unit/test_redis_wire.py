@@ -31,10 +31,13 @@ class Scripted:
                 return
             self.connections += 1
             with conn:
-                while data := conn.recv(65536):
-                    self.received.append(data)
-                    for piece in self.answer(data):
-                        conn.sendall(piece)
+                try:
+                    while data := conn.recv(65536):
+                        self.received.append(data)
+                        for piece in self.answer(data):
+                            conn.sendall(piece)
+                except ConnectionError:  # a client that closes with bytes unread resets the connection
+                    continue
 
     def close(self) -> None:
         self.server.close()
