@@ -15,6 +15,7 @@ from server.observability import Metrics, OperationObserver
 from server.schema.limits import DocumentLimits
 from server.schema.mutation import Mutation
 from server.schema.operation_tracing import OperationTracing
+from server.schema.plain_execution import PlainExecutor
 from server.schema.query import Query
 from server.schema.row_budget import RowBudget
 from server.schema.subscription import Subscription
@@ -54,6 +55,7 @@ def build_schema(limits: Limits | None = None, metrics: Metrics | None = None, i
         subscription=Subscription,
         config=StrawberryConfig(batching_config={"max_operations": limits.max_batch}),
         extensions=extensions,
+        execution_context_class=PlainExecutor,
     )
     schema.documents = documents
     schema.validation = validated
