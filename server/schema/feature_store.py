@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from server.context import Context
 from server.schema.common import First, Tag, TagInput, UserError, tags
-from server.schema.enums import FeatureDtype, FeatureViewChange, FeatureViewEventKind, RegistrationChange
+from server.schema.enums import FeatureDtype, FeatureViewChange, FeatureViewEventKind, RegistrationChange, feature_dtype
 from server.schema.gold import ColumnStats, Histogram, column_histogram, column_stats
 from server.schema.mlflow import ModelVersion, versions_page
 from server.schema.node import Node
@@ -46,7 +46,7 @@ class Entity(Node):
         return cls(
             name=r.name,
             join_key=r.join_key,
-            value_type=FeatureDtype(r.value_type.value) if r.value_type else None,
+            value_type=feature_dtype(r.value_type),
             description=r.description,
             tags=tags(r.tags),
             owner=r.owner,
@@ -83,8 +83,7 @@ class Feature:
 
     @classmethod
     def from_record(cls, r: FeatureRecord, table: str | None) -> Feature:
-        dtype = FeatureDtype(r.dtype.value) if r.dtype else None
-        return cls(name=r.name, dtype=dtype, description=r.description, table=table)
+        return cls(name=r.name, dtype=feature_dtype(r.dtype), description=r.description, table=table)
 
 
 @strawberry.type(description="The gold table a feature view reads, and its event-time column.")

@@ -10,7 +10,7 @@ from strawberry.scalars import JSON
 
 from server.jobs.materializations import MaterializationRecord
 from server.schema.common import Long, UserError
-from server.schema.enums import FeatureDtype, MaterializationStatus, PushTarget
+from server.schema.enums import FeatureDtype, MaterializationStatus, PushTarget, feature_dtype
 from server.schema.mlflow import ModelVersion
 from server.schema.node import Node
 from server.services.feature_values import ColumnRecord, FeatureTableRecord
@@ -23,7 +23,7 @@ class FeatureColumn:
 
     @classmethod
     def from_record(cls, c: ColumnRecord) -> FeatureColumn:
-        return cls(name=c.name, dtype=FeatureDtype(c.dtype.value) if c.dtype else None)
+        return cls(name=c.name, dtype=feature_dtype(c.dtype))
 
 
 @strawberry.type(description="Feature values as a typed table: columns in the order asked for, one row per entity.")
