@@ -37,18 +37,23 @@ from server.services.feast_repo import write_feast_repo
 
 def _table(results: list[online.Result]) -> str:
     lines = [
-        "| store | rows | features | target | p50 ms | p99 ms | req/s | failed | p50 vs feast serve "
-        "| p99 vs feast serve | req/s vs feast serve | p50 vs SDK |",
-        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| store | rows | features | target | client | p50 ms | p99 ms | req/s | failed | p50 vs feast serve "
+        "| p99 vs feast serve | req/s vs feast serve | p50 vs SDK | Python client p50 / p99 ms "
+        "| its p50 vs feast serve |",
+        "|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     by_key = {(r.store, r.rows, r.features, r.target): r for r in results}
     for r in results:
         serve = by_key[(r.store, r.rows, r.features, "feast-serve")]
         sdk = by_key[(r.store, r.rows, r.features, "sdk")]
+        python = f"{r.python_p50_ms:.2f} / {r.python_p99_ms:.2f}" if r.python_p50_ms and r.python_p99_ms else ""
+        python_ratio = (
+            f"{r.python_p50_ms / serve.python_p50_ms:.2f}x" if r.python_p50_ms and serve.python_p50_ms else ""
+        )
         lines.append(
-            f"| {r.store} | {r.rows} | {r.features} | {r.target} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.rps:.0f} "
-            f"| {r.errors} | {r.p50_ms / serve.p50_ms:.2f}x | {r.p99_ms / serve.p99_ms:.2f}x "
-            f"| {r.rps / serve.rps:.2f}x | {r.p50_ms / sdk.p50_ms:.2f}x |"
+            f"| {r.store} | {r.rows} | {r.features} | {r.target} | {r.client} | {r.p50_ms:.2f} | {r.p99_ms:.2f} "
+            f"| {r.rps:.0f} | {r.errors} | {r.p50_ms / serve.p50_ms:.2f}x | {r.p99_ms / serve.p99_ms:.2f}x "
+            f"| {r.rps / serve.rps:.2f}x | {r.p50_ms / sdk.p50_ms:.2f}x | {python} | {python_ratio} |"
         )
     return "\n".join(lines)
 
@@ -63,8 +68,9 @@ def _online(data: Path, args: argparse.Namespace, shapes: list[tuple[int, int]],
         asgard = start_asgard(data, {"ASGARD_ONLINE_STORE": redis.url} if redis else None)
         online.prepare(asgard)
         feast = FeastServer(data / "feast")
+        rounds = 1 if args.smoke else 5
         return online.run(
-            asgard, feast, str(data / "feast"), args.requests, args.clients, args.seconds, shapes, store=store
+            asgard, feast, str(data / "feast"), args.requests, args.clients, args.seconds, shapes, rounds, store
         )
     finally:
         for server in (feast, asgard, redis):

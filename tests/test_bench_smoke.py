@@ -28,6 +28,8 @@ def test_the_benchmark_harness_runs(tmp_path):
     assert targets == {"sdk", "feast-serve", "asgard"}
     assert {r["store"] for r in report["online_features"]} == {"sqlite", "redis"}  # CI installs redis-server
     assert all(r["p50_ms"] > 0 and r["rps"] > 0 for r in report["online_features"])
+    servers = [r for r in report["online_features"] if r["target"] != "sdk"]  # wrk (CI installs it), the SDK not
+    assert {r["client"] for r in servers} == {"wrk"} and all(r["python_p50_ms"] > 0 for r in servers)
     assert "| asgard |" in done.stdout
     assert {r["target"].split(":")[0] for r in report["registry_browsing"]} >= {"asgard"}
     assert report["jobs"]["submit_to_running_ms"]["p50"] > 0

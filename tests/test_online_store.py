@@ -24,6 +24,7 @@ from server.services.errors import RequestError
 from server.services.feature_requests import resolve_features
 from server.services.feature_serving import FeatureServing
 from server.services.online_store import RedisReads, SqliteReads, _local_client, entity_keys, view_read
+from server.services.redis_wire import RedisWire
 from tests.support.client import local_client
 from tests.support.graphql import gql, register_view, unique
 
@@ -275,9 +276,45 @@ def test_an_inline_connection_redis_closed_is_replaced_without_a_pause(stores):
 
 
 @pytest.mark.parametrize("stores", ["redis"], indirect=True)
+def test_three_slow_inline_reads_in_a_row_rest_the_inline_client_one_does_not(stores, monkeypatch):
+    """A read over 5 ms (this process descheduled on a busy machine, as much as a slow Redis) does not rest the
+    inline client; three in a row do, and the reads go to the async client."""
+    direct, _, views, services = stores
+    reads = direct.direct
+    assert isinstance(reads, RedisReads)
+    reads._inline_paused_until, reads._inline_slow = 0.0, 0
+    assert reads.inline
+    snap = services.registry.snapshot()
+    view = next(v for v, keys in views.items() if keys == ["oc_customer"])
+    refs = resolve_features(snap, [f"{view}:f_int64"], None)
+    expected = direct.online(snap, refs, {"oc_customer": CUSTOMERS}, False)
+    wire = reads._inline
+    assert isinstance(wire, RedisWire)
+    delays = [0.006, 0.0, 0.006, 0.006, 0.006]
+    real = wire.hmget_many
+
+    def slow(commands):
+        time.sleep(delays.pop(0))
+        return real(commands)
+
+    monkeypatch.setattr(wire, "hmget_many", slow)
+    try:
+        inline_after = []
+        for _ in range(5):
+            got = asyncio.run(
+                direct.read_online_async(snap, [f"{view}:f_int64"], None, {"oc_customer": CUSTOMERS}, False)
+            )
+            assert _same(got, expected)
+            inline_after.append(reads.inline)
+        assert inline_after == [True, True, True, True, False] and delays == []
+    finally:
+        reads._inline_paused_until, reads._inline_slow = 0.0, 0
+
+
+@pytest.mark.parametrize("stores", ["redis"], indirect=True)
 def test_an_inline_redis_read_that_does_not_answer_gives_way_to_the_async_client(stores):
-    """A Redis on this host that stops answering costs an inline read its 10 ms socket timeout once (a slow
-    one, over 5 ms, the same): the read is answered by the async client, reads stay off the inline client."""
+    """A Redis on this host that stops answering costs an inline read its 10 ms socket timeout once: the read
+    is answered by the async client, reads stay off the inline client (as after three slow reads in a row)."""
     direct, _, views, services = stores
     reads = direct.direct
     assert isinstance(reads, RedisReads)
