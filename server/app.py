@@ -495,12 +495,22 @@ def _persisted_documents(settings: Settings, schema: Schema) -> PersistedDocumen
     return PersistedDocuments(trusted, automatic, max_bytes=settings.limits.max_query_bytes)
 
 
+# Young objects the collector lets accumulate before it walks them (CPython's default: 700). A large answer
+# (100,000 historical rows, a page of 5,000 fields) makes hundreds of thousands of objects that all live until
+# it is sent: at 700, each is walked by young collections that find nothing to free, and the survivors pile
+# into the old generation until a full collection walks the heap (building 100,000 rows: 0.06 s, 0.02 s
+# without the collections). Small requests free what they make by reference counting and never get near it.
+GC_YOUNG_THRESHOLD = 50_000
+
+
 def freeze_startup_objects() -> None:
     """Startup's objects (modules, Feast, MLflow, the schema) live as long as the process: collected once
     and frozen, they are left out of the full collections a large response triggers (100,000 historical
-    rows), each of which would otherwise walk all of them (~0.2 s a request)."""
+    rows), each of which would otherwise walk all of them (~0.2 s a request). Young collections run every
+    GC_YOUNG_THRESHOLD allocations, not every 700."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
 
 
 def app_from_environment() -> Starlette:
