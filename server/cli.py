@@ -53,6 +53,7 @@ def _uvicorn(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
         "access_log": False,
         "root_path": settings.root_path,
         "ws": "websockets-sansio",
+        "loop": "server.event_loop:new_event_loop",  # uvloop's, in one stack chunk (server/event_loop.py)
     }
 
 

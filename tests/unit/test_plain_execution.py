@@ -5,6 +5,7 @@ it is the compiled path that answers where a selection is plain."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncGenerator
 from enum import Enum
 from typing import Any
 
@@ -12,8 +13,11 @@ import pytest
 import strawberry
 from hypothesis import HealthCheck, given, settings
 from hypothesis_graphql import queries
+from strawberry.dataloader import DataLoader
 from strawberry.extensions import FieldExtension
 from strawberry.permission import BasePermission
+from strawberry.scalars import JSON
+from strawberry.types.field import StrawberryField
 
 from server.schema.plain_execution import PlainExecutor
 
@@ -126,8 +130,12 @@ class Recording(PlainExecutor):
         super().__init__(*args, **kwargs)
         Recording.made.append(self)
 
-    def compiled(self) -> int:
-        return sum(1 for _, complete in self._fields.values() if complete is not None)
+    def compiled(self) -> dict[str, bool]:
+        """Whether each field ("Type.field") the request met was compiled."""
+        return {
+            f"{key[0].name}.{group[0].node.name.value}": complete is not None
+            for key, (group, complete) in self._fields.items()
+        }
 
 
 PLAIN = strawberry.Schema(query=Query, execution_context_class=Recording)
@@ -165,7 +173,8 @@ def test_the_compiled_path_answers_plain_selections():
         "name": "b", "size": None, "color": "GREEN", "tags": ["y", "z"], "maybe": ["m", None],
     }  # fmt: skip
     (executor,) = Recording.made
-    assert executor.compiled() == 1  # Query.things, the whole of it one compiled function
+    compiled = executor.compiled()
+    assert compiled["Query.things"] and all(compiled.values())  # the whole of it, one compiled function
 
 
 def test_a_field_with_permissions_or_extensions_is_never_compiled():
@@ -174,20 +183,16 @@ def test_a_field_with_permissions_or_extensions_is_never_compiled():
     assert data == {"thing": {"must": {"name": "d", "secret": None, "shout": "QUIET"}}}
     assert errors == [("never", ["thing", "must", "secret"], [(1, 23)])]
     (executor,) = Recording.made
-    compiled = {
-        f"{key[0].name}.{group[0].node.name.value}": complete is not None
-        for key, (group, complete) in executor._fields.items()
-    }
-    assert compiled == {"Query.thing": False, "Thing.must": False, "Leaf.name": True, "Leaf.secret": False,
+    assert executor.compiled() == {"Query.thing": False, "Thing.must": False, "Leaf.name": True, "Leaf.secret": False,
                         "Leaf.shout": False}  # fmt: skip
 
 
 def test_a_resolver_of_our_own_is_never_compiled():
     Recording.made.clear()
     _run(PLAIN, "{ things { computed { name } boom } }", _root([GOOD]))
-    (executor,) = Recording.made
-    assert executor.compiled() == 0  # neither `things` (it holds resolvers) nor `computed` nor `boom`
-    assert any(complete is not None for _, complete in executor._values.values())  # computed's list of Leaf
+    (executor,) = Recording.made  # neither `things` (it holds resolvers) nor `computed` nor `boom`; the
+    assert executor.compiled() == {"Query.things": False, "Thing.computed": False, "Thing.boom": False,
+                                   "Leaf.name": True}  # fmt: skip  # Leaf of computed's list is plain
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
@@ -195,3 +200,141 @@ def test_a_resolver_of_our_own_is_never_compiled():
 def test_generated_queries_answer_as_graphql_core_does(query):
     root = _root([GOOD, *BROKEN])
     assert _run(PLAIN, query, root) == _run(GENERIC, query, root)
+
+
+# ---- from an attack review of the executor --------------------------------------------------------------
+
+
+@strawberry.type
+class Author:
+    name: str
+
+
+class MaskedField(StrawberryField):
+    """A field class of its own: what its get_result answers is the field's value."""
+
+    def get_result(self, source: Any, info: Any, args: Any, kwargs: Any) -> Any:
+        return "***"
+
+
+@strawberry.enum
+class Unit(Enum):
+    METRIC = {"len": "m"}
+    IMPERIAL = {"len": "ft"}
+
+
+@strawberry.enum
+class Odd(Enum):
+    NAN = float("nan")  # never equal to itself: Strawberry's scan finds no name
+
+
+class Counted:
+    """A record whose attribute reads are counted."""
+
+    reads = 0
+
+    def __init__(self, name: str | None) -> None:
+        self._name = name
+
+    @property
+    def name(self) -> str | None:
+        Counted.reads += 1
+        return self._name
+
+
+@strawberry.type
+class Row:
+    name: str
+
+
+@strawberry.type
+class Book:
+    title: str
+    author: Author | None
+    meta: JSON | None
+    secret: str = MaskedField(default="plain")  # type: ignore[assignment]
+    unit: Unit | None = None
+    odd: Odd | None = None
+
+
+async def _load_authors(keys: list[int]) -> list[Any]:
+    return [None if k == 2 else ValueError(f"author {k} is private") if k == 3 else Author(name=f"a{k}") for k in keys]
+
+
+async def _load_meta(keys: list[int]) -> list[Any]:
+    return [{"k": k} for k in keys]
+
+
+@strawberry.type
+class Shelf:
+    @strawberry.field
+    def books(self) -> list[Book]:
+        authors, metas = DataLoader(load_fn=_load_authors), DataLoader(load_fn=_load_meta)
+        return [Book(title=f"b{i}", author=authors.load(i), meta=metas.load(i)) for i in (1, 2, 3)]  # type: ignore[call-arg]
+
+    @strawberry.field
+    def typed(self) -> list[Book]:
+        return [Book(title="t", author=None, meta=None, unit=Unit.METRIC, odd=Odd.NAN)]  # type: ignore[call-arg]
+
+    @strawberry.field
+    def rows(self) -> list[Row]:
+        return [Counted("a"), Counted("b"), Counted(None)]  # type: ignore[list-item]
+
+
+SHELF_PLAIN = strawberry.Schema(query=Shelf, execution_context_class=PlainExecutor)
+SHELF_GENERIC = strawberry.Schema(query=Shelf)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "{ books { title author { __typename } } }",  # futures of a DataLoader in attributes: awaited
+        "{ books { title author { name } meta } }",
+        "{ books { secret } typed { secret } }",  # a field class's own get_result is called
+        "{ typed { title unit } }",  # an enum of unhashable values
+        "{ typed { odd } }",  # an enum value that equals nothing, itself included
+    ],
+)
+def test_values_the_compiled_path_must_not_complete_itself(query):
+    def run(schema: strawberry.Schema) -> Any:
+        result = asyncio.run(schema.execute(query))
+        return result.data, [(e.message, e.path) for e in result.errors or ()]
+
+    assert run(SHELF_PLAIN) == run(SHELF_GENERIC)
+
+
+def test_a_value_handed_back_is_read_twice_at_most():
+    reads = []
+    for schema in (SHELF_GENERIC, SHELF_PLAIN):
+        Counted.reads = 0
+        result = asyncio.run(schema.execute("{ rows { name } }"))
+        assert result.data is None and result.errors  # the third row's name breaks a non-null promise
+        reads.append(Counted.reads)
+    assert reads[0] == 3 and reads[1] <= 2 * reads[0]
+
+
+@strawberry.type
+class Tick:
+    n: int
+    rows: list[Row]
+
+
+@strawberry.type
+class Ticks:
+    @strawberry.subscription
+    async def ticks(self, count: int) -> AsyncGenerator[Tick, None]:
+        for i in range(count):
+            yield Tick(n=i, rows=[Row(name="a"), Row(name="b")])
+
+
+def test_a_subscriptions_events_keep_no_compiled_functions_of_the_last():
+    schema = strawberry.Schema(query=Shelf, subscription=Ticks, execution_context_class=Recording)
+
+    async def follow(count: int) -> list[Any]:
+        events = await schema.subscribe(f"subscription {{ ticks(count: {count}) {{ n rows {{ name }} }} }}")
+        return [event.data async for event in events]  # type: ignore[union-attr]
+
+    Recording.made.clear()
+    assert asyncio.run(follow(50))[-1] == {"ticks": {"n": 49, "rows": [{"name": "a"}, {"name": "b"}]}}
+    (executor,) = Recording.made  # each event's executor is a copy of it, with memos of its own
+    assert len(executor._fields) + len(executor._values) <= 2
