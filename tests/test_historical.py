@@ -20,11 +20,12 @@ query($input: HistoricalFeaturesInput!) {
 """
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_historical_features_match_an_independent_oracle(gold_backend, seed):
     client, services = gold_backend
     rng = np.random.default_rng(seed)
-    ttl = [None, 3 * 86400, 12 * 3600][seed - 1]
+    # 25 hours: a day and some seconds, a TTL Feast's own DuckDB join cannot express (ibis refuses the literal)
+    ttl = [None, 3 * 86400, 12 * 3600, 25 * 3600][seed - 1]
     table, view = unique(f"prop_{seed}"), unique(f"prop_view_{seed}")
     features = random_feature_rows(rng, drivers=12, rows=400)
     write_table(services, table, features)

@@ -23,7 +23,7 @@ from feast import FeatureStore
 
 from server.config import Settings
 from server.services import feast_objects as fo
-from server.services import gold_snapshots
+from server.services import gold_snapshots, point_in_time
 from server.services.errors import ErrorCode, InputError, InputErrors, refuse
 from server.services.feast_repo import registry_kind, write_feast_repo
 from server.services.gold_catalog import GoldCatalog
@@ -95,6 +95,7 @@ class FeatureRegistry:
         self.store = FeatureStore(repo_path=str(self.repo_path))
         if settings.offline_engine == "duckdb":
             gold_snapshots.install(settings.offline_cache_mb * 1024 * 1024)
+            point_in_time.install()
         self._project = settings.feast_project
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()
