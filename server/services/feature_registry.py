@@ -61,6 +61,12 @@ def _definition(record: Any) -> Any:
     return replace(record, created_at=None, updated_at=None)
 
 
+def _prepare_duckdb(cache_bytes: int) -> None:
+    """This process's DuckDB offline store: gold tables kept by version, the ASOF point-in-time join."""
+    gold_snapshots.install(cache_bytes)
+    point_in_time.install()
+
+
 def _logged(task: Callable[[], None]) -> Callable[[], None]:
     """A background task whose failure is logged, not lost."""
 
@@ -93,9 +99,6 @@ class FeatureRegistry:
             self.trino.prepare()
         self.repo_path = write_feast_repo(settings)
         self.store = FeatureStore(repo_path=str(self.repo_path))
-        if settings.offline_engine == "duckdb":
-            gold_snapshots.install(settings.offline_cache_mb * 1024 * 1024)
-            point_in_time.install()
         self._project = settings.feast_project
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()
@@ -106,7 +109,9 @@ class FeatureRegistry:
         self.offline = OfflineGate(running, settings.offline_queue)
         # and whatever the caller, never two users of DuckDB's connection at once
         self.engine_lock: AbstractContextManager[Any] = (
-            gold_snapshots.ENGINE_TURN if settings.offline_engine == "duckdb" else contextlib.nullcontext()
+            gold_snapshots.PreparedTurn(lambda: _prepare_duckdb(settings.offline_cache_mb * 1024 * 1024))
+            if settings.offline_engine == "duckdb"
+            else contextlib.nullcontext()
         )
         self._snapshot: RegistrySnapshot | None = None
         self._loaded_at = 0.0
