@@ -19,6 +19,7 @@ import pyarrow as pa
 import pytest
 
 from server.app import create_app, create_services
+from server.services import online_store
 from server.services.dtypes import FeatureDtype
 from server.services.errors import RequestError
 from server.services.feature_requests import resolve_features
@@ -290,7 +291,9 @@ def test_three_slow_inline_reads_in_a_row_rest_the_inline_client_one_does_not(st
     expected = direct.online(snap, refs, {"oc_customer": CUSTOMERS}, False)
     wire = reads._inline
     assert isinstance(wire, RedisWire)
-    delays = [0.006, 0.0, 0.006, 0.006, 0.006]
+    # slow and fast far apart (a read on a busy machine, as under `pytest -n 3`, takes over 5 ms now and then)
+    monkeypatch.setattr(online_store, "INLINE_SLOW_SECONDS", 0.2)
+    delays = [0.25, 0.0, 0.25, 0.25, 0.25]
     real = wire.hmget_many
 
     def slow(commands):
