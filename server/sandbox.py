@@ -38,6 +38,7 @@ import sys
 import sysconfig
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -235,7 +236,10 @@ class Sandbox:
         if arch is None:
             log.warning("no seccomp filter for this architecture: sandboxed code may make user namespaces")
             return None
-        directory = self.state_dir or Path(tempfile.mkdtemp(prefix="asgard-sandbox-"))
+        directory = self.state_dir
+        if directory is None:  # a sandbox of no server's (a tool's, a test's): its filter goes with it
+            directory = Path(tempfile.mkdtemp(prefix="asgard-sandbox-"))
+            weakref.finalize(self, shutil.rmtree, directory, True)
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = directory / "seccomp.bpf"
         staging = path.with_name(f"seccomp.bpf.{os.getpid()}")

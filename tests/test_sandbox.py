@@ -6,6 +6,7 @@ model's code in a sandboxed worker process. The "server" attacked is this test p
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -419,6 +420,15 @@ def test_a_job_where_no_sandbox_works_fails_with_a_clear_message(client, service
     job = wait_for(client, submit(client, "print('should not run')")["job"]["id"], {"FAILED", "SUCCEEDED"})
     assert job["status"] == "FAILED"
     assert "sandbox" in job["error"] and "ASGARD_SANDBOX=off" in job["error"]
+
+
+def test_a_sandbox_of_no_servers_removes_its_filter_with_it():
+    sandbox = Sandbox.for_mode(SandboxMode.BWRAP)  # no state dir: the filter goes to a temp dir of its own
+    assert sandbox.filter_path is not None and sandbox.filter_path.exists()
+    directory = sandbox.filter_path.parent
+    del sandbox
+    gc.collect()
+    assert not directory.exists()
 
 
 def test_sandboxed_signals_end_the_whole_tree(tmp_path):
