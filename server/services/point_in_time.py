@@ -20,8 +20,9 @@ feature named like one of its working columns (`rn`, a `_y` suffix, `event_expir
 column `entity_row_id`). An attack review compared the two on 300 random cases and every type, null and
 name clash it could think of: the same answers everywhere else.
 
-`install()` replaces the function in Feast's ibis module for this process only (the server); training jobs'
-FeatureStores join as Feast does.
+`install()` replaces the function in Feast's ibis module, in the process that calls it: the server, and
+every training job (its sitecustomize loads this module by path), so a job's training frame has the rows the
+server gives for the same entities. It imports nothing of the server's: a job's environment may not see it.
 """
 
 from __future__ import annotations

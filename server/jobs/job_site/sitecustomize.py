@@ -3,9 +3,14 @@
 - Feast's import without typeguard's instrumentation, as the server has it (server/feast_import.py): ~5 s
   less per job that opens a FeatureStore. Loaded by path: a job's own environment may not see the server's
   package.
+- Feast's DuckDB point-in-time join as the server makes it (server/services/point_in_time.py, DuckDB's ASOF
+  join): a job's training frame has the rows the server's historicalFeatures gives for the same entities, in
+  a fraction of Feast's time, and a TTL of a day and some seconds works (Feast's own join refuses it).
 - Lineage: the features the script retrieves through Feast (get_historical_features, get_online_features)
   are appended, one JSON line per retrieval, to ASGARD_LINEAGE_FILE; the runner records them on the job's
-  MLflow run when the job ends (server/jobs/lineage_file.py). Nothing here changes what Feast answers.
+  MLflow run when the job ends (server/jobs/lineage_file.py). Lineage changes nothing Feast answers.
+
+The server's modules are loaded by path: a job's own environment may not see the server's package.
 """
 
 import contextlib
@@ -20,11 +25,23 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-_spec = importlib.util.spec_from_file_location("_asgard_feast_import", Path(__file__).parents[2] / "feast_import.py")
-if _spec is not None and _spec.loader is not None:
-    _module = importlib.util.module_from_spec(_spec)
-    _spec.loader.exec_module(_module)
-    _module.skip_feast_instrumentation()
+
+def _server_module(name: str, relative: str) -> ModuleType | None:
+    """A module of the server's package (`relative` to it), loaded by path; None where it is not there."""
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).parents[2] / relative)
+    if spec is None or spec.loader is None:
+        return None
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except OSError:
+        return None
+    return module
+
+
+_feast_import = _server_module("_asgard_feast_import", "feast_import.py")
+if _feast_import is not None:
+    _feast_import.skip_feast_instrumentation()
 
 
 def _refs(features: Any) -> tuple[str | None, list[str]]:
@@ -102,15 +119,19 @@ def _recording(method: Callable[..., Any], kind: str) -> Callable[..., Any]:
     return retrieve
 
 
-class _PatchFeatureStore(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Wraps FeatureStore's retrievals once feast.feature_store has been executed."""
+class _AfterImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Runs `patch` on the module `name` once it has been executed."""
 
     _loader: Any = None
+
+    def __init__(self, name: str, patch: Callable[[ModuleType], None]) -> None:
+        self.name = name
+        self.patch = patch
 
     def find_spec(
         self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
-        if name != "feast.feature_store":
+        if name != self.name:
             return None
         sys.meta_path.remove(self)
         try:
@@ -129,11 +150,22 @@ class _PatchFeatureStore(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module: ModuleType) -> None:
         self._loader.exec_module(module)
-        store = getattr(module, "FeatureStore", None)
-        if store is not None:
-            store.get_historical_features = _recording(store.get_historical_features, "historical")
-            store.get_online_features = _recording(store.get_online_features, "online")
+        self.patch(module)
 
 
+def _record_retrievals(module: ModuleType) -> None:
+    store = getattr(module, "FeatureStore", None)
+    if store is not None:
+        store.get_historical_features = _recording(store.get_historical_features, "historical")
+        store.get_online_features = _recording(store.get_online_features, "online")
+
+
+def _asof_join(module: ModuleType) -> None:
+    if _point_in_time is not None and hasattr(module, "point_in_time_join"):
+        _point_in_time.install()
+
+
+_point_in_time = _server_module("_asgard_point_in_time", "services/point_in_time.py")
+sys.meta_path.insert(0, _AfterImport("feast.infra.offline_stores.ibis", _asof_join))
 if os.environ.get("ASGARD_LINEAGE_FILE"):
-    sys.meta_path.insert(0, _PatchFeatureStore())
+    sys.meta_path.insert(0, _AfterImport("feast.feature_store", _record_retrievals))
