@@ -64,7 +64,8 @@ def _definition(record: Any) -> Any:
 def _prepare_duckdb(cache_bytes: int) -> None:
     """This process's DuckDB offline store: gold tables kept by version, the ASOF point-in-time join."""
     gold_snapshots.install(cache_bytes)
-    point_in_time.install()
+    if not point_in_time.install():
+        log.warning("this Feast is not of release %s: its own point-in-time join runs", point_in_time.VERIFIED)
 
 
 def _logged(task: Callable[[], None]) -> Callable[[], None]:

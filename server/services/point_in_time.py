@@ -23,6 +23,8 @@ name clash it could think of: the same answers everywhere else.
 `install()` replaces the function in Feast's ibis module, in the process that calls it: the server, and
 every training job (its sitecustomize loads this module by path), so a job's training frame has the rows the
 server gives for the same entities. It imports nothing of the server's: a job's environment may not see it.
+Only into the Feast release it was checked against (VERIFIED, by tests/unit/test_point_in_time.py): a job
+whose requirements bring another Feast keeps that Feast's own join, whose arguments and rules may differ.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from datetime import timedelta
 from typing import Any
 
 MARK = "_asgard_point_in_time"
+VERIFIED = "0.67"  # Feast's release (major.minor) whose join this one answers as
 PREFIX = "__asgard_pit_"  # working columns; a table with a column of this prefix goes to Feast's join
 
 
@@ -103,12 +106,17 @@ def _micros(ttl: timedelta) -> int:
     return (ttl.days * 86_400 + ttl.seconds) * 1_000_000 + ttl.microseconds
 
 
-def install() -> None:
-    """Feast's ibis offline store joins through `asof_point_in_time_join` in this process."""
+def install() -> bool:
+    """Feast's ibis offline store joins through `asof_point_in_time_join` in this process, if this Feast is
+    of the VERIFIED release; whether it does."""
+    from importlib import metadata
+
     from feast.infra.offline_stores import ibis as feast_ibis
 
     if getattr(feast_ibis.point_in_time_join, MARK, False):
-        return
+        return True
+    if not metadata.version("feast").startswith(f"{VERIFIED}."):
+        return False
     original = feast_ibis.point_in_time_join
 
     def point_in_time_join(entity_table: Any, feature_tables: Any, *args: Any, **kwargs: Any) -> Any:
@@ -116,3 +124,4 @@ def install() -> None:
 
     setattr(point_in_time_join, MARK, True)
     feast_ibis.point_in_time_join = point_in_time_join
+    return True

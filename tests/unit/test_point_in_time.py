@@ -129,3 +129,20 @@ def test_what_feasts_rules_decide_otherwise_goes_to_feasts_join():
     assert asof_point_in_time_join(original, entity_table, [working_column]) == "feast"
     assert len(calls) == 5
     assert not isinstance(asof_point_in_time_join(original, entity_table, [view]), str)
+
+
+def test_installed_only_into_the_feast_release_it_was_checked_against(monkeypatch):
+    from importlib import metadata
+
+    from server.services import point_in_time
+
+    assert metadata.version("feast").startswith(f"{point_in_time.VERIFIED}.")  # this test checks that release
+    monkeypatch.setattr(feast_ibis, "point_in_time_join", ORIGINAL)
+    monkeypatch.setattr(point_in_time, "VERIFIED", "0.1")  # a job's own, older Feast
+    assert point_in_time.install() is False
+    assert feast_ibis.point_in_time_join is ORIGINAL
+    monkeypatch.undo()
+    monkeypatch.setattr(feast_ibis, "point_in_time_join", ORIGINAL)
+    assert point_in_time.install() is True
+    assert getattr(feast_ibis.point_in_time_join, point_in_time.MARK)
+    assert point_in_time.install() is True  # once: not wrapped twice
