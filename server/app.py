@@ -37,7 +37,7 @@ from server.auth.middleware import Authentication, Authenticator, principal_of
 from server.auth.roles import Role
 from server.blocking import run_blocking
 from server.body_limit import BodySizeLimit
-from server.config import Settings
+from server.config import NO_TELEMETRY, Settings
 from server.context import SERVICES, Context, Services, services_of
 from server.explorer import explorer_response, static_routes
 from server.exports_route import export_routes
@@ -97,6 +97,8 @@ def create_services(settings: Settings) -> Services:
     from server.services.view_history import ViewHistory
 
     private_dir(settings.data_dir)
+    for name, value in NO_TELEMETRY.items():  # before MLflow is first imported
+        os.environ.setdefault(name, value)
     # The gold catalog (pyiceberg) and MLflow open on first use, off the path to the first answer:
     # onlineFeatures and the registry need neither (MLflow alone is ~2.5 s of imports and migrations).
     gold = GoldCatalog(settings)

@@ -16,6 +16,12 @@ from server.resource_groups import ResourceLimits
 from server.store_urls import online_store_config
 
 DEFAULT_DATA_DIR = ".asgard-data"
+# Usage telemetry off, MLflow's and any library's that honours DO_NOT_TRACK: in the server (unless its
+# environment says otherwise) and in every job and model worker it starts. A server does not phone home,
+# sandboxed code has no network for it, and MLflow's telemetry thread removes its session variable from
+# os.environ while other threads read the environment (a job's log_metric failed with KeyError
+# '_MLFLOW_TELEMETRY_SESSION_ID').
+NO_TELEMETRY = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"}
 
 
 @dataclass(frozen=True)

@@ -311,6 +311,7 @@ repo = os.environ["FEAST_REPO_PATH"]
 seen = "".join(open(os.path.join(repo, name), errors="replace").read() for name in os.listdir(repo))
 seen += json.dumps({k: v for k, v in os.environ.items() if k != "ASGARD_PARAMS"})
 print("SECRETS " + json.dumps([secret for secret in params["secrets"] if secret in seen]))
+print("TELEMETRY " + json.dumps([os.environ.get("MLFLOW_DISABLE_TELEMETRY"), os.environ.get("DO_NOT_TRACK")]))
 store = FeatureStore(repo_path=repo)
 entities = pd.DataFrame({"customer_id": params["ids"], "event_timestamp": pd.Timestamp("2026-01-06T12:00:00Z")})
 frame = store.get_historical_features(entity_df=entities, features=params["features"]).to_df()
@@ -347,6 +348,7 @@ def test_a_job_reads_features_on_every_gold_layer_without_the_servers_secrets(go
         line["text"].split(" ", 1)[0]: line["text"].split(" ", 1)[1] for line in job["logs"] if " " in line["text"]
     }
     assert json.loads(lines["SECRETS"]) == []
+    assert json.loads(lines["TELEMETRY"]) == ["true", "true"]  # no phoning home, no telemetry thread
     entities = pd.DataFrame({"customer_id": ids, "event_timestamp": pd.Timestamp("2026-01-06T12:00:00Z")})
     with services.registry.engine_lock:  # the engine's turn, as the server's own reads take it
         expected = services.registry.store.get_historical_features(entity_df=entities, features=features).to_df()

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from server import tracing
-from server.config import Settings
+from server.config import NO_TELEMETRY, Settings
 from server.jobs import lineage_file
 from server.jobs.environments import Environments, InstallError
 from server.jobs.events import JobEvents
@@ -273,6 +273,7 @@ class JobExecutor:
             ASGARD_JOB_ID=job.id,
             ASGARD_PARAMS=json.dumps(job.parameters if job.parameters is not None else {}),
         )
+        env.update(NO_TELEMETRY)
         if self.config.aws_access_key_id:  # the jobs' own keys, never the server's
             env["AWS_ACCESS_KEY_ID"] = self.config.aws_access_key_id
             env["AWS_SECRET_ACCESS_KEY"] = self.config.aws_secret_access_key

@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 
 import server
+from server.config import NO_TELEMETRY
 from server.jobs.processes import descendants
 from server.model_worker import HEADER
 from server.resource_groups import ResourceLimits
@@ -34,7 +35,7 @@ log = logging.getLogger(__name__)
 
 MAX_REPLY_BYTES = 64 * 1024**2
 MAX_ON_LOOP_BYTES = 32 * 1024  # a request this small fits in an empty pipe (64 KiB): writing it never waits
-WORKER_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "PYTHONDONTWRITEBYTECODE": "1"}
+WORKER_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/tmp", "PYTHONDONTWRITEBYTECODE": "1"} | NO_TELEMETRY
 PASSED_PREFIXES = ("OPENBLAS_", "OMP_", "MKL_")
 LOAD_TIMEOUT_SECONDS = 120.0  # a model's loading: MLflow's imports, the flavor's, the model's own
 DEFAULT_LIMITS = ResourceLimits(processes=256, memory_bytes=2048 * 1024**2)  # ASGARD_MODEL_* when served
