@@ -38,9 +38,9 @@ def repo_config(settings: Settings) -> dict[str, Any]:
         "project": settings.feast_project,
         "provider": "local",
         "registry": registry,
-        "offline_store": TrinoEngine(settings).feast_config()
-        if settings.offline_engine == "trino"
-        else {"type": "duckdb"},
+        # DuckDB by name, not as a section: Feast validates a section when it reads the config, which imports
+        # its DuckDB store (ibis, sqlglot, DuckDB: ~0.5 s of every start); a name is resolved on first use.
+        "offline_store": TrinoEngine(settings).feast_config() if settings.offline_engine == "trino" else "duckdb",
         "entity_key_serialization_version": 3,
     }
     online = online_store_config(settings.online_store)
@@ -62,12 +62,7 @@ def write_feast_repo(settings: Settings) -> Path:
     repo.mkdir(parents=True, exist_ok=True)
     if settings.registry_url.startswith("sqlite:///"):
         _use_wal(settings.registry_url)
-    config = repo_config(settings)
-    if config["offline_store"] == {"type": "duckdb"}:
-        # By name, not as a section: Feast validates a section when the config is read, which imports its
-        # DuckDB store (ibis, sqlglot, DuckDB: ~0.5 s of every start); a name is resolved on first use.
-        config["offline_store"] = "duckdb"
-    text = yaml.safe_dump(config, sort_keys=False)
+    text = yaml.safe_dump(repo_config(settings), sort_keys=False)
     path = repo / "feature_store.yaml"
     if not path.exists() or path.read_text() != text:
         path.write_text(text)

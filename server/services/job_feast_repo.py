@@ -44,7 +44,7 @@ def job_repo_config(settings: Settings, registry_file: Path) -> dict[str, Any]:
     config = repo_config(settings)
     config["registry"] = {"registry_type": "file", "path": str(registry_file), "cache_ttl_seconds": 0}
     config["online_store"] = {"type": "sqlite", "path": ":memory:"}
-    if config["offline_store"].get("type") == "trino":
+    if settings.offline_engine == "trino":
         config["offline_store"]["user"] = settings.jobs.trino_user  # not the server's identity
     return config
 

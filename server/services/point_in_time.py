@@ -51,7 +51,7 @@ def asof_point_in_time_join(
 
     entity_columns = [c for c in entity_table.columns if c != "entity_row_id"]
     features = [ref for *_, refs, _ in feature_tables for ref in refs]
-    taken = set(entity_columns) | set(entity_table.columns)
+    taken = set(entity_table.columns)  # entity_row_id included: a feature of that name goes to Feast
     if (
         event_expire_timestamp_fn is not None
         or filter_by_created_timestamp
