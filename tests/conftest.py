@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from server.app import create_app, create_services
-from server.config import Settings, load_settings
+from server.config import NO_TELEMETRY, Settings, load_settings
 from server.context import Services
 from server.feast_import import skip_feast_instrumentation
 from server.services.demo import load_demo_gold_layer
@@ -18,6 +19,10 @@ from tests.support.client import local_client
 # Before any test module imports Feast (nothing above does): as in the server (server/feast_import.py),
 # ~3 s less per worker at collection, and Feast's calls in this process unchecked, as in the server's.
 skip_feast_instrumentation()
+# Before any test module imports MLflow, as the server does before it does: MLflow's telemetry thread pops
+# its session variable from os.environ while other threads copy the environment ("dictionary changed size
+# during iteration" starting a process), and the processes the tests start inherit it.
+os.environ.update(NO_TELEMETRY)
 
 # The files that take longest (a minute or more each: real MLflow servers, S3, training jobs, a second
 # server), first: `--dist loadfile` hands files to the workers in this order, so the long ones start at
