@@ -37,7 +37,9 @@ def model_dir(tmp_path_factory):
 
     target = tmp_path_factory.mktemp("model") / "slow"
     example = pd.DataFrame({"x": [1.0]})
-    mlflow.pyfunc.save_model(str(target), python_model=Slow(), signature=infer_signature(example, [2.0]))
+    mlflow.pyfunc.save_model(
+        str(target), python_model=Slow(), signature=infer_signature(example, [2.0]), pip_requirements=["mlflow"]
+    )
     return target
 
 
@@ -141,7 +143,9 @@ def liar_dir(tmp_path_factory):
 
     target = tmp_path_factory.mktemp("liar") / "liar"
     example = pd.DataFrame({"x": [1.0]})
-    mlflow.pyfunc.save_model(str(target), python_model=Liar(), signature=infer_signature(example, [2.0]))
+    mlflow.pyfunc.save_model(
+        str(target), python_model=Liar(), signature=infer_signature(example, [2.0]), pip_requirements=["mlflow"]
+    )
     return target
 
 

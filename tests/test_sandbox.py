@@ -23,6 +23,10 @@ from tests.support.jobs import JOB, alive, submit, wait_for
 
 SECRET = "asgard-server-secret-4f1c"
 
+# What MLflow would infer for these models, without its inference: a process of its own that imports MLflow and
+# loads the model (~3 s of CPU each), here in the test process, outside any sandbox.
+NO_INFERENCE = ["mlflow"]
+
 ATTACK = r"""
 import glob, json, os, signal, sqlite3, subprocess
 
@@ -334,7 +338,7 @@ def attacker(services, tmp_path_factory):
     mlflow.set_tracking_uri(services.mlflow.tracking_uri)
     experiment = services.mlflow_writes.create_experiment(unique("attacks"), ())
     with mlflow.start_run(experiment_id=experiment.id) as run:
-        logged = mlflow.pyfunc.log_model(name="model", python_model=str(code))
+        logged = mlflow.pyfunc.log_model(name="model", python_model=str(code), pip_requirements=NO_INFERENCE)
     mlflow_client.create_registered_model(name)
     mlflow_client.create_model_version(name, logged.artifact_path, run_id=run.info.run_id, model_id=logged.model_id)
     services.mlflow.changed()
@@ -650,7 +654,7 @@ def test_requests_for_a_model_whose_loading_hangs_do_not_take_the_servers_thread
     mlflow.set_tracking_uri(services.mlflow.tracking_uri)
     experiment = services.mlflow_writes.create_experiment(unique("slow-load"), ())
     with mlflow.start_run(experiment_id=experiment.id) as run:
-        logged = mlflow.pyfunc.log_model(name="model", python_model=str(code))
+        logged = mlflow.pyfunc.log_model(name="model", python_model=str(code), pip_requirements=NO_INFERENCE)
     mlflow_client = services.mlflow.client()
     mlflow_client.create_registered_model(name)
     mlflow_client.create_model_version(name, logged.artifact_path, run_id=run.info.run_id, model_id=logged.model_id)
