@@ -18,7 +18,7 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 DATA_DIR ?= .asgard-data
 
-.PHONY: install bytecode serve test bench-smoke lint typecheck schema client bench constraints clean
+.PHONY: install bytecode serve services test bench-smoke lint typecheck schema client bench constraints clean
 
 $(BIN)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -71,14 +71,25 @@ typecheck: install
 # on the same worker, files in the order tests/conftest.py gives (the longest first, not xdist's
 # most-tests-first); the benchmark's smoke run is its own step.
 PYTEST_WORKERS ?= 3
-test: lint typecheck bytecode $(MLFLOW_SERVER_VENV)/.installed $(CODEGEN_VENV)/.installed $(TS_CLIENT)/node_modules/.installed
+# What the tests need is made side by side: once .venv exists, lint, mypy and the bytecode run beside the helper
+# venvs' and npm's installs and the servers' start (their downloads and Trino's start-up overlap the CPU work).
+TEST_NEEDS := lint typecheck bytecode $(MLFLOW_SERVER_VENV)/.installed $(CODEGEN_VENV)/.installed \
+	$(TS_CLIENT)/node_modules/.installed services
+test:
+	$(MAKE) --no-print-directory -j $(words $(TEST_NEEDS)) $(TEST_NEEDS)
 	eval "$$(bash scripts/test-services)" && \
 	  ASGARD_TEST_MLFLOW_SERVER=$(MLFLOW_SERVER_VENV)/bin/mlflow ASGARD_TEST_CODEGEN=$(CODEGEN_VENV)/bin/ariadne-codegen \
 	  $(BIN)/pytest -q -m "not bench" -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25
 
-# The benchmark harness end to end in its tiny smoke mode (a few minutes): CI runs it after `make test`.
+# PostgreSQL, Redis and the lakehouse, started (or found running) by scripts/test-services; `test` runs it again
+# for the variables it prints, which then finds every server up.
+services:
+	bash scripts/test-services >/dev/null
+
+# The benchmark harness end to end in its tiny smoke mode, its parts in three groups side by side (a few
+# minutes, ~4 one after another): CI runs it after `make test`.
 bench-smoke: bytecode
-	eval "$$(bash scripts/test-services)" && $(BIN)/pytest -q -m bench --durations=5
+	eval "$$(bash scripts/test-services)" && $(BIN)/pytest -q -m bench -n 3 --durations=5
 
 bench: bytecode $(FEAST_REGISTRY_VENV)/.installed
 	ASGARD_BENCH_FEAST_REGISTRY=$(FEAST_REGISTRY_VENV)/bin/feast $(BIN)/python -m bench --out bench-results.json

@@ -10,7 +10,8 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -148,50 +149,78 @@ def main(argv: list[str] | None = None) -> int:
     push_result: dict[str, Any] = {}
     persisted_result: dict[str, Any] = {}
     tracing_result: dict[str, Any] = {}
+    section_seconds: dict[str, float] = {}
+
+    @contextmanager
+    def timed(section: str) -> Iterator[None]:
+        begun = time.perf_counter()
+        yield
+        section_seconds[section] = round(time.perf_counter() - begun, 1)
+
     with tempfile.TemporaryDirectory(prefix="asgard-bench-") as tmp:
         if "online" in only:
-            results = _online(Path(tmp) / "online", args, shapes, "sqlite")
-            if shutil.which("redis-server"):
-                results += _online(Path(tmp) / "online-redis", args, shapes, "redis")
-            else:
-                print("redis-server is not installed: the Redis online store runs are skipped", file=sys.stderr)
+            with timed("online"):
+                results = _online(Path(tmp) / "online", args, shapes, "sqlite")
+                if shutil.which("redis-server"):
+                    results += _online(Path(tmp) / "online-redis", args, shapes, "redis")
+                else:
+                    print("redis-server is not installed: the Redis online store runs are skipped", file=sys.stderr)
         if "registry" in only:
-            data = Path(tmp) / "registry"
-            data.mkdir()
-            write_feast_repo(load_settings(env={}, data_dir=data))
-            registry_result = registry.run(data, args.walks, args.registry_views, args.registry_registrations)
+            with timed("registry"):
+                data = Path(tmp) / "registry"
+                data.mkdir()
+                write_feast_repo(load_settings(env={}, data_dir=data))
+                registry_result = registry.run(data, args.walks, args.registry_views, args.registry_registrations)
         if "jobs" in only:
-            data = Path(tmp) / "jobs"
-            data.mkdir()
-            job_results = jobs.run(data, jobs=3 if args.smoke else 20, requests=args.requests)
+            with timed("jobs"):
+                data = Path(tmp) / "jobs"
+                data.mkdir()
+                job_results = jobs.run(data, jobs=3 if args.smoke else 20, requests=args.requests)
         if "historical" in only:
-            sizes = historical.SMOKE if args.smoke else historical.FULL
-            historical_result = historical.run(Path(tmp) / "historical", sizes, args.historical_runs)
+            with timed("historical"):
+                sizes = historical.SMOKE if args.smoke else historical.FULL
+                historical_result = historical.run(Path(tmp) / "historical", sizes, args.historical_runs)
         if "historical-trino" in only:
-            sizes = historical.SMOKE if args.smoke else historical.FULL
-            counts = tuple(int(n) for n in args.trino_entities.split(","))
-            trino_result = historical_trino.run_trino(
-                Path(tmp) / "historical-trino", sizes, args.historical_runs, counts, args.trino_max_seconds
-            )
+            with timed("historical-trino"):
+                sizes = historical.SMOKE if args.smoke else historical.FULL
+                counts = tuple(int(n) for n in args.trino_entities.split(","))
+                trino_result = historical_trino.run_trino(
+                    Path(tmp) / "historical-trino", sizes, args.historical_runs, counts, args.trino_max_seconds
+                )
         if "online-replicas" in only:
-            replica_result = replicas.run(Path(tmp) / "online-replicas", args)
+            with timed("online-replicas"):
+                replica_result = replicas.run(Path(tmp) / "online-replicas", args)
         if "startup" in only:
-            startup_result = startup.run(Path(tmp) / "startup", runs=1 if args.smoke else 5)
+            with timed("startup"):
+                startup_result = startup.run(Path(tmp) / "startup", runs=1 if args.smoke else 5)
         if "workers" in only:
-            workers_result = workers.run(
-                Path(tmp) / "workers", args.clients, seconds=1.0 if args.smoke else 5.0, rounds=1 if args.smoke else 3
-            )
+            with timed("workers"):
+                workers_result = workers.run(
+                    Path(tmp) / "workers",
+                    args.clients,
+                    seconds=1.0 if args.smoke else 5.0,
+                    rounds=1 if args.smoke else 3,
+                )
         if "load" in only:
-            sizes = load.SMOKE if args.smoke else load.FULL
-            load_result = load.run(Path(tmp) / "load", sizes, keep_log=Path(args.out).with_suffix(".load-server.log"))
+            with timed("load"):
+                sizes = load.SMOKE if args.smoke else load.FULL
+                load_result = load.run(
+                    Path(tmp) / "load", sizes, keep_log=Path(args.out).with_suffix(".load-server.log")
+                )
         if "push" in only:
-            push_result = push.run(Path(tmp) / "push", args.push_requests, args.push_snapshots)
+            with timed("push"):
+                push_result = push.run(Path(tmp) / "push", args.push_requests, args.push_snapshots)
         if "persisted" in only:
-            persisted_result = persisted.run(Path(tmp) / "persisted", args.requests)
+            with timed("persisted"):
+                persisted_result = persisted.run(Path(tmp) / "persisted", args.requests)
         if "tracing" in only:
-            tracing_result = tracing.run(Path(tmp) / "tracing", args.requests)
+            with timed("tracing"):
+                tracing_result = tracing.run(Path(tmp) / "tracing", args.requests)
         if "predict" in only:
-            predict_results = predict.run(Path(tmp) / "predict", args.predict_requests, rounds=1 if args.smoke else 5)
+            with timed("predict"):
+                predict_results = predict.run(
+                    Path(tmp) / "predict", args.predict_requests, rounds=1 if args.smoke else 5
+                )
     report = {
         "machine": {
             "python": sys.version.split()[0],
@@ -219,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
         **({"push": push_result} if push_result else {}),
         **({"persisted": persisted_result} if persisted_result else {}),
         **({"tracing": tracing_result} if tracing_result else {}),
+        "section_seconds": section_seconds,
         "wall_seconds": round(time.time() - started, 1),
     }
     Path(args.out).write_text(json.dumps(report, indent=2))
@@ -243,7 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     for result, table in tables:
         if result:
             print("\n" + table(result))
-    print(f"\nwritten to {args.out} in {report['wall_seconds']} s")
+    print("\nseconds per part: " + ", ".join(f"{part} {seconds}" for part, seconds in section_seconds.items()))
+    print(f"written to {args.out} in {report['wall_seconds']} s")
     return 0
 
 
