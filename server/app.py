@@ -581,6 +581,9 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         opened = services if services is not None else await run_blocking(create_services, settings)
         if services is None:
             freeze_startup_objects()
+            # and Feast's, where its store opens in the background (server/services/feature_registry.py)
+            if not opened.registry.feast_open:
+                opened.registry.feast_opened.add_done_callback(lambda _: freeze_startup_objects())
         await run_blocking(authenticator.start, opened.tokens)
         if not await authenticator.required():
             log.warning("no tokens exist: every caller is admin, until a token is created")
@@ -591,6 +594,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
         finally:
             opened.materializations.close()
             await run_blocking(opened.runner.stop)
+            await run_blocking(opened.registry.close)
             await asyncio.to_thread(tracing.disable)  # the last spans, within a bound
 
     app = Starlette(

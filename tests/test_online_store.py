@@ -293,6 +293,11 @@ def test_three_slow_inline_reads_in_a_row_rest_the_inline_client_one_does_not(st
     assert isinstance(wire, RedisWire)
     # slow and fast far apart (a read on a busy machine, as under `pytest -n 3`, takes over 5 ms now and then)
     monkeypatch.setattr(online_store, "INLINE_SLOW_SECONDS", 0.2)
+    # and a real read under that load may take over the 10 ms socket timeout, which rests the client too (the
+    # next test's case): here each read answers, on a connection made with a timeout of seconds
+    wire.close()
+    monkeypatch.setattr(wire, "timeout", 2.0)
+    monkeypatch.setattr(wire, "total_timeout", 8.0)
     delays = [0.25, 0.0, 0.25, 0.25, 0.25]
     real = wire.hmget_many
 
@@ -312,6 +317,7 @@ def test_three_slow_inline_reads_in_a_row_rest_the_inline_client_one_does_not(st
         assert inline_after == [True, True, True, True, False] and delays == []
     finally:
         reads._inline_paused_until, reads._inline_slow = 0.0, 0
+        wire.close()  # the next read connects again, with the usual timeout
 
 
 @pytest.mark.parametrize("stores", ["redis"], indirect=True)

@@ -14,6 +14,9 @@ from feast import types as ft
 from feast.data_source import DataSource
 from feast.infra.data_sources.contrib.iceberg_catalog.iceberg_source import IcebergSource
 from feast.infra.offline_stores.contrib.trino_offline_store.trino_source import TrinoSource
+from feast.protos.feast.core.Entity_pb2 import Entity as EntityProto
+from feast.protos.feast.core.FeatureService_pb2 import FeatureService as FeatureServiceProto
+from feast.protos.feast.core.FeatureView_pb2 import FeatureView as FeatureViewProto
 
 from server.services.dtypes import FeatureDtype
 from server.services.gold_catalog import GoldCatalog, split_table_name
@@ -226,3 +229,14 @@ def feature_service_record(service: FeatureService) -> FeatureServiceRecord:
         created_at=as_utc(service.created_timestamp),
         updated_at=as_utc(service.last_updated_timestamp),
     )
+
+
+def record_from_proto(kind: str, stored: bytes) -> EntityRecord | FeatureViewRecord | FeatureServiceRecord:
+    """The record of an object as Feast's SQL registry stores it: a serialized proto of `kind` ("entity",
+    "view" or "service"). A view's features are all its fields here, join keys included (the registry
+    leaves out the join keys of every entity)."""
+    if kind == "entity":
+        return entity_record(Entity.from_proto(EntityProto.FromString(stored)))
+    if kind == "view":
+        return feature_view_record(FeatureView.from_proto(FeatureViewProto.FromString(stored)), set())
+    return feature_service_record(FeatureService.from_proto(FeatureServiceProto.FromString(stored)))

@@ -13,17 +13,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from functools import partial
-from typing import Any, TypeVar
-
-from feast import FeatureStore
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from server.config import Settings
-from server.services import feast_objects as fo
-from server.services import gold_snapshots, point_in_time
+from server.services import gold_snapshots, point_in_time, record_file
 from server.services.errors import ErrorCode, InputError, InputErrors, refuse
 from server.services.feast_repo import registry_kind, write_feast_repo
 from server.services.gold_catalog import GoldCatalog
@@ -40,12 +37,18 @@ from server.services.registry_records import (
     RegistrySnapshot,
     StoreStatus,
 )
+from server.services.registry_tables import last_updated, registry_engine, stored_protos
 from server.services.trino_engine import TrinoEngine
 from server.services.trino_entities import TrinoEntities
 from server.services.view_history import ViewHistory
 from server.store_urls import online_store_config
 
+if TYPE_CHECKING:  # Feast is imported when the store opens (in the background, where the records file allows)
+    from feast import FeatureStore
+
 log = logging.getLogger(__name__)
+RECORDS_FILE = "registry-records.json"  # beside feature_store.yaml: server/services/record_file.py
+SAVE_QUIET_SECONDS = 2.0  # the records file is written once the registry has had no new record for this long
 P = TypeVar("P")  # what a registration plans
 R = TypeVar("R")  # the record it answers with
 
@@ -99,8 +102,8 @@ class FeatureRegistry:
         if self.trino is not None:
             self.trino.prepare()
         self.repo_path = write_feast_repo(settings)
-        self.store = FeatureStore(repo_path=str(self.repo_path))
         self._project = settings.feast_project
+        self._engine = registry_engine(settings.registry_url)  # the server's reads of what Feast stored
         self._write_lock = threading.Lock()
         self._read_lock = threading.Lock()
         # Feast's DuckDB offline store runs every query on one shared DuckDB connection, which refuses
@@ -121,8 +124,106 @@ class FeatureRegistry:
         self._made: dict[tuple[str, str], tuple[bytes, Any]] = {}  # converted records by stored proto
         self._feast_stale = True
         self._feast_lock = threading.Lock()
-        # Feast creates the registry (and its tables) lazily: do it now, before threads race to.
+        self._records_path = self.repo_path / RECORDS_FILE
+        self._unsaved = threading.Event()  # wakes the saver
+        self._dirty = False  # a record is not in the file yet
+        self._save_lock = threading.Lock()
+        self._saver: threading.Thread | None = None
+        # Feast's store: opened here, or, where the records file holds a record of everything the registry
+        # stores, in the background while the server answers from those records (a start without Feast's
+        # import on its way to the first answer). `store` waits for it.
+        self._feast: Future[FeatureStore] = Future()
+        kept = self._kept_records()
+        if kept is None:
+            self._feast.set_result(self._open_feast())  # Feast creates the registry's tables, if it has none yet
+        else:
+            self._made = kept
+            threading.Thread(target=self._open_in_background, name="asgard-feast-open", daemon=True).start()
         self._reload()
+
+    # ---- Feast's store ----------------------------------------------------------------------
+
+    @property
+    def store(self) -> FeatureStore:
+        """Feast's store, once open (waits for the background open; raises what made it fail)."""
+        return self._feast.result()
+
+    @property
+    def feast_open(self) -> bool:
+        """Whether `store` answers without waiting (on the event loop, nothing may wait for it)."""
+        return self._feast.done()
+
+    @property
+    def feast_opened(self) -> Future[FeatureStore]:
+        return self._feast
+
+    def _open_feast(self) -> FeatureStore:
+        from feast import FeatureStore
+
+        store = FeatureStore(repo_path=str(self.repo_path))
+        store.registry  # noqa: B018 -- Feast makes its registry (and its tables) on first use: now, not in a request
+        return store
+
+    def _open_in_background(self) -> None:
+        started = time.monotonic()
+        try:
+            self._feast.set_result(self._open_feast())
+        except BaseException as error:
+            log.exception("Feast's store could not be opened: what needs it fails")
+            self._feast.set_exception(error)
+            return
+        log.info("Feast's store opened in the background in %.2f s", time.monotonic() - started)
+
+    def _kept_records(self) -> dict[tuple[str, str], tuple[bytes, Any]] | None:
+        """The records file's records of everything the registry stores, or None (no file, a registry Feast
+        has not made yet, anything stored that the file has no record of)."""
+        if not self._records_path.exists():
+            return None
+        try:
+            entities, views, services = stored_protos(self._engine, self._project)
+        except Exception:
+            log.info("the registry could not be read before Feast opened it", exc_info=True)
+            return None
+        entities = {name: proto for name, proto in entities.items() if not name.startswith("__")}  # Feast's own
+        kept = record_file.load(self._records_path, {"entity": entities, "view": views, "service": services})
+        if kept is None:
+            return None
+        return {
+            key: (proto, (record, frozenset(f.name for f in record.features)) if key[0] == "view" else record)
+            for key, (proto, record) in kept.items()
+        }
+
+    def _save_soon(self) -> None:
+        """The records file written once the registry is quiet (SAVE_QUIET_SECONDS), in a thread of its own."""
+        self._dirty = True
+        self._unsaved.set()
+        if self._saver is None:
+            self._saver = threading.Thread(target=self._save_when_quiet, name="asgard-records-save", daemon=True)
+            self._saver.start()
+
+    def _save_when_quiet(self) -> None:
+        while True:
+            self._unsaved.wait()
+            self._unsaved.clear()
+            while self._unsaved.wait(SAVE_QUIET_SECONDS):  # registrations in a row: the file once, after them
+                self._unsaved.clear()
+            self._save()
+
+    def _save(self) -> None:
+        with self._save_lock:
+            self._dirty = False
+            made = self._made
+            records = {k: (proto, as_made[0] if k[0] == "view" else as_made) for k, (proto, as_made) in made.items()}
+            try:
+                record_file.save(self._records_path, records)
+            except Exception:
+                log.warning("the registry's records file %s could not be written", self._records_path, exc_info=True)
+
+    def close(self) -> None:
+        """At the server's stop: the records file, if a record is not in it yet."""
+        if self._dirty:
+            self._save()
+        self._engine.dispose()
 
     # ---- reads ------------------------------------------------------------------------------
 
@@ -160,12 +261,8 @@ class FeatureRegistry:
         return marker.timestamp() >= self._loaded_wall - 1
 
     def _registry_marker(self) -> datetime | None:
-        read = getattr(self.store.registry, "_get_last_updated_metadata", None)  # Feast's SQL registry
-        if read is None:
-            return None
         try:
-            updated: datetime | None = read(self._project)
-            return updated
+            return last_updated(self._engine, self._project)
         except Exception:
             log.debug("could not read the registry's last-updated marker", exc_info=True)
             return None
@@ -176,58 +273,35 @@ class FeatureRegistry:
         other registries are listed through Feast."""
         started = time.monotonic()
         marker, wall = self._registry_marker(), time.time()
-        registry = self.store.registry
         if marker is None or marker != self._marker:
             # Feast's own reads (historical retrieval, its online read) resolve views from its registry
             # cache: refreshed before the next of them (feast_current), not here, as it costs a full parse.
             self._feast_stale = True
-        stored = stored_protos(registry, self._project)
-        snap = self._listed(registry) if stored is None else self._converted(*stored)
+        snap = self._converted(*stored_protos(self._engine, self._project))
         self._snapshot, self._loaded_at, self._marker, self._loaded_wall = snap, started, marker, wall
         return snap
-
-    def _listed(self, registry: Any) -> RegistrySnapshot:
-        entities = {
-            e.name: fo.entity_record(e)
-            for e in registry.list_entities(self._project, allow_cache=False)
-            if not e.name.startswith("__")
-        }
-        join_keys = {e.join_key for e in entities.values()}
-        views = {
-            v.name: fo.feature_view_record(v, join_keys)
-            for v in registry.list_feature_views(self._project, allow_cache=False)
-        }
-        services = {
-            s.name: fo.feature_service_record(s)
-            for s in registry.list_feature_services(self._project, allow_cache=False)
-        }
-        return RegistrySnapshot(entities=entities, views=views, services=services)
 
     def _converted(
         self, entity_rows: dict[str, bytes], view_rows: dict[str, bytes], service_rows: dict[str, bytes]
     ) -> RegistrySnapshot:
-        """Records from stored protos, each converted once: unchanged bytes give the record made before."""
-        from feast import Entity, FeatureService, FeatureView
-        from feast.protos.feast.core.Entity_pb2 import Entity as EntityProto
-        from feast.protos.feast.core.FeatureService_pb2 import FeatureService as FeatureServiceProto
-        from feast.protos.feast.core.FeatureView_pb2 import FeatureView as FeatureViewProto
-
+        """Records from stored protos, each converted once (by Feast): unchanged bytes give the record made
+        before, in this process or, at its start, kept in the records file."""
         made = self._made
         seen: dict[tuple[str, str], tuple[bytes, Any]] = {}
+        converted = False
 
-        def record(kind: str, name: str, key: bytes, convert: Callable[[], Any]) -> Any:
+        def record(kind: str, name: str, key: bytes) -> Any:
+            nonlocal converted
             found = made.get((kind, name))
             if found is None or found[0] != key:
-                found = (key, convert())
+                from server.services.feast_objects import record_from_proto  # imports Feast
+
+                made_as: Any = record_from_proto(kind, key)
+                if isinstance(made_as, FeatureViewRecord):  # and its feature names, for `keyed`
+                    made_as = (made_as, frozenset(f.name for f in made_as.features))
+                found, converted = (key, made_as), True
             seen[(kind, name)] = found
             return found[1]
-
-        def entity(raw: bytes) -> EntityRecord:
-            return fo.entity_record(Entity.from_proto(EntityProto.FromString(raw)))
-
-        def view(raw: bytes) -> tuple[FeatureViewRecord, frozenset[str]]:
-            record = fo.feature_view_record(FeatureView.from_proto(FeatureViewProto.FromString(raw)), set())
-            return record, frozenset(f.name for f in record.features)
 
         def keyed(made_view: tuple[FeatureViewRecord, frozenset[str]]) -> FeatureViewRecord:
             """No join key of any entity is a feature: applied here, so that a new entity costs a set
@@ -237,18 +311,13 @@ class FeatureRegistry:
                 return record
             return replace(record, features=tuple(f for f in record.features if f.name not in join_keys))
 
-        def service(raw: bytes) -> FeatureServiceRecord:
-            return fo.feature_service_record(FeatureService.from_proto(FeatureServiceProto.FromString(raw)))
-
-        entities = {
-            name: record("entity", name, raw, partial(entity, raw))
-            for name, raw in entity_rows.items()
-            if not name.startswith("__")
-        }
+        entities = {name: record("entity", name, raw) for name, raw in entity_rows.items() if not name.startswith("__")}
         join_keys = {e.join_key for e in entities.values()}
-        views = {name: keyed(record("view", name, raw, partial(view, raw))) for name, raw in view_rows.items()}
-        services = {name: record("service", name, raw, partial(service, raw)) for name, raw in service_rows.items()}
+        views = {name: keyed(record("view", name, raw)) for name, raw in view_rows.items()}
+        services = {name: record("service", name, raw) for name, raw in service_rows.items()}
         self._made = seen
+        if converted or len(seen) != len(made):
+            self._save_soon()
         return RegistrySnapshot(entities=entities, views=views, services=services)
 
     @property
@@ -266,6 +335,8 @@ class FeatureRegistry:
                 self.store.registry.refresh(self._project)
 
     def ping(self) -> bool:
+        """Ready: Feast's store open (waited for) and the registry read."""
+        self._feast.result(timeout=None)
         self._reload()
         return True
 
@@ -289,6 +360,7 @@ class FeatureRegistry:
         # Outside the lock: the catalog may be slow. With Trino as the engine, a table is checked as
         # Trino sees it, since Trino is what will read it.
         table = (self.trino or self._gold).describe(spec.source.table)
+        from server.services import feast_objects as fo  # imports Feast
 
         def build(plan: ViewPlan) -> list[Any]:
             entities = [fo.build_entity(e) for e in plan.new_entities]
@@ -306,6 +378,8 @@ class FeatureRegistry:
         )
 
     def register_entity(self, spec: EntitySpec) -> tuple[EntityRecord, Change]:
+        from server.services import feast_objects as fo  # imports Feast
+
         return self._register(
             spec.name,
             lambda snap: snap.entities,
@@ -316,6 +390,8 @@ class FeatureRegistry:
         )
 
     def create_feature_service(self, spec: FeatureServiceSpec) -> tuple[FeatureServiceRecord, Change]:
+        from server.services import feast_objects as fo  # imports Feast
+
         def build(record: FeatureServiceRecord) -> list[Any]:
             registry, project = self.store.registry, self._project
             views = {p.view: registry.get_feature_view(p.view, project) for p in record.projections}
@@ -463,6 +539,8 @@ class FeatureRegistry:
             raise
 
     def _undo_view(self, name: str, previous: FeatureViewRecord | None, new_entities: tuple[EntityRecord, ...]) -> None:
+        from server.services import feast_objects as fo  # imports Feast
+
         registry = self.store.registry
         if previous is None:
             _ignore_missing(registry.delete_feature_view, name, self._project)
@@ -474,12 +552,16 @@ class FeatureRegistry:
             _ignore_missing(registry.delete_entity, entity.name, self._project)
 
     def _restore_entity(self, name: str, previous: EntityRecord | None) -> None:
+        from server.services import feast_objects as fo  # imports Feast
+
         if previous is None:
             _ignore_missing(self.store.registry.delete_entity, name, self._project)
         else:
             self.store.apply([fo.build_entity(previous)])
 
     def _restore_service(self, name: str, previous: FeatureServiceRecord | None) -> None:
+        from server.services import feast_objects as fo  # imports Feast
+
         if previous is None:
             _ignore_missing(self.store.registry.delete_feature_service, name, self._project)
         else:
@@ -500,24 +582,3 @@ def _ignore_missing(delete: Any, name: str, project: str) -> None:
         delete(name, project, commit=True)
     except Exception:  # already gone is what we want
         log.debug("nothing to delete for %s", name)
-
-
-def stored_protos(registry: Any, project: str) -> tuple[dict[str, bytes], dict[str, bytes], dict[str, bytes]] | None:
-    """Entities, feature views and feature services as Feast's SQL registry stores them (name -> serialized
-    proto), read with Feast's own table definitions; None for a registry of another kind."""
-    engine = getattr(registry, "read_engine", None)
-    if engine is None:
-        return None
-    from feast.infra.registry import sql as feast_sql
-    from sqlalchemy import select
-
-    out = []
-    with engine.begin() as conn:
-        for table, name, proto in (
-            (feast_sql.entities, "entity_name", "entity_proto"),
-            (feast_sql.feature_views, "feature_view_name", "feature_view_proto"),
-            (feast_sql.feature_services, "feature_service_name", "feature_service_proto"),
-        ):
-            query = select(table.c[name], table.c[proto]).where(table.c.project_id == project)
-            out.append({row[0]: bytes(row[1]) for row in conn.execute(query)})
-    return out[0], out[1], out[2]

@@ -8,6 +8,7 @@ import contextlib
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from server.services.dtypes import FeatureDtype
@@ -67,16 +68,31 @@ class FeatureServing:
     """Online and historical retrieval over the Feast store the registry service owns."""
 
     def __init__(self, registry: Any, direct_reads: bool = True) -> None:
-        self.store = registry.store
         self.registry = registry  # feast_current(): Feast's own cache, refreshed before Feast resolves views
         self.offline: OfflineGate = registry.offline  # callers take a turn in it (server/loaders.py)
         self.engine_lock: AbstractContextManager[Any] = registry.engine_lock
         self.stage_entities: Callable[[Any], AbstractContextManager[Any]] = registry.stage_entities
-        self.async_reads = bool(self.store._get_provider().async_supported.online.read)
-        # Reads straight from the online store where its layout is known (Feast's read otherwise)
-        self.direct = store_reads(self.store) if direct_reads else None
-        if isinstance(self.direct, SqliteReads):
-            self.direct.use_wal()
+        self._direct_reads = direct_reads
+
+    # Made on first use: Feast's store may still be opening (in the background, at a start) when the server
+    # answers its first requests. On the event loop nothing waits for it: `reads_on_loop` and `online(wait=False)`
+    # send a read to a thread until the store is open.
+
+    @cached_property
+    def store(self) -> Any:
+        return self.registry.store
+
+    @cached_property
+    def async_reads(self) -> bool:
+        return bool(self.store._get_provider().async_supported.online.read)
+
+    @cached_property
+    def direct(self) -> SqliteReads | RedisReads | None:
+        """Reads straight from the online store where its layout is known (None: Feast's read)."""
+        direct = store_reads(self.store) if self._direct_reads else None
+        if isinstance(direct, SqliteReads):
+            direct.use_wal()
+        return direct
 
     def _entities(
         self, snap: RegistrySnapshot, refs: list[FeatureRef], raw: Any, extra: Sequence[str] = ()
@@ -135,6 +151,8 @@ class FeatureServing:
         costs the loop less than a hop to a worker thread would), from a store read directly (a SQLite read
         that never waits, or Redis's async client), or through Feast's async read where the store has one
         and Feast's own registry cache is fresh (else Feast would reload it, inside the read)."""
+        if not self.registry.feast_open:
+            return False
         small = row_count(raw_entities) <= ASYNC_MAX_ROWS and len(features or ()) <= ASYNC_MAX_FEATURES
         if self.direct is not None:
             return small  # a feature service's size is known once resolved: read_online_async checks it
@@ -222,6 +240,8 @@ class FeatureServing:
         store, a Redis round trip), read through Feast or read many features."""
         if not wait and len(refs) > ASYNC_MAX_FEATURES:
             raise WouldBlock(f"{len(refs)} features")
+        if not wait and not self.registry.feast_open:
+            raise WouldBlock("Feast's store is opening")
         if not wait and isinstance(self.direct, RedisReads):
             raise WouldBlock("a Redis read waits for its answer")
         keys, columns = self._online_request(snap, refs, raw_entities, full_names)
