@@ -9,7 +9,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -421,13 +421,13 @@ async def _read_document_ids(request: Any, items: list[GraphQLRequestData]) -> N
             item.extensions = document_id_extensions(given["documentId"], item.extensions)
 
 
-async def _check(name: str, call: Any, answered: set[str]) -> tuple[str, str]:
+async def _check(name: str, probe: Callable[[], Awaitable[Any]], answered: set[str]) -> tuple[str, str]:
     """One backend's readiness. A backend that has not answered yet in this process is opened by its first
     check (MLflow's imports and migrations: seconds, more on a busy machine), which is slow, not hung: it
     gets FIRST_READY_TIMEOUT_SECONDS; after its first answer, READY_TIMEOUT_SECONDS."""
     timeout = READY_TIMEOUT_SECONDS if name in answered else FIRST_READY_TIMEOUT_SECONDS
     try:
-        await asyncio.wait_for(run_blocking(call), timeout)
+        await asyncio.wait_for(probe(), timeout)
         answered.add(name)
         return name, "ok"
     except TimeoutError:
@@ -553,14 +553,20 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
 
     async def readyz(request: Request) -> Response:
         s = services_of(request.scope)
+
+        async def registry() -> None:
+            await s.serving.ready()  # Feast's store open (at a start, in the background): waited for here
+            await run_blocking(s.registry.ping)
+
         probes = [
-            _check("registry", s.registry.ping, answered),
-            _check("goldCatalog", s.gold.ping, answered),
-            _check("mlflow", s.mlflow.ping, answered),
-            _check("jobs", s.jobs.ping, answered),
+            _check("registry", registry, answered),
+            _check("goldCatalog", lambda: run_blocking(s.gold.ping), answered),
+            _check("mlflow", lambda: run_blocking(s.mlflow.ping), answered),
+            _check("jobs", lambda: run_blocking(s.jobs.ping), answered),
         ]
         if s.registry.trino is not None:  # the offline engine, when it is a server of its own
-            probes.append(_check("trino", s.registry.trino.ping, answered))
+            trino = s.registry.trino
+            probes.append(_check("trino", lambda: run_blocking(trino.ping), answered))
         checks = dict(await asyncio.gather(*probes))
         ready = all(v == "ok" for v in checks.values())
         return JSONResponse({"ready": ready, "checks": checks}, status_code=200 if ready else 503)
@@ -583,7 +589,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             freeze_startup_objects()
             # and Feast's, where its store opens in the background (server/services/feature_registry.py)
             if not opened.registry.feast_open:
-                opened.registry.feast_opened.add_done_callback(lambda _: freeze_startup_objects())
+                opened.registry.feast_opened.add_done_callback(lambda _: gc.freeze())
         await run_blocking(authenticator.start, opened.tokens)
         if not await authenticator.required():
             log.warning("no tokens exist: every caller is admin, until a token is created")

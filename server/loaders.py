@@ -72,6 +72,7 @@ async def read_online(
                 return await serving.read_online_async(snap, features, feature_service, entities, full_names)
         except WouldBlock:
             pass
+    await serving.ready()  # Feast's store open (at a start it opens in the background): no thread waits for it
     return await run_blocking(serving.read_online, snap, features, feature_service, entities, full_names)
 
 
@@ -79,6 +80,7 @@ async def offline_turn(services: Services, owner: object, call: Callable[..., T]
     """An offline read (historical retrieval, export) in a worker thread once it has its turn in the
     offline gate: refused as BUSY before any work when too many requests are queued already. `owner`:
     what identifies the HTTP request (its context), whose reads count as one."""
+    await services.serving.ready()  # Feast's store open: no worker thread waits for it
     async with services.serving.offline.request(owner):
         return await run_blocking(call, *args)
 

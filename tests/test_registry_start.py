@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from feast import FeatureStore
 
 from server.config import load_settings
 from server.services import feast_objects as fo
-from server.services import record_file
+from server.services import feature_registry, record_file
 from server.services.demo import load_demo_gold_layer
 from server.services.dtypes import FeatureDtype
 from server.services.feature_registry import RECORDS_FILE, FeatureRegistry
@@ -63,6 +64,11 @@ def _feasts_own(settings) -> bytes:
     views = {v.name: fo.feature_view_record(v, join_keys) for v in store.list_feature_views()}
     services = {s.name: fo.feature_service_record(s) for s in store.list_feature_services()}
     return _everything(RegistrySnapshot(entities=entities, views=views, services=services))
+
+
+def _current_file(settings, gold) -> None:
+    """The records file of the registry as it is now: a start and a stop of the registry write it."""
+    FeatureRegistry(settings, gold).close()
 
 
 class HeldOpen:
@@ -146,6 +152,7 @@ def test_a_registry_changed_since_the_file_is_converted_by_feast_at_the_start(st
         view.description = "for the records file"
         other.apply([view])
         path.write_bytes(kept)
+        _current_file(settings, gold)
 
 
 @pytest.mark.parametrize("damage", [b"", b"{not json", b'{"fingerprint": "x", "records": {}}', None])
@@ -170,3 +177,66 @@ def test_a_damaged_or_missing_file_is_converted_by_feast_at_the_start(stopped, m
         assert record_file.load(path, {"view": {}}) == {}  # written again, by this code
     finally:
         path.write_bytes(kept)
+
+
+ONLINE = 'query($e: JSON!) { onlineFeatures(input: {features: ["rf_online:total_orders"], entities: $e}) { statuses } }'
+VIEW = 'query { featureView(name: "rf_offline") { name } }'
+
+
+def test_while_feast_opens_its_callers_wait_on_the_event_loop_and_registry_reads_answer(stopped, monkeypatch):
+    """More callers that need Feast than the server has worker threads, while its store opens: they wait without
+    holding a thread, so a registry read that needs one (its cache expired) still answers; then they all do."""
+    from concurrent.futures import ThreadPoolExecutor
+    from dataclasses import replace
+
+    from server.app import create_app, create_services
+    from tests.support.client import local_client
+
+    settings, gold = stopped
+    _current_file(settings, gold)
+    held = HeldOpen(monkeypatch)
+    services = create_services(replace(settings, registry_cache_seconds=0.2))
+    assert not services.registry.feast_open
+    callers = 48  # more than asyncio's default threads (32 at most)
+    with local_client(create_app(services.settings, services)) as client, ThreadPoolExecutor(callers + 1) as pool:
+        try:
+            variables = {"e": {"customer_id": [1001]}}
+            online = [pool.submit(client.post, "/graphql", json={"query": ONLINE, "variables": variables})]
+            online += [pool.submit(client.post, "/graphql", json={"query": ONLINE, "variables": variables})
+                       for _ in range(callers - 1)]  # fmt: skip
+            time.sleep(1.0)  # they are all waiting now, and the registry's cache has expired
+            assert [f.result().json() for f in online if f.done()] == []
+            started = time.monotonic()
+            answer = pool.submit(client.post, "/graphql", json={"query": VIEW}).result(timeout=20).json()
+            assert answer == {"data": {"featureView": {"name": "rf_offline"}}}
+            assert time.monotonic() - started < 10
+            assert client.get("/healthz").status_code == 200
+        finally:
+            held.released.set()
+        for done in online:
+            assert done.result(timeout=60).json() == {
+                "data": {"onlineFeatures": {"statuses": [["PRESENT", "OUTSIDE_MAX_AGE"]]}}
+            }
+    services.registry.close()
+
+
+def test_a_background_open_that_fails_is_tried_again_until_it_opens(stopped, monkeypatch, caplog):
+    settings, gold = stopped
+    _current_file(settings, gold)
+    monkeypatch.setattr(feature_registry, "OPEN_RETRY_SECONDS", (0.05,))
+    real, failures = FeatureRegistry._open_feast, []
+
+    def flaky(registry: FeatureRegistry) -> FeatureStore:
+        if threading.current_thread() is not threading.main_thread() and len(failures) < 3:
+            failures.append(1)
+            raise ConnectionError("the registry's database is away")
+        return real(registry)
+
+    monkeypatch.setattr(FeatureRegistry, "_open_feast", flaky)
+    with caplog.at_level(logging.ERROR, logger="server.services.feature_registry"):
+        registry = FeatureRegistry(settings, gold)
+        try:
+            assert registry.store.get_feature_view("rf_online").name == "rf_online"  # waited through the failures
+        finally:
+            registry.close()
+    assert len(failures) == 3 and caplog.text.count("could not be opened; trying again") == 3

@@ -10,6 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from server.app import create_app, create_services
+from server.config import load_settings
+from server.services.demo import load_demo_gold_layer
+from tests.support.client import local_client
 from tests.support.graphql import customer_view_input, register_view, unique
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,13 +49,16 @@ with local_client(create_app(settings, create_services(settings))) as client:
 """
 
 
-def test_a_start_and_its_first_registry_read_load_no_feast_offline_engine_mlflow_or_scikit_learn(services, client):
+def test_a_start_and_its_first_registry_read_load_no_feast_offline_engine_mlflow_or_scikit_learn(tmp_path):
+    settings = load_settings(env={}, data_dir=tmp_path)  # a registry of its own: no other writer changes it
+    services = create_services(settings)
+    load_demo_gold_layer(services.gold)
     view = unique("startup_view")
-    assert register_view(client, customer_view_input(view))["userErrors"] == []
-    services.registry.snapshot(max_age=0)
-    services.registry._save()  # what its saver writes once the registry is quiet for a while, now
+    with local_client(create_app(settings, services)) as client:
+        assert register_view(client, customer_view_input(view))["userErrors"] == []
+    services.registry.close()  # the server's stop: the records file written
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(services.settings.data_dir), view],
+        [sys.executable, "-c", SCRIPT, str(settings.data_dir), view],
         capture_output=True,
         text=True,
         timeout=180,

@@ -29,6 +29,7 @@ async def export_historical_features(
         limit=input.limit,
     )
     snap = await registry_snapshot(ctx.services)
+    await ctx.services.serving.ready()  # Feast's store open: no worker thread waits for it
     async with ctx.services.serving.offline.request(ctx):  # BUSY before any work when too many are queued
         return await mutate(
             HistoricalExportPayload,

@@ -151,6 +151,7 @@ async def register_feature_view(info: Info[Context, None], input: ViewInput) -> 
 
     registry = info.context.services.registry
     spec = _view_spec(input)
+    await info.context.services.serving.ready()  # Feast's store open: no worker thread waits for it
     return await mutate(
         RegisterFeatureViewPayload, shape, registry.register_feature_view, spec, info.context.caller_name
     )
@@ -170,6 +171,7 @@ async def register_entity(info: Info[Context, None], input: EntityInput) -> Regi
         record, change = result
         return RegisterEntityPayload(entity=Entity.from_record(record), change=_change(change))
 
+    await info.context.services.serving.ready()  # Feast's store open: no worker thread waits for it
     return await mutate(RegisterEntityPayload, shape, info.context.services.registry.register_entity, spec)
 
 
@@ -190,15 +192,18 @@ async def create_feature_service(info: Info[Context, None], input: ServiceInput)
         return FeatureServicePayload(feature_service=FeatureService.from_record(record), change=_change(change))
 
     registry = info.context.services.registry
+    await info.context.services.serving.ready()  # Feast's store open: no worker thread waits for it
     return await mutate(FeatureServicePayload, shape, registry.create_feature_service, spec)
 
 
 async def delete_feature_view(info: Info[Context, None], name: ViewName) -> DeletePayload:
     delete = info.context.services.registry.delete_feature_view
+    await info.context.services.serving.ready()  # Feast's store open: no worker thread waits for it
     return await mutate(DeletePayload, _deleted, delete, name, info.context.caller_name)
 
 
 async def delete_feature_service(info: Info[Context, None], name: ServiceName) -> DeletePayload:
+    await info.context.services.serving.ready()  # Feast's store open: no worker thread waits for it
     return await mutate(DeletePayload, _deleted, info.context.services.registry.delete_feature_service, name)
 
 

@@ -106,6 +106,7 @@ async def predict(
         feature_service=input.feature_service,
         rows=input.rows,
     )
+    await info.context.services.serving.ready()  # Feast's store open: no worker thread waits for it
     return await mutate_async(
         PredictionPayload, _predicted, info.context.services.predictor.predict_async, snap, request
     )
@@ -127,6 +128,7 @@ async def push_features(
     spec = PushSpec(view=input.feature_view, rows=input.rows, target=target)
     cap = info.context.settings.limits.max_online_rows
     push = info.context.services.push.push
+    await info.context.services.serving.ready()  # Feast's store open: no worker thread waits for it
     return await mutate(PushFeaturesPayload, _pushed, push, spec, info.context.caller_name, cap)
 
 

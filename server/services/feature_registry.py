@@ -9,6 +9,7 @@ your writes) and at most every `registry_cache_seconds` otherwise (to see other 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import threading
 import time
@@ -48,7 +49,7 @@ if TYPE_CHECKING:  # Feast is imported when the store opens (in the background, 
 
 log = logging.getLogger(__name__)
 RECORDS_FILE = "registry-records.json"  # beside feature_store.yaml: server/services/record_file.py
-SAVE_QUIET_SECONDS = 2.0  # the records file is written once the registry has had no new record for this long
+OPEN_RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)  # a background open that fails is tried again after these
 P = TypeVar("P")  # what a registration plans
 R = TypeVar("R")  # the record it answers with
 
@@ -125,10 +126,7 @@ class FeatureRegistry:
         self._feast_stale = True
         self._feast_lock = threading.Lock()
         self._records_path = self.repo_path / RECORDS_FILE
-        self._unsaved = threading.Event()  # wakes the saver
-        self._dirty = False  # a record is not in the file yet
-        self._save_lock = threading.Lock()
-        self._saver: threading.Thread | None = None
+        self._saver = record_file.QuietSaver(self._records_path, self._records)
         # Feast's store: opened here, or, where the records file holds a record of everything the registry
         # stores, in the background while the server answers from those records (a start without Feast's
         # import on its way to the first answer). `store` waits for it.
@@ -145,7 +143,8 @@ class FeatureRegistry:
 
     @property
     def store(self) -> FeatureStore:
-        """Feast's store, once open (waits for the background open; raises what made it fail)."""
+        """Feast's store, once open: waits for the background open (callers on the event loop await
+        `feast_opened` first, so that no worker thread is held waiting)."""
         return self._feast.result()
 
     @property
@@ -165,14 +164,20 @@ class FeatureRegistry:
         return store
 
     def _open_in_background(self) -> None:
+        """Until it opens: a failure (the registry's database away for a while) is tried again, and what needs
+        Feast waits meanwhile (readiness says so), as a start that waits for its database would."""
         started = time.monotonic()
-        try:
-            self._feast.set_result(self._open_feast())
-        except BaseException as error:
-            log.exception("Feast's store could not be opened: what needs it fails")
-            self._feast.set_exception(error)
+        for attempt in itertools.count():
+            try:
+                store = self._open_feast()
+            except Exception:
+                delay = OPEN_RETRY_SECONDS[min(attempt, len(OPEN_RETRY_SECONDS) - 1)]
+                log.exception("Feast's store could not be opened; trying again in %.0f s", delay)
+                time.sleep(delay)
+                continue
+            self._feast.set_result(store)
+            log.info("Feast's store opened in the background in %.2f s", time.monotonic() - started)
             return
-        log.info("Feast's store opened in the background in %.2f s", time.monotonic() - started)
 
     def _kept_records(self) -> dict[tuple[str, str], tuple[bytes, Any]] | None:
         """The records file's records of everything the registry stores, or None (no file, a registry Feast
@@ -193,36 +198,14 @@ class FeatureRegistry:
             for key, (proto, record) in kept.items()
         }
 
-    def _save_soon(self) -> None:
-        """The records file written once the registry is quiet (SAVE_QUIET_SECONDS), in a thread of its own."""
-        self._dirty = True
-        self._unsaved.set()
-        if self._saver is None:
-            self._saver = threading.Thread(target=self._save_when_quiet, name="asgard-records-save", daemon=True)
-            self._saver.start()
-
-    def _save_when_quiet(self) -> None:
-        while True:
-            self._unsaved.wait()
-            self._unsaved.clear()
-            while self._unsaved.wait(SAVE_QUIET_SECONDS):  # registrations in a row: the file once, after them
-                self._unsaved.clear()
-            self._save()
-
-    def _save(self) -> None:
-        with self._save_lock:
-            self._dirty = False
-            made = self._made
-            records = {k: (proto, as_made[0] if k[0] == "view" else as_made) for k, (proto, as_made) in made.items()}
-            try:
-                record_file.save(self._records_path, records)
-            except Exception:
-                log.warning("the registry's records file %s could not be written", self._records_path, exc_info=True)
+    def _records(self) -> record_file.Records:
+        """The records made so far, as the records file keeps them."""
+        made = self._made
+        return {k: (proto, as_made[0] if k[0] == "view" else as_made) for k, (proto, as_made) in made.items()}
 
     def close(self) -> None:
-        """At the server's stop: the records file, if a record is not in it yet."""
-        if self._dirty:
-            self._save()
+        """At the server's stop: the records file written, if a record is not in it yet."""
+        self._saver.close()
         self._engine.dispose()
 
     # ---- reads ------------------------------------------------------------------------------
@@ -317,7 +300,7 @@ class FeatureRegistry:
         services = {name: record("service", name, raw) for name, raw in service_rows.items()}
         self._made = seen
         if converted or len(seen) != len(made):
-            self._save_soon()
+            self._saver.changed()
         return RegistrySnapshot(entities=entities, views=views, services=services)
 
     @property
@@ -335,8 +318,8 @@ class FeatureRegistry:
                 self.store.registry.refresh(self._project)
 
     def ping(self) -> bool:
-        """Ready: Feast's store open (waited for) and the registry read."""
-        self._feast.result(timeout=None)
+        """Ready: Feast's store open (the caller awaits `feast_opened` first) and the registry read."""
+        self.store  # noqa: B018
         self._reload()
         return True
 

@@ -4,8 +4,11 @@ columns come back in the order asked for. Parsing lives in feature_requests, enc
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import logging
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cached_property
@@ -49,6 +52,7 @@ from server.services.online_store import (
 )
 from server.services.registry_records import RegistrySnapshot
 
+log = logging.getLogger(__name__)
 _ROW_ID = "__asgard_row__"
 # What an async online read handles on the event loop (entity rows, feature references); more go to a thread
 ASYNC_MAX_ROWS = 100
@@ -73,10 +77,25 @@ class FeatureServing:
         self.engine_lock: AbstractContextManager[Any] = registry.engine_lock
         self.stage_entities: Callable[[Any], AbstractContextManager[Any]] = registry.stage_entities
         self._direct_reads = direct_reads
+        # Feast's store may still be opening (in the background, at a start) when the server answers its first
+        # requests: the reads are prepared in the thread that opens it, and until then nothing on the event
+        # loop touches them (`reads_on_loop`, `online(wait=False)`); callers on the loop await `prepared`
+        # before they send Feast's work to a worker thread, so that no thread is held waiting for it.
+        self.prepared: Future[None] = Future()
+        registry.feast_opened.add_done_callback(self._prepare)
 
-    # Made on first use: Feast's store may still be opening (in the background, at a start) when the server
-    # answers its first requests. On the event loop nothing waits for it: `reads_on_loop` and `online(wait=False)`
-    # send a read to a thread until the store is open.
+    def _prepare(self, _: object) -> None:
+        try:
+            self.direct  # noqa: B018 -- made here, not on the event loop
+            self.async_reads  # noqa: B018
+        except Exception:
+            log.exception("the online store's reads could not be prepared: they are made at first use")
+        self.prepared.set_result(None)
+
+    async def ready(self) -> None:
+        """Returns once Feast's store is open and the reads are prepared (at once, after the start)."""
+        if not self.prepared.done():
+            await asyncio.wrap_future(self.prepared)
 
     @cached_property
     def store(self) -> Any:
@@ -151,7 +170,7 @@ class FeatureServing:
         costs the loop less than a hop to a worker thread would), from a store read directly (a SQLite read
         that never waits, or Redis's async client), or through Feast's async read where the store has one
         and Feast's own registry cache is fresh (else Feast would reload it, inside the read)."""
-        if not self.registry.feast_open:
+        if not self.prepared.done():
             return False
         small = row_count(raw_entities) <= ASYNC_MAX_ROWS and len(features or ()) <= ASYNC_MAX_FEATURES
         if self.direct is not None:
@@ -240,7 +259,7 @@ class FeatureServing:
         store, a Redis round trip), read through Feast or read many features."""
         if not wait and len(refs) > ASYNC_MAX_FEATURES:
             raise WouldBlock(f"{len(refs)} features")
-        if not wait and not self.registry.feast_open:
+        if not wait and not self.prepared.done():
             raise WouldBlock("Feast's store is opening")
         if not wait and isinstance(self.direct, RedisReads):
             raise WouldBlock("a Redis read waits for its answer")

@@ -14,7 +14,10 @@ import dataclasses
 import hashlib
 import logging
 import os
+import tempfile
+import threading
 import types
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 from functools import cache
@@ -30,7 +33,9 @@ log = logging.getLogger(__name__)
 
 KINDS: dict[str, type[Any]] = {"entity": EntityRecord, "view": FeatureViewRecord, "service": FeatureServiceRecord}
 # what makes a record from a proto, and what a record is: a change to any of them makes the file's records unusable
-CONVERSION_MODULES = ("feast_objects.py", "registry_records.py", "dtypes.py", "record_file.py")
+CONVERSION_MODULES = ("services/feast_objects.py", "services/registry_records.py", "services/dtypes.py",
+                      "services/record_file.py", "timeutil.py")  # fmt: skip
+SAVE_QUIET_SECONDS = 2.0  # the file is written once its records have not changed for this long
 
 Records = dict[tuple[str, str], tuple[bytes, Any]]  # (kind, name) -> (stored proto, its record)
 
@@ -39,17 +44,21 @@ def digest(proto: bytes) -> str:
     return hashlib.sha256(proto).hexdigest()
 
 
-@cache
-def fingerprint() -> str:
-    """The conversion's code and Feast's version, as one digest."""
+def _fingerprint() -> str | None:
+    """The conversion's code and Feast's version, as one digest; None (no file is used or written) where a
+    module's source cannot be read."""
     parts = [metadata.version("feast").encode()]
-    here = Path(__file__).parent
+    server = Path(__file__).parent.parent
     for name in CONVERSION_MODULES:
         try:
-            parts.append((here / name).read_bytes())
+            parts.append((server / name).read_bytes())
         except OSError:
-            parts.append(b"missing " + name.encode())
+            log.warning("%s cannot be read: the registry's records are not kept between starts", server / name)
+            return None
     return hashlib.sha256(b"\0".join(parts)).hexdigest()
+
+
+FINGERPRINT = _fingerprint()  # of the code this process runs: taken when it is imported
 
 
 def encode(value: Any) -> Any:
@@ -102,6 +111,8 @@ def decode(kind: Any, value: Any) -> Any:
 def load(path: Path, stored: dict[str, dict[str, bytes]]) -> Records | None:
     """The records of every stored proto (`stored`: kind -> name -> proto), or None unless the file has them
     all, made by this code."""
+    if FINGERPRINT is None:
+        return None
     try:
         data = orjson.loads(path.read_bytes())
     except FileNotFoundError:
@@ -109,7 +120,7 @@ def load(path: Path, stored: dict[str, dict[str, bytes]]) -> Records | None:
     except (OSError, orjson.JSONDecodeError):
         log.warning("the registry's records file %s could not be read; Feast converts the registry", path)
         return None
-    if not isinstance(data, dict) or data.get("fingerprint") != fingerprint():
+    if not isinstance(data, dict) or data.get("fingerprint") != FINGERPRINT:
         return None
     kept = data.get("records")
     records: Records = {}
@@ -126,11 +137,74 @@ def load(path: Path, stored: dict[str, dict[str, bytes]]) -> Records | None:
     return records
 
 
-def save(path: Path, records: dict[tuple[str, str], tuple[bytes, Any]]) -> None:
+def save(path: Path, records: Records) -> None:
     """Write the records (each with its proto's digest) in place of the file's, all or nothing."""
+    if FINGERPRINT is None:
+        return
     kept: dict[str, dict[str, Any]] = {kind: {} for kind in KINDS}
     for (kind, name), (proto, record) in records.items():
         kept[kind][name] = [digest(proto), encode(record)]
-    partial = path.with_name(f".{path.name}.{os.getpid()}")
-    partial.write_bytes(orjson.dumps({"fingerprint": fingerprint(), "records": kept}))
-    os.replace(partial, path)
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(orjson.dumps({"fingerprint": FINGERPRINT, "records": kept}))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+
+
+class QuietSaver:
+    """Writes the file in a thread of its own once its records have stopped changing for `quiet` seconds
+    (registrations in a row: one write, after them); `close` writes what is pending and stops the thread."""
+
+    def __init__(self, path: Path, records: Callable[[], Records], quiet: float = SAVE_QUIET_SECONDS) -> None:
+        self.path, self.records, self.quiet = path, records, quiet
+        self._wake = threading.Event()
+        self._lock = threading.Lock()  # the thread's start and stop
+        self._write_lock = threading.Lock()  # one write at a time
+        self._pending = False
+        self._stopped = False
+        self._thread: threading.Thread | None = None
+
+    def changed(self) -> None:
+        with self._lock:
+            if self._stopped:
+                return
+            self._pending = True
+            self._wake.set()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="asgard-records-save", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            while not self._stopped and self._wake.wait(self.quiet):
+                self._wake.clear()
+            if self._stopped:
+                return
+            self.write()
+
+    def write(self) -> None:
+        """What is pending, now."""
+        with self._write_lock:
+            if not self._pending:
+                return
+            self._pending = False  # a change while this writes is written next time
+            try:
+                save(self.path, self.records())
+            except Exception:
+                log.warning("the registry's records file %s could not be written", self.path, exc_info=True)
+
+    def close(self) -> None:
+        with self._lock:
+            self._stopped = True
+            self._wake.set()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout=10)
+        self.write()

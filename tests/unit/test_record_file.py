@@ -4,6 +4,7 @@ was, and a file that is not exactly of this code and of every stored proto is no
 from __future__ import annotations
 
 import os
+import time
 from datetime import UTC, datetime, timedelta
 
 import orjson
@@ -129,7 +130,7 @@ def test_a_file_without_the_record_of_a_stored_proto_is_not_used(tmp_path, store
 def test_a_file_of_other_code_or_garbage_is_not_used(tmp_path, monkeypatch):
     path = _saved(tmp_path)
     data = orjson.loads(path.read_bytes())
-    monkeypatch.setattr(record_file, "fingerprint", lambda: "another version of the conversion")
+    monkeypatch.setattr(record_file, "FINGERPRINT", "another version of the conversion")
     assert record_file.load(path, _stored()) is None
     monkeypatch.undo()
     data["records"]["view"]["customer_features"][1]["online"] = "maybe"
@@ -141,7 +142,53 @@ def test_a_file_of_other_code_or_garbage_is_not_used(tmp_path, monkeypatch):
     assert record_file.load(tmp_path / "none.json", _stored()) is None
 
 
-def test_the_fingerprint_covers_the_conversion_and_feasts_version():
-    assert record_file.fingerprint() == record_file.fingerprint()
+def test_the_fingerprint_covers_the_conversions_code_and_feasts_version(monkeypatch, tmp_path):
+    assert record_file.FINGERPRINT is not None and record_file._fingerprint() == record_file.FINGERPRINT
+    monkeypatch.setattr(record_file.metadata, "version", lambda name: "0.0.0")
+    assert record_file._fingerprint() != record_file.FINGERPRINT
+    monkeypatch.undo()
+    server = record_file.Path(record_file.__file__).parent.parent
+    copy = tmp_path / "server"
     for name in record_file.CONVERSION_MODULES:
-        assert (record_file.Path(record_file.__file__).parent / name).exists(), name
+        (copy / name).parent.mkdir(parents=True, exist_ok=True)
+        (copy / name).write_bytes((server / name).read_bytes())
+    monkeypatch.setattr(record_file, "__file__", str(copy / "services" / "record_file.py"))
+    assert record_file._fingerprint() == record_file.FINGERPRINT
+    for name in record_file.CONVERSION_MODULES:
+        original = (copy / name).read_bytes()
+        (copy / name).write_bytes(original + b"\n# changed\n")
+        assert record_file._fingerprint() != record_file.FINGERPRINT, name
+        (copy / name).unlink()
+        assert record_file._fingerprint() is None, name  # a module that cannot be read: no file at all
+        (copy / name).write_bytes(original)
+
+
+def test_without_a_fingerprint_no_file_is_read_or_written(tmp_path, monkeypatch):
+    path = _saved(tmp_path)
+    monkeypatch.setattr(record_file, "FINGERPRINT", None)
+    assert record_file.load(path, _stored()) is None
+    record_file.save(tmp_path / "other.json", {("entity", "customer"): (b"e1", ENTITY)})
+    assert not (tmp_path / "other.json").exists()
+
+
+def test_the_saver_writes_once_its_records_are_quiet_and_what_is_pending_at_close(tmp_path):
+    path = tmp_path / "records.json"
+    records = {("entity", "customer"): (b"e1", ENTITY)}
+    saver = record_file.QuietSaver(path, lambda: dict(records), quiet=0.3)
+    saver.changed()
+    time.sleep(0.1)
+    saver.changed()  # still changing: not written yet
+    assert not path.exists()
+    deadline = time.monotonic() + 10
+    while not path.exists():
+        assert time.monotonic() < deadline, "never written"
+        time.sleep(0.05)
+    assert record_file.load(path, {"entity": {"customer": b"e1"}}) is not None
+    records[("view", "customer_features")] = (b"v1", VIEW)
+    saver.changed()
+    saver.close()  # at once, not after the quiet time
+    assert record_file.load(path, {"view": {"customer_features": b"v1"}}) is not None
+    assert saver._thread is not None and not saver._thread.is_alive()
+    saver.changed()  # after close: nothing more
+    assert saver._thread is not None and not saver._thread.is_alive()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records.json"]  # no partial file left
