@@ -101,5 +101,8 @@ def test_a_backends_first_readiness_check_may_take_longer_than_the_next(monkeypa
         time.sleep(0.3)
         return True
 
-    assert asyncio.run(app_module._check("mlflow", slow, answered)) == ("mlflow", "ok")
-    assert asyncio.run(app_module._check("mlflow", slow, answered)) == ("mlflow", "timeout")
+    def probe():
+        return asyncio.to_thread(slow)
+
+    assert asyncio.run(app_module._check("mlflow", probe, answered)) == ("mlflow", "ok")
+    assert asyncio.run(app_module._check("mlflow", probe, answered)) == ("mlflow", "timeout")
