@@ -144,7 +144,7 @@ class FeatureRegistry:
     @property
     def store(self) -> FeatureStore:
         """Feast's store, once open: waits for the background open (callers on the event loop await
-        `feast_opened` first, so that no worker thread is held waiting)."""
+        FeatureServing.ready() first, so that no worker thread is held waiting)."""
         return self._feast.result()
 
     @property
@@ -191,17 +191,11 @@ class FeatureRegistry:
             return None
         entities = {name: proto for name, proto in entities.items() if not name.startswith("__")}  # Feast's own
         kept = record_file.load(self._records_path, {"entity": entities, "view": views, "service": services})
-        if kept is None:
-            return None
-        return {
-            key: (proto, (record, frozenset(f.name for f in record.features)) if key[0] == "view" else record)
-            for key, (proto, record) in kept.items()
-        }
+        return None if kept is None else {key: (proto, _as_made(record)) for key, (proto, record) in kept.items()}
 
     def _records(self) -> record_file.Records:
         """The records made so far, as the records file keeps them."""
-        made = self._made
-        return {k: (proto, as_made[0] if k[0] == "view" else as_made) for k, (proto, as_made) in made.items()}
+        return {key: (proto, _as_record(as_made)) for key, (proto, as_made) in self._made.items()}
 
     def close(self) -> None:
         """At the server's stop: the records file written, if a record is not in it yet."""
@@ -279,10 +273,7 @@ class FeatureRegistry:
             if found is None or found[0] != key:
                 from server.services.feast_objects import record_from_proto  # imports Feast
 
-                made_as: Any = record_from_proto(kind, key)
-                if isinstance(made_as, FeatureViewRecord):  # and its feature names, for `keyed`
-                    made_as = (made_as, frozenset(f.name for f in made_as.features))
-                found, converted = (key, made_as), True
+                found, converted = (key, _as_made(record_from_proto(kind, key))), True
             seen[(kind, name)] = found
             return found[1]
 
@@ -318,7 +309,7 @@ class FeatureRegistry:
                 self.store.registry.refresh(self._project)
 
     def ping(self) -> bool:
-        """Ready: Feast's store open (the caller awaits `feast_opened` first) and the registry read."""
+        """Ready: Feast's store open (the caller awaits FeatureServing.ready() first) and the registry read."""
         self.store  # noqa: B018
         self._reload()
         return True
@@ -550,6 +541,15 @@ class FeatureRegistry:
         else:
             views = {p.view: self.store.registry.get_feature_view(p.view, self._project) for p in previous.projections}
             self.store.apply([fo.build_feature_service(previous, views)])
+
+
+def _as_made(record: Any) -> Any:
+    """A record as `_made` keeps it: a view with its feature names (for `keyed`), anything else as it is."""
+    return (record, frozenset(f.name for f in record.features)) if isinstance(record, FeatureViewRecord) else record
+
+
+def _as_record(as_made: Any) -> Any:
+    return as_made[0] if isinstance(as_made, tuple) else as_made
 
 
 def _incremental_start(view: FeatureViewRecord, end: datetime) -> datetime:
