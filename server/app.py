@@ -599,6 +599,7 @@ def create_app(settings: Settings, services: Services | None = None) -> Starlett
             yield {SERVICES: opened}
         finally:
             opened.materializations.close()
+            await opened.serving.close_loop_clients()
             await run_blocking(opened.runner.stop)
             await run_blocking(opened.registry.close)
             await asyncio.to_thread(tracing.disable)  # the last spans, within a bound

@@ -213,9 +213,11 @@ def test_direct_reads_answer_as_feast_does(stores):
 
 
 @pytest.mark.parametrize("stores", ["redis"], indirect=True)
-def test_inline_reads_from_several_loops_at_once_each_get_their_own_rows(stores):
+@pytest.mark.parametrize("inline", [True, False], ids=["inline", "async-only"])
+def test_reads_from_several_loops_at_once_each_get_their_own_rows(stores, inline):
     """The inline client is one socket: loops in other threads reading at the same time never share it
-    (one that finds it in use reads with the async client), so no answer lands with another request."""
+    (one that finds it in use reads with the async client), so no answer lands with another request.
+    redis-py's async clients belong to the loop that made them: each loop reads with its own."""
     import threading
 
     direct, _, views, services = stores
@@ -233,18 +235,21 @@ def test_inline_reads_from_several_loops_at_once_each_get_their_own_rows(stores)
         async def loop() -> None:
             for _ in range(40):
                 for c in customers:
-                    reads._inline_paused_until = 0.0  # a busy machine's slow read may rest it: not here
+                    # a busy machine's slow read may rest the inline client: not here, unless asked
+                    reads._inline_paused_until = 0.0 if inline else float("inf")
                     got = await direct.read_online_async(snap, features, None, {"oc_customer": [c]}, False)
                     if not _same(got, expected[c]):
                         wrong.append(c)
+            await reads.close_async_client()
 
         asyncio.run(loop())
 
-    threads = [threading.Thread(target=reader, args=(CUSTOMERS[i::4],)) for i in range(4)]
+    threads = [threading.Thread(target=reader, args=(CUSTOMERS[i::4],), daemon=True) for i in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a read never answered"
     assert wrong == []
 
 

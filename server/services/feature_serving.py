@@ -97,6 +97,13 @@ class FeatureServing:
         if not self.prepared.done():
             await asyncio.wrap_future(self.prepared)
 
+    async def close_loop_clients(self) -> None:
+        """Closes the clients reads made for the running event loop (Redis's async one), as its app stops;
+        nothing where the reads were never prepared."""
+        direct = self.__dict__.get("direct")  # the cached property, when it was made
+        if isinstance(direct, RedisReads):
+            await direct.close_async_client()
+
     @cached_property
     def store(self) -> Any:
         return self.registry.store

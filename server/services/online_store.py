@@ -20,6 +20,7 @@ import sqlite3
 import struct
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -299,7 +300,8 @@ class RedisReads:
         self.config = config
         self.project = project.encode()
         self._fields: dict[tuple[str, str], bytes] = {}
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
+        self._async_lock = threading.Lock()
         self._inline: RedisWire | bool | None = None  # the client of read_inline (False: none), made at first use
         self._inline_paused_until = 0.0
         self._inline_slow = 0  # inline reads in a row that took over INLINE_SLOW_SECONDS
@@ -426,15 +428,31 @@ class RedisReads:
             return self._found(reads, keys, pipe.execute())
 
     async def read_async(self, reads: list[ViewRead], keys: list[list[bytes]]) -> list[dict[bytes, Found]]:
-        loop = asyncio.get_running_loop()
-        if self._loop is not loop:  # Feast keeps one async client, bound to the event loop that made it
-            self.store._client_async = None
-            self._loop = loop
-        client = await self.store._get_client_async(self.config)
-        async with client.pipeline(transaction=False) as pipe:
+        """One pipeline of HMGETs through this event loop's async client (async_client)."""
+        async with self.async_client().pipeline(transaction=False) as pipe:
             for key, fields in self._commands(reads, keys):
                 pipe.hmget(key, fields)
             return self._found(reads, keys, await pipe.execute())
+
+    async def close_async_client(self) -> None:
+        """Closes the running event loop's async client, if it made one: the loop is ending."""
+        client = self._async_clients.pop(asyncio.get_running_loop(), None)
+        if client is not None:
+            await client.aclose()
+
+    def async_client(self) -> Any:
+        """The running event loop's async client, made as Feast makes its one. redis-py's asyncio clients
+        belong to the loop that made them, and loops in other threads may read at the same time: with Feast's
+        one client swapped from loop to loop, a loop could be handed another's client while it was being
+        swapped, and its read then waited forever. A loop's client goes with the loop."""
+        loop = asyncio.get_running_loop()
+        client = self._async_clients.get(loop)
+        if client is None:
+            with self._async_lock:
+                client = self._async_clients.get(loop)
+                if client is None:
+                    client = self._async_clients[loop] = _async_client(self.config, self.store._parse_connection_string)
+        return client
 
 
 INLINE_TIMEOUT_SECONDS = 0.01  # each socket operation of an inline read (a loopback round trip: ~0.1 ms)
@@ -470,6 +488,22 @@ def _local_client(connection_string: str, parse: Any) -> RedisWire | None:
         username=str(username) if username else None,
         password=str(password) if password else None,
     )
+
+
+def _async_client(config: Any, parse: Any) -> Any:
+    """A redis-py asyncio client for this online store's connection string: Feast's
+    RedisOnlineStore._get_client_async, minus the one slot it keeps the client in."""
+    from redis import asyncio as redis_asyncio
+
+    nodes, kwargs = parse(config.connection_string)
+    if config.redis_type == "redis_cluster":
+        startup = [redis_asyncio.cluster.ClusterNode(**node) for node in nodes]
+        return redis_asyncio.RedisCluster(startup_nodes=startup, **kwargs)
+    if config.redis_type == "redis_sentinel":
+        hosts = [(node["host"], int(node["port"])) for node in nodes]
+        sentinel = redis_asyncio.Sentinel(hosts, **kwargs)  # type: ignore[no-untyped-call]
+        return sentinel.master_for(config.sentinel_master)
+    return redis_asyncio.Redis(host=nodes[0]["host"], port=nodes[0]["port"], **kwargs)
 
 
 def store_reads(feast_store: Any) -> SqliteReads | RedisReads | None:
