@@ -22,6 +22,7 @@ from server.schema.build import build_schema
 from server.services.demo import load_demo_gold_layer
 from tests.support.client import local_client
 from tests.support.graphql import REGISTER_VIEW, customer_view_input, unique
+from tests.support.http import HTTP
 from tests.support.server import ServerProcess, asgard_command
 
 ROLES = ("reader", "editor", "trainer", "admin")
@@ -360,10 +361,8 @@ def test_a_real_server_with_tokens_over_tcp_and_websockets(tmp_path):
     token = made.stdout.strip().splitlines()[-1]
     server = ServerProcess(data).start()
     try:
-        import httpx
-
-        assert httpx.post(f"{server.url}/graphql", json={"query": "{ viewer { name } }"}).status_code == 401
-        ok = httpx.post(
+        assert HTTP.post(f"{server.url}/graphql", json={"query": "{ viewer { name } }"}).status_code == 401
+        ok = HTTP.post(
             f"{server.url}/graphql",
             json={"query": "{ viewer { name role } }"},
             headers={"Authorization": f"Bearer {token}"},
@@ -490,15 +489,13 @@ def test_behind_a_prefix_every_path_rule_still_holds(tmp_path):
     token = made.stdout.strip().splitlines()[-1]
     server = ServerProcess(data, "--root-path", "/prefix").start()
     try:
-        import httpx
-
         for path in ("/graphql?query={viewer{name}}", "/metrics", "/mlops/status", "/feast/status"):
             for prefix in ("", "/prefix"):
-                assert httpx.get(f"{server.url}{prefix}{path}").status_code in (401, 404), (prefix, path)
-        assert httpx.post(f"{server.url}/graphql", json=ANONYMOUS).status_code == 401
-        ok = httpx.post(f"{server.url}/graphql", json=ANONYMOUS, headers={"Authorization": f"Bearer {token}"})
+                assert HTTP.get(f"{server.url}{prefix}{path}").status_code in (401, 404), (prefix, path)
+        assert HTTP.post(f"{server.url}/graphql", json=ANONYMOUS).status_code == 401
+        ok = HTTP.post(f"{server.url}/graphql", json=ANONYMOUS, headers={"Authorization": f"Bearer {token}"})
         assert ok.json()["data"]["viewer"]["name"] == "ops"
-        page = httpx.get(f"{server.url}/graphql", headers={"Accept": "text/html"})
+        page = HTTP.get(f"{server.url}/graphql", headers={"Accept": "text/html"})
         assert page.status_code == 200 and "/prefix/graphql/static/" in page.text
     finally:
         server.stop()

@@ -6,10 +6,10 @@ import os
 import subprocess
 import sys
 
-import httpx
 import pytest
 
 from tests.support.graphql import REGISTER_VIEW, customer_view_input
+from tests.support.http import HTTP
 from tests.support.server import ServerProcess
 
 
@@ -22,7 +22,7 @@ def server(tmp_path_factory):
 
 
 def _post(base: str, query: str, variables: dict | None = None) -> dict:
-    response = httpx.post(f"{base}/graphql", json={"query": query, "variables": variables or {}}, timeout=60)
+    response = HTTP.post(f"{base}/graphql", json={"query": query, "variables": variables or {}}, timeout=60)
     assert response.status_code == 200, response.text
     body = response.json()
     assert "errors" not in body, body
@@ -34,7 +34,7 @@ STATUS = "{ platformStatus { featureViews entities featureServices feastAvailabl
 
 def test_newcomer_flow_over_tcp(server):
     base, _, _ = server
-    assert httpx.get(f"{base}/readyz", timeout=30).json()["ready"] is True
+    assert HTTP.get(f"{base}/readyz", timeout=30).json()["ready"] is True
     before = _post(base, STATUS)["platformStatus"]
     assert before["featureViews"] >= 1  # the demo's own view
     tables = _post(base, "{ goldTables { name rowCount } }")["goldTables"]
@@ -54,10 +54,10 @@ def test_newcomer_flow_over_tcp(server):
     assert after["featureServices"] == before["featureServices"] + 1
     assert after["feastAvailable"] and after["mlflowAvailable"]
 
-    page = httpx.get(f"{base}/graphql", params={"query": "{ featureViews { totalCount } }"}, timeout=30)
+    page = HTTP.get(f"{base}/graphql", params={"query": "{ featureViews { totalCount } }"}, timeout=30)
     assert page.json()["data"]["featureViews"]["totalCount"] == after["featureViews"]
-    assert httpx.get(f"{base}/graphql", headers={"Accept": "text/html"}, timeout=30).status_code == 200
-    assert "asgard_graphql_operations_total" in httpx.get(f"{base}/metrics", timeout=30).text
+    assert HTTP.get(f"{base}/graphql", headers={"Accept": "text/html"}, timeout=30).status_code == 200
+    assert "asgard_graphql_operations_total" in HTTP.get(f"{base}/metrics", timeout=30).text
 
 
 def test_demo_loading_is_idempotent_across_restarts(server, tmp_path):

@@ -7,13 +7,13 @@ import os
 import subprocess
 
 import graphql
-import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.schema.build import schema_sdl
+from tests.support.http import HTTP
 from tests.support.server import ServerProcess, asgard_command
 
 EXAMPLES = int(os.environ.get("ASGARD_FUZZ_EXAMPLES", "12"))
@@ -69,7 +69,7 @@ def fuzzed(tmp_path_factory):
 
 
 def _state(server: ServerProcess, token: str) -> dict:
-    response = httpx.post(
+    response = HTTP.post(
         f"{server.url}/graphql", json={"query": STATE}, headers={"Authorization": f"Bearer {token}"}, timeout=60
     )
     return response.json()["data"]
@@ -102,7 +102,7 @@ def test_generated_operations_as_a_reader(label, operations, fuzzed, before):
     @given(case=operations[label].as_strategy())
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def check(case) -> None:
-        response = httpx.post(f"{server.url}/graphql", json={"query": case.body}, headers=headers, timeout=60)
+        response = HTTP.post(f"{server.url}/graphql", json={"query": case.body}, headers=headers, timeout=60)
         assert response.status_code < 500, response.text[:2000]
         for error in response.json().get("errors") or []:
             code = (error.get("extensions") or {}).get("code")

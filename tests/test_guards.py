@@ -18,6 +18,7 @@ from starlette.websockets import WebSocketDisconnect
 from server.app import create_app
 from tests.support.client import local_client
 from tests.support.graphql import gql
+from tests.support.http import HTTP
 from tests.support.server import ServerProcess
 
 EVIL = "https://evil.example"
@@ -195,15 +196,14 @@ def test_allowed_hosts_widen_the_loopback_names(settings, services):
 
 def test_a_real_server_refuses_rebinding_and_cross_site_writes(tmp_path):
     """Over TCP, as a browser would send them: a foreign Host, and a text/plain cross-site upload."""
-    import httpx
 
     server = ServerProcess(tmp_path / "real").start()
     try:
-        rebound = httpx.post(
+        rebound = HTTP.post(
             f"{server.url}/graphql", json={"query": ENTITIES}, headers={"host": f"rebind.evil.example:{server.port}"}
         )
         assert rebound.status_code == 421
-        upload = httpx.post(
+        upload = HTTP.post(
             f"{server.url}/mlops/training/upload",
             content=json.dumps(UPLOAD),
             headers={"content-type": "text/plain", "origin": EVIL, "sec-fetch-site": "cross-site"},

@@ -7,9 +7,9 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import httpx
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import ExportTraceServiceRequest
 
+from tests.support.http import HTTP
 from tests.support.server import ServerProcess
 
 
@@ -39,7 +39,7 @@ def test_a_served_operation_is_exported_by_otlp(tmp_path):
     server = ServerProcess(tmp_path / "data", "--log-level", "WARNING", env=env).start()
     try:
         query = "query Views { featureViews(first: 1) { totalCount } goldTables { name } }"
-        answer = httpx.post(f"{server.url}/graphql", json={"query": query}, timeout=60)
+        answer = HTTP.post(f"{server.url}/graphql", json={"query": query}, timeout=60)
         assert answer.status_code == 200 and "errors" not in answer.json()
         request_id = answer.headers["x-request-id"]
         deadline = time.monotonic() + 30

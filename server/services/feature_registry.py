@@ -198,9 +198,13 @@ class FeatureRegistry:
         return {key: (proto, _as_record(as_made)) for key, (proto, as_made) in self._made.items()}
 
     def close(self) -> None:
-        """At the server's stop: the records file written, if a record is not in it yet."""
+        """At the server's stop: the records file written, if a record is not in it yet, and Feast's timer that
+        re-reads the whole registry every `cache_ttl_seconds` (server/services/feast_repo.py) stopped: a process
+        that made several stores (tests, tools) otherwise kept re-reading each one's registry until it exited."""
         self._saver.close()
         self._engine.dispose()
+        if self._feast.done() and self._feast.exception() is None:
+            stop_refreshing(self._feast.result().registry)
 
     # ---- reads ------------------------------------------------------------------------------
 
@@ -565,3 +569,12 @@ def _ignore_missing(delete: Any, name: str, project: str) -> None:
         delete(name, project, commit=True)
     except Exception:  # already gone is what we want
         log.debug("nothing to delete for %s", name)
+
+
+def stop_refreshing(registry: Any) -> None:
+    """Stops the timer of Feast's registry cache ("thread" mode): the one waiting is cancelled, and a refresh
+    under way schedules no other (Feast's timer calls the method by name when it schedules the next one)."""
+    registry._start_thread_async_refresh = lambda *_: None
+    timer = getattr(registry, "registry_refresh_thread", None)
+    if timer is not None:
+        timer.cancel()

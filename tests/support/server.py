@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 
+from tests.support.http import HTTP
+
 PR_SET_PDEATHSIG = 1
 
 
@@ -41,7 +43,7 @@ def wait_until_up(health_url: str, proc: subprocess.Popen[bytes], log_path: Path
     deadline = time.monotonic() + timeout
     while True:
         try:
-            if httpx.get(health_url, timeout=1).status_code == 200:
+            if HTTP.get(health_url, timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
             pass
@@ -79,7 +81,7 @@ class ServerProcess:
         return self
 
     def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
-        response = httpx.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, timeout=60)
+        response = HTTP.post(f"{self.url}/graphql", json={"query": query, "variables": variables or {}}, timeout=60)
         assert response.status_code == 200, response.text
         body = response.json()
         assert "errors" not in body, body
