@@ -22,7 +22,7 @@ from server.schema.build import build_schema
 from server.services.demo import load_demo_gold_layer
 from tests.support.client import local_client
 from tests.support.graphql import REGISTER_VIEW, customer_view_input, unique
-from tests.support.http import HTTP
+from tests.support.http_client import HTTP
 from tests.support.server import ServerProcess, asgard_command
 
 ROLES = ("reader", "editor", "trainer", "admin")

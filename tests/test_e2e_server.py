@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from tests.support.graphql import REGISTER_VIEW, customer_view_input
-from tests.support.http import HTTP
+from tests.support.http_client import HTTP
 from tests.support.server import ServerProcess
 
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from server.schema.build import schema_sdl
-from tests.support.http import HTTP
+from tests.support.http_client import HTTP
 from tests.support.server import ServerProcess, asgard_command
 
 EXAMPLES = int(os.environ.get("ASGARD_FUZZ_EXAMPLES", "12"))

@@ -18,7 +18,7 @@ from starlette.websockets import WebSocketDisconnect
 from server.app import create_app
 from tests.support.client import local_client
 from tests.support.graphql import gql
-from tests.support.http import HTTP
+from tests.support.http_client import HTTP
 from tests.support.server import ServerProcess
 
 EVIL = "https://evil.example"

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 
-from tests.support.http import HTTP
+from tests.support.http_client import HTTP
 
 PR_SET_PDEATHSIG = 1
 
