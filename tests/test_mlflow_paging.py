@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from tests.support.demo_training import train
 from tests.support.graphql import gql, unique
 
 RUNS = 1500
+START = 1_700_000_000_000  # the first run's start time, in ms; each next one a millisecond later
 
 PAGE = """
 query($ids: [ID!], $after: String) {
@@ -21,11 +24,27 @@ query($ids: [ID!], $after: String) {
 
 @pytest.fixture(scope="module")
 def many_runs(services):
+    """1,500 runs of one experiment: the first made by MLflow's client, the others as copies of its rows (the run
+    and its run-name tag), each with its own id, name, start time and artifact location, written by MLflow's
+    store in one transaction: 1,500 create_run calls, a transaction each, took ~40 s of a busy worker."""
+    from mlflow.store.tracking.dbmodels.models import SqlRun, SqlTag
+    from mlflow.utils.mlflow_tags import MLFLOW_RUN_NAME
+
     client = services.mlflow.client()
-    experiment_id = client.create_experiment(
-        unique("many_runs"), artifact_location=f"{services.mlflow.artifact_root}/many"
-    )
-    ids = [client.create_run(experiment_id, start_time=1_700_000_000_000 + i).info.run_id for i in range(RUNS)]
+    location = f"{services.mlflow.artifact_root}/many"
+    experiment_id = client.create_experiment(unique("many_runs"), artifact_location=location)
+    first = client.create_run(experiment_id, start_time=START, run_name="run-0")
+    ids = [first.info.run_id] + [uuid.uuid4().hex for _ in range(1, RUNS)]
+    store = services.mlflow.store()
+    with store.ManagedSessionMaker(read_only=False) as session:
+        made = session.query(SqlRun).filter(SqlRun.run_uuid == first.info.run_id).one()
+        same = {c.name: getattr(made, c.name) for c in SqlRun.__table__.columns}
+        for i, run_id in enumerate(ids[1:], start=1):
+            name = f"run-{i}"
+            row = same | {"run_uuid": run_id, "name": name, "start_time": START + i}
+            row["artifact_uri"] = made.artifact_uri.replace(first.info.run_id, run_id)
+            session.add(SqlRun(**row, tags=[SqlTag(key=MLFLOW_RUN_NAME, value=name)]))
+    assert client.get_run(ids[-1]).info.run_name == f"run-{RUNS - 1}"
     return experiment_id, ids
 
 
