@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from server.context import Services
 from server.feast_import import skip_feast_instrumentation
 from server.services.demo import load_demo_gold_layer
 from tests.support.client import local_client
+from tests.support.demo_server import DEMO_SERVER_ENV, Background, DemoServer, attach, attach_spawned, spawn
 
 # Before any test module imports Feast (nothing above does): as in the server (server/feast_import.py),
 # ~3 s less per worker at collection, and Feast's calls in this process unchecked, as in the server's.
@@ -53,10 +56,42 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: a file's own order kept
 
 
+# The files whose tests use the run's one shared demo server (tests/support/demo_server.py).
+DEMO_SERVER_USERS = ("test_client_e2e.py", "test_explorer_browser.py")
+_shared_demo: Background | None = None
+
+
+def _wants_demo_server(config: pytest.Config) -> bool:
+    """Whether the run includes a file that uses the shared demo server (not the benchmarks' smoke run)."""
+    if (config.option.markexpr or "").strip() == "bench":
+        return False
+    here = Path(__file__).parent
+    for arg in config.args:
+        path = (config.invocation_params.dir / arg.split("::")[0]).resolve()
+        if path.name in DEMO_SERVER_USERS or (path.is_dir() and here.is_relative_to(path)):
+            return True
+    return False
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """In the run's first process (xdist's controller, before it starts the workers, who inherit the variable):
+    the shared demo server, spawned in the background."""
+    global _shared_demo
+    if os.environ.get("PYTEST_XDIST_WORKER") or not _wants_demo_server(session.config):
+        return
+    _shared_demo = Background(Path(tempfile.mkdtemp(prefix="asgard-demo-server-")))
+    os.environ[DEMO_SERVER_ENV] = str(_shared_demo.info)
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Drop the Nessie branches, Trino catalogs and databases this process made on the shared servers."""
+    """Drop the Nessie branches, Trino catalogs and databases this process made on the shared servers; in the
+    run's first process, stop the shared demo server."""
     import sys
 
+    if _shared_demo is not None:
+        _shared_demo.stop()
+        shutil.rmtree(_shared_demo.data, ignore_errors=True)
     lakehouse = sys.modules.get("tests.support.lakehouse")
     if lakehouse is not None:
         for problem in lakehouse.cleanup():
@@ -115,3 +150,18 @@ def gold_backend(request: pytest.FixtureRequest) -> tuple[TestClient, Services]:
         "lakehouse" if request.param == "lakehouse" else "lakehouse_trino"
     )
     return found
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
+    """`asgard serve --demo` with an admin and a reader token: the run's shared one, or, where the run started
+    none, one for this session."""
+    shared = os.environ.get(DEMO_SERVER_ENV)
+    if shared:
+        yield attach(Path(shared))
+        return
+    process, server = spawn(tmp_path_factory.mktemp("demo-server"))
+    try:
+        yield attach_spawned(process, server)
+    finally:
+        process.stop()

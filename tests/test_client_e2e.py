@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -44,7 +43,7 @@ from asgard_client import (
 from asgard_client.exceptions import GraphQLClientGraphQLMultiError, GraphQLClientHttpError
 
 from tests.support import TRAIN_ON_SERVICE
-from tests.support.server import ServerProcess, asgard_command
+from tests.support.demo_server import DemoServer
 
 TRAIN = TRAIN_ON_SERVICE.read_text()
 START, END = datetime(2025, 12, 31, tzinfo=UTC), datetime(2026, 1, 8, tzinfo=UTC)
@@ -53,17 +52,9 @@ ENDED = {JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED, JobStatus.T
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("client-e2e")
-    created = subprocess.run(
-        [*asgard_command(), "token", "create", "--name", "client-e2e", "--role", "admin", "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    process = ServerProcess(data, "--demo").start()
-    yield process, created.stdout.strip().splitlines()[-1]
-    process.stop()
+def server(demo_server: DemoServer) -> tuple[DemoServer, str]:
+    """The run's shared demo server (tests/support/demo_server.py), as its admin."""
+    return demo_server, demo_server.tokens["admin"]
 
 
 def connect(url: str, token: str | None) -> AsgardClient:
@@ -99,7 +90,7 @@ async def collect(items: AsyncIterator[T], timeout: float) -> list[T]:
 
 
 @contextmanager
-def server_log_on_http_error(process: ServerProcess) -> Iterator[None]:
+def server_log_on_http_error(process: DemoServer) -> Iterator[None]:
     """An HTTP error from the client says only its status: show what the server logged."""
     try:
         yield
@@ -129,7 +120,7 @@ async def status_and_gold_layer(client: AsgardClient) -> None:
     platform = status.platform_status
     assert platform.feast_available and platform.mlflow_available and platform.catalog_available
     assert platform.timestamp.tzinfo is not None
-    assert status.viewer.role is Role.ADMIN and status.viewer.name == "client-e2e" and status.viewer.authenticated
+    assert status.viewer.role is Role.ADMIN and status.viewer.name == "e2e-admin" and status.viewer.authenticated
 
     tables = await client.gold_tables(namespace="gold")
     assert "gold.customer_aggregates" in {table.name for table in tables}

@@ -12,7 +12,6 @@ import ipaddress
 import json
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -21,7 +20,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from server.services.demo import demo_feature_view
-from tests.support.server import ServerProcess, asgard_command
+from tests.support.demo_server import DemoServer
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
 # Debian's Chromium otherwise calls Google hosts (updates, sync, field trials), which a closed network refuses.
@@ -64,22 +63,9 @@ def is_local(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ServerProcess, str]]:
-    data_dir = tmp_path_factory.mktemp("explorer-browser")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASGARD_")}
-    created = subprocess.run(
-        [*asgard_command(), "token", "create", "--name", "graphiql", "--role", "reader", "--data-dir", str(data_dir)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    token = created.stdout.strip().splitlines()[-1]
-    process = ServerProcess(data_dir, "--demo").start()
-    try:
-        yield process, token
-    finally:
-        process.stop()
+def server(demo_server: DemoServer) -> tuple[DemoServer, str]:
+    """The run's shared demo server (tests/support/demo_server.py), as a reader."""
+    return demo_server, demo_server.tokens["reader"]
 
 
 @pytest.fixture(scope="module")

@@ -38,8 +38,9 @@ def asgard_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "server.cli"]
 
 
-def wait_until_up(health_url: str, proc: subprocess.Popen[bytes], log_path: Path, timeout: float = 120) -> None:
-    """Poll a health URL until it answers 200; fail with the end of the log if the process dies."""
+def wait_until_up(health_url: str, proc: subprocess.Popen[bytes] | None, log_path: Path, timeout: float = 120) -> None:
+    """Poll a health URL until it answers 200; fail with the end of the log if the process dies (where this
+    process started it: `proc`) or the time is up."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -47,10 +48,12 @@ def wait_until_up(health_url: str, proc: subprocess.Popen[bytes], log_path: Path
                 return
         except httpx.TransportError:
             pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            if proc.poll() is None:
+        exited = proc is not None and proc.poll() is not None
+        if exited or time.monotonic() > deadline:
+            if proc is not None and proc.poll() is None:
                 proc.kill()
-            raise AssertionError(f"{health_url} never answered:\n{log_path.read_text()[-5000:]}")
+            log = log_path.read_text()[-5000:] if log_path.exists() else "(no log)"
+            raise AssertionError(f"{health_url} never answered:\n{log}")
         time.sleep(0.3)
 
 
@@ -67,6 +70,13 @@ class ServerProcess:
         self.log_path = data_dir / f"server-{self.port}.log"
 
     def start(self, timeout: float = 120) -> ServerProcess:
+        self.spawn()
+        assert self.proc is not None
+        wait_until_up(f"{self.url}/healthz", self.proc, self.log_path, timeout)
+        return self
+
+    def spawn(self) -> ServerProcess:
+        """The process started, not waited for."""
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "ab")  # noqa: SIM115
         self.proc = subprocess.Popen(
@@ -77,7 +87,6 @@ class ServerProcess:
             preexec_fn=die_with_test_process,
         )
         log.close()
-        wait_until_up(f"{self.url}/healthz", self.proc, self.log_path, timeout)
         return self
 
     def post(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
