@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,7 +116,7 @@ def test_graphiql_runs_a_query_with_a_token_and_nothing_leaves_loopback(browser,
         set_editor_text(page, ".graphiql-query-editor .CodeMirror", QUERY)
         page.keyboard.press("Control+Enter")
         expect(response).to_contain_text(f'"name": "{demo_feature_view().name}"', timeout=30_000)
-        expect(response).to_contain_text('"totalCount": 1')
+        expect(response).to_contain_text(re.compile(r'"totalCount": [1-9]'))  # the shared server: others' views too
 
         # With the token in, GraphiQL loaded the schema: the docs list the query type's fields.
         page.locator("[aria-label='Show Documentation Explorer']").click()
