@@ -128,6 +128,9 @@ class Settings:
     online_store: str = ""
     mlflow_tracking_uri: str = ""
     mlflow_artifact_root: str = ""
+    # What is kept between data dirs, outside them: the template of a new embedded MLflow database
+    # (server/services/mlflow_template.py). None: nothing kept.
+    cache_dir: Path | None = None
     registry_cache_seconds: float = 5.0
     # How often the registries are read again for change events while anyone subscribes (server/services/change_feed.py)
     change_poll_seconds: float = 2.0
@@ -269,6 +272,21 @@ def _root_path(raw: str) -> str:
     return path
 
 
+def _cache_dir(env: Mapping[str, str]) -> Path | None:
+    """ASGARD_CACHE_DIR (`off`: none), else the user's cache dir: $XDG_CACHE_HOME/asgard, ~/.cache/asgard."""
+    configured = env.get("ASGARD_CACHE_DIR", "")
+    if configured.lower() == "off":
+        return None
+    if configured:
+        return Path(configured)
+    if env.get("XDG_CACHE_HOME"):
+        return Path(env["XDG_CACHE_HOME"]) / "asgard"
+    try:
+        return Path.home() / ".cache" / "asgard"
+    except RuntimeError:  # a user without a home (an unlisted uid in a container): nothing kept
+        return None
+
+
 def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
     """Read settings from the environment; keyword overrides (CLI flags) win."""
     env = os.environ if env is None else env
@@ -341,6 +359,7 @@ def load_settings(env: Mapping[str, str] | None = None, **overrides: object) -> 
         "online_store": env.get("ASGARD_ONLINE_STORE", ""),
         "mlflow_tracking_uri": env.get("ASGARD_MLFLOW_TRACKING_URI", ""),
         "mlflow_artifact_root": env.get("ASGARD_MLFLOW_ARTIFACT_ROOT", ""),
+        "cache_dir": _cache_dir(env),
         "registry_cache_seconds": float(env.get("ASGARD_REGISTRY_CACHE_SECONDS") or 5.0),
         "change_poll_seconds": _seconds(env, "ASGARD_CHANGE_POLL_SECONDS", 2.0, maximum=3600),
         "push_snapshots_kept": _int(env, "ASGARD_PUSH_SNAPSHOTS_KEPT", 10, minimum=0),

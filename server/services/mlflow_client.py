@@ -14,8 +14,11 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from server.services.errors import RequestError
+from server.services.mlflow_template import copy_template, keep_template, sqlite_path
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from mlflow.store.entities.paged_list import PagedList
     from mlflow.store.tracking.abstract_store import AbstractStore
     from mlflow.tracking import MlflowClient
@@ -60,9 +63,10 @@ def chunks(values: list[str]) -> Iterable[list[str]]:
 class TrackingClient:
     """MlflowClient for one tracking URI (embedded SQLite or a remote server), with call counts."""
 
-    def __init__(self, tracking_uri: str, artifact_root: str) -> None:
+    def __init__(self, tracking_uri: str, artifact_root: str, template_dir: Path | None = None) -> None:
         self.tracking_uri = tracking_uri
         self.artifact_root = artifact_root
+        self.template_dir = template_dir  # where a new embedded database's template is kept (the cache dir)
         self._lock = threading.Lock()
         self._client: MlflowClient | None = None
         self.calls: Counter[str] = Counter()
@@ -73,13 +77,21 @@ class TrackingClient:
                 from mlflow.tracking import MlflowClient
 
                 if self.tracking_uri.startswith("sqlite:"):
-                    # Creating the store runs the migrations and makes the Default experiment
-                    # with its artifacts under the data dir rather than ./mlruns.
-                    from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
-
-                    SqlAlchemyStore(self.tracking_uri, self.artifact_root)  # type: ignore[no-untyped-call]  # MLflow
+                    self._open_embedded()
                 self._client = MlflowClient(tracking_uri=self.tracking_uri, registry_uri=self.tracking_uri)
             return self._client
+
+    def _open_embedded(self) -> None:
+        """Creating the store makes the database (from the template where there is one: mlflow_template.py, or
+        by MLflow's migrations) and the Default experiment, with its artifacts under the data dir rather than
+        ./mlruns."""
+        from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
+
+        database = sqlite_path(self.tracking_uri)
+        made = database is not None and not database.exists() and not copy_template(self.template_dir, database)
+        SqlAlchemyStore(self.tracking_uri, self.artifact_root)  # type: ignore[no-untyped-call]  # MLflow
+        if made and database is not None:
+            keep_template(self.template_dir, database)
 
     def store(self) -> AbstractStore:
         """MLflow's tracking store behind the client (SQLAlchemy, or REST to a tracking server)."""

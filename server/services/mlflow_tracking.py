@@ -77,7 +77,7 @@ class MlflowTracking:
     """The tracking store behind the API (embedded SQLite by default, or a remote server)."""
 
     def __init__(self, settings: Settings) -> None:
-        self.mlflow = TrackingClient(settings.mlflow_tracking_uri, settings.mlflow_artifact_root)
+        self.mlflow = TrackingClient(settings.mlflow_tracking_uri, settings.mlflow_artifact_root, settings.cache_dir)
         self.tracking_uri = settings.mlflow_tracking_uri
         self.artifact_root = settings.mlflow_artifact_root
         self._public = settings.public
