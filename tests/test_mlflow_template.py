@@ -62,6 +62,18 @@ def test_a_damaged_template_is_made_again_and_no_cache_dir_keeps_nothing(tmp_pat
     assert migrations == [1, 1]
 
 
+def test_a_template_others_may_write_to_is_not_used(tmp_path, migrations):
+    cache = tmp_path / "cache"
+    _default_experiment(tmp_path / "a", cache)
+    cache.chmod(0o777)  # a shared directory: anyone could have put the template there
+    assert _default_experiment(tmp_path / "b", cache)["id"] == "0"
+    assert migrations == [1, 1]
+    cache.chmod(0o700)
+    template_path(cache).chmod(0o666)
+    _default_experiment(tmp_path / "c", cache)
+    assert migrations == [1, 1, 1]
+
+
 @pytest.mark.parametrize(
     ("env", "expected"),
     [

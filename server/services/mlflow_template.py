@@ -40,7 +40,7 @@ def copy_template(cache_dir: Path | None, database: Path) -> bool:
     if cache_dir is None or database.exists():
         return False
     template = template_path(cache_dir)
-    if not template.is_file():
+    if not template.is_file() or not _own(cache_dir, template):
         return False
     try:
         database.parent.mkdir(parents=True, exist_ok=True)
@@ -78,6 +78,18 @@ def keep_template(cache_dir: Path | None, database: Path) -> None:
                 os.unlink(partial)
     except (OSError, sqlite3.Error):
         log.debug("the MLflow database template could not be written to %s", template, exc_info=True)
+
+
+def _own(cache_dir: Path, template: Path) -> bool:
+    """Only a template this user made, in a directory no one else may write to: a shared cache dir (/tmp, a
+    group's) could otherwise hand this server another user's database for its own."""
+    uid = os.getuid()
+    for path in (cache_dir, template):
+        status = path.stat()
+        if status.st_uid != uid or status.st_mode & 0o022:
+            log.warning("the MLflow database template %s is not used: %s is not this user's alone", template, path)
+            return False
+    return True
 
 
 def _backup(source: Path, target: Path) -> None:
