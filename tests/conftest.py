@@ -82,6 +82,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         return
     _shared_demo = Background(Path(tempfile.mkdtemp(prefix="asgard-demo-server-")))
     os.environ[DEMO_SERVER_ENV] = str(_shared_demo.info)
+    _shared_demo.start()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

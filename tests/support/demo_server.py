@@ -63,6 +63,10 @@ class Background:
         self.process: ServerProcess | None = None
         self._stopped = threading.Event()
         self.thread = threading.Thread(target=self._run, name="demo-server", daemon=True)
+
+    def start(self) -> None:
+        """After the caller has set what it sets in os.environ: the thread copies the environment, and a copy
+        made while another thread sets a variable fails ("dictionary changed size during iteration")."""
         self.thread.start()
 
     def _run(self) -> None:
