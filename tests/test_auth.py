@@ -23,7 +23,7 @@ from server.services.demo import load_demo_gold_layer
 from tests.support.client import local_client
 from tests.support.graphql import REGISTER_VIEW, customer_view_input, unique
 from tests.support.http_client import HTTP
-from tests.support.server import ServerProcess, asgard_command
+from tests.support.server import ServerProcess, asgard_command, create_token
 
 ROLES = ("reader", "editor", "trainer", "admin")
 
@@ -353,13 +353,7 @@ def test_tokens_are_stored_hashed(secured):
 
 def test_a_real_server_with_tokens_over_tcp_and_websockets(tmp_path):
     data = tmp_path / "tcp"
-    made = subprocess.run(
-        [*asgard_command(), "token", "create", "--name", "ops", "--role", "reader", "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    token = made.stdout.strip().splitlines()[-1]
+    token = create_token(data, "ops", "reader")
     server = ServerProcess(data).start()
     try:
         assert HTTP.post(f"{server.url}/graphql", json={"query": "{ viewer { name } }"}).status_code == 401
@@ -481,13 +475,7 @@ def test_a_name_that_starts_with_127_is_not_loopback(tmp_path):
 def test_behind_a_prefix_every_path_rule_still_holds(tmp_path):
     """`asgard serve --root-path /prefix`: uvicorn puts the prefix in front of every path."""
     data = tmp_path / "prefixed"
-    made = subprocess.run(
-        [*asgard_command(), "token", "create", "--name", "ops", "--role", "reader", "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    token = made.stdout.strip().splitlines()[-1]
+    token = create_token(data, "ops", "reader")
     server = ServerProcess(data, "--root-path", "/prefix").start()
     try:
         for path in ("/graphql?query={viewer{name}}", "/metrics", "/mlops/status", "/feast/status"):

@@ -4,7 +4,6 @@ inputs. No 5xx, no unmasked or internal error, and the reader changes nothing.""
 from __future__ import annotations
 
 import os
-import subprocess
 
 import graphql
 import pytest
@@ -14,7 +13,7 @@ from hypothesis import strategies as st
 
 from server.schema.build import schema_sdl
 from tests.support.http_client import HTTP
-from tests.support.server import ServerProcess, asgard_command
+from tests.support.server import ServerProcess, create_token
 
 EXAMPLES = int(os.environ.get("ASGARD_FUZZ_EXAMPLES", "12"))
 
@@ -54,15 +53,7 @@ LEAKS = ("Traceback", 'File "', "sqlite", "/work/", "/tmp/", "site-packages", "S
 @pytest.fixture(scope="module")
 def fuzzed(tmp_path_factory):
     data = tmp_path_factory.mktemp("fuzz")
-    tokens = {}
-    for role in ("reader", "admin"):
-        made = subprocess.run(
-            [*asgard_command(), "token", "create", "--name", role, "--role", role, "--data-dir", str(data)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        tokens[role] = made.stdout.strip().splitlines()[-1]
+    tokens = {role: create_token(data, role, role) for role in ("reader", "admin")}
     server = ServerProcess(data, "--demo").start()
     yield server, tokens
     server.stop()

@@ -12,14 +12,12 @@ write to a shared server meanwhile), and servers started with other flags.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.support.server import ServerProcess, asgard_command, wait_until_up
+from tests.support.server import ServerProcess, create_token, wait_until_up
 
 DEMO_SERVER_ENV = "ASGARD_TEST_DEMO_SERVER"  # the file the starting process writes the server's address and tokens to
 ROLES = ("admin", "reader")
@@ -33,21 +31,9 @@ class DemoServer:
     tokens: dict[str, str]  # role -> token, named e2e-<role>
 
 
-def _token(data: Path, role: str) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASGARD_")}
-    made = subprocess.run(
-        [*asgard_command(), "token", "create", "--name", f"e2e-{role}", "--role", role, "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    )
-    return made.stdout.strip().splitlines()[-1]
-
-
 def spawn(data: Path) -> tuple[ServerProcess, DemoServer]:
     """Tokens made, the server spawned (not yet answering)."""
-    tokens = {role: _token(data, role) for role in ROLES}
+    tokens = {role: create_token(data, f"e2e-{role}", role) for role in ROLES}
     process = ServerProcess(data, "--demo").spawn()
     return process, DemoServer(process.url, process.log_path, tokens)
 

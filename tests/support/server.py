@@ -38,6 +38,19 @@ def asgard_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "server.cli"]
 
 
+def create_token(data_dir: Path, name: str, role: str) -> str:
+    """`asgard token create` over a data dir (as an operator runs it before a start); the token it printed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ASGARD_")}
+    made = subprocess.run(
+        [*asgard_command(), "token", "create", "--name", name, "--role", role, "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return made.stdout.strip().splitlines()[-1]
+
+
 def wait_until_up(health_url: str, proc: subprocess.Popen[bytes] | None, log_path: Path, timeout: float = 120) -> None:
     """Poll a health URL until it answers 200; fail with the end of the log if the process dies (where this
     process started it: `proc`) or the time is up."""
