@@ -15,6 +15,7 @@ import logging
 import os
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -37,20 +38,15 @@ def template_path(cache_dir: Path) -> Path:
 
 def copy_template(cache_dir: Path | None, database: Path) -> bool:
     """Make `database` (not there yet) a copy of the template; False where there is none to copy."""
-    if cache_dir is None or database.exists():
+    if cache_dir is None:
         return False
     template = template_path(cache_dir)
     if not template.is_file() or not _own(cache_dir, template):
         return False
     try:
         database.parent.mkdir(parents=True, exist_ok=True)
-        handle, partial = tempfile.mkstemp(dir=database.parent, prefix=f".{database.name}-", suffix=".partial")
-        os.close(handle)
-        try:
-            _backup(template, Path(partial))
+        with _copy(template, database.parent) as partial:
             os.link(partial, database)  # only if no other process made the database meanwhile
-        finally:
-            os.unlink(partial)
     except FileExistsError:
         return True  # another process (a second worker) made it first: MLflow opens theirs
     except (OSError, sqlite3.Error):
@@ -60,36 +56,47 @@ def copy_template(cache_dir: Path | None, database: Path) -> bool:
 
 
 def keep_template(cache_dir: Path | None, database: Path) -> None:
-    """A copy of a database MLflow has just made, without its Default experiment, becomes the template."""
+    """A copy of a database MLflow has just made, without its Default experiment, becomes the template (not in
+    a cache dir others may write to, where copy_template would not use it)."""
     if cache_dir is None:
         return
     template = template_path(cache_dir)
     try:
         cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, partial = tempfile.mkstemp(dir=cache_dir, prefix=".mlflow-template-", suffix=".db")
-        os.close(handle)
-        try:
-            _backup(database, Path(partial))
+        if not _own(cache_dir):
+            return
+        with _copy(database, cache_dir) as partial:
             with contextlib.closing(sqlite3.connect(partial)) as db, db:
                 db.execute("DELETE FROM experiments")
             os.replace(partial, template)  # another process making one at once: the last one stays
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(partial)
     except (OSError, sqlite3.Error):
         log.debug("the MLflow database template could not be written to %s", template, exc_info=True)
 
 
-def _own(cache_dir: Path, template: Path) -> bool:
+def _own(*paths: Path) -> bool:
     """Only a template this user made, in a directory no one else may write to: a shared cache dir (/tmp, a
     group's) could otherwise hand this server another user's database for its own."""
     uid = os.getuid()
-    for path in (cache_dir, template):
+    for path in paths:
         status = path.stat()
         if status.st_uid != uid or status.st_mode & 0o022:
-            log.warning("the MLflow database template %s is not used: %s is not this user's alone", template, path)
+            log.warning("no MLflow database template is used from %s: it is not this user's alone", path)
             return False
     return True
+
+
+@contextlib.contextmanager
+def _copy(source: Path, directory: Path) -> Iterator[str]:
+    """A consistent copy of a SQLite database in a temporary file of `directory` (made 0600), removed after
+    unless the caller moved it."""
+    handle, partial = tempfile.mkstemp(dir=directory, prefix=f".{source.name}-", suffix=".partial")
+    os.close(handle)
+    try:
+        _backup(source, Path(partial))
+        yield partial
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
 
 
 def _backup(source: Path, target: Path) -> None:
