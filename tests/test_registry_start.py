@@ -240,23 +240,3 @@ def test_a_background_open_that_fails_is_tried_again_until_it_opens(stopped, mon
         finally:
             registry.close()
     assert len(failures) == 3 and caplog.text.count("could not be opened; trying again") == 3
-
-
-def test_a_stopped_registry_stops_feasts_refresh_timer(stopped, monkeypatch):
-    """Feast's "thread" cache mode re-reads the whole registry on a timer for as long as the process lives; a
-    stopped registry stops it (a process that made several, as the tests do, re-read each one until it exited)."""
-    settings, gold = stopped
-    registry = FeatureRegistry(settings, gold)
-    feast_registry = registry.store.registry
-    refreshes: list[float] = []
-    real = feast_registry.refresh
-    monkeypatch.setattr(feast_registry, "refresh", lambda *args: refreshes.append(time.monotonic()) or real(*args))
-    type(feast_registry)._start_thread_async_refresh(feast_registry, 0.05)  # Feast's timer, every 50 ms
-    deadline = time.monotonic() + 30
-    while len(refreshes) < 3 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert len(refreshes) >= 3
-    registry.close()
-    stopped_at = len(refreshes)
-    time.sleep(0.5)
-    assert len(refreshes) <= stopped_at + 1  # one may have been under way

@@ -26,8 +26,9 @@ def repo_config(settings: Settings) -> dict[str, Any]:
         "path": sqlalchemy_url(settings.registry_url),
         "cache_ttl_seconds": 60,
         # Feast's "sync" mode re-reads the whole registry after every object it writes (three times per
-        # registered view: 0.4 s among 5,000 views); in "thread" mode a timer refreshes it every minute, and
-        # the server refreshes it before Feast resolves anything from it (FeatureRegistry.feast_current).
+        # registered view: 0.4 s among 5,000 views); in "thread" mode a timer refreshes it every minute. That
+        # is for a Feast user who opens this repo: the server's own store has no timer and caches its project
+        # alone, refreshed before Feast resolves anything from it (server/services/feast_store.py).
         "cache_mode": "thread",
         "sqlalchemy_config_kwargs": {"echo": False, "pool_pre_ping": True},
     }

@@ -24,6 +24,7 @@ from server.config import Settings
 from server.services import gold_snapshots, point_in_time, record_file
 from server.services.errors import ErrorCode, InputError, InputErrors, refuse
 from server.services.feast_repo import registry_kind, write_feast_repo
+from server.services.feast_store import open_feature_store
 from server.services.gold_catalog import GoldCatalog
 from server.services.offline_gate import OfflineGate
 from server.services.registration import ViewPlan, plan_entity, plan_feature_service, plan_feature_view
@@ -157,9 +158,7 @@ class FeatureRegistry:
         return self._feast
 
     def _open_feast(self) -> FeatureStore:
-        from feast import FeatureStore
-
-        store = FeatureStore(repo_path=str(self.repo_path))
+        store = open_feature_store(self.repo_path)
         store.registry  # noqa: B018 -- Feast makes its registry (and its tables) on first use: now, not in a request
         return store
 
@@ -198,13 +197,9 @@ class FeatureRegistry:
         return {key: (proto, _as_record(as_made)) for key, (proto, as_made) in self._made.items()}
 
     def close(self) -> None:
-        """At the server's stop: the records file written, if a record is not in it yet, and Feast's timer that
-        re-reads the whole registry every `cache_ttl_seconds` (server/services/feast_repo.py) stopped: a process
-        that made several stores (tests, tools) otherwise kept re-reading each one's registry until it exited."""
+        """At the server's stop: the records file written, if a record is not in it yet."""
         self._saver.close()
         self._engine.dispose()
-        if self._feast.done() and self._feast.exception() is None:
-            stop_refreshing(self._feast.result().registry)
 
     # ---- reads ------------------------------------------------------------------------------
 
@@ -569,12 +564,3 @@ def _ignore_missing(delete: Any, name: str, project: str) -> None:
         delete(name, project, commit=True)
     except Exception:  # already gone is what we want
         log.debug("nothing to delete for %s", name)
-
-
-def stop_refreshing(registry: Any) -> None:
-    """Stops the timer of Feast's registry cache ("thread" mode): the one waiting is cancelled, and a refresh
-    under way schedules no other (Feast's timer calls the method by name when it schedules the next one)."""
-    registry._start_thread_async_refresh = lambda *_: None
-    timer = getattr(registry, "registry_refresh_thread", None)
-    if timer is not None:
-        timer.cancel()
