@@ -97,6 +97,26 @@ def new_database(url: str) -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
 
+def feast_project(url: str, name: str) -> str:
+    """A Feast project of its own in the shared registry database; its rows are deleted at the session's end
+    (a registry database keeps every project ever made in it otherwise)."""
+
+    def delete() -> None:
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            found = conn.execute(
+                "SELECT table_name FROM information_schema.columns"
+                " WHERE column_name = 'project_id' AND table_schema = current_schema()"
+            )
+            for (table,) in found.fetchall():
+                conn.execute(sql.SQL("DELETE FROM {} WHERE project_id = %s").format(sql.Identifier(table)), (name,))
+
+    _UNDO.append((f"Feast project {name}", delete))
+    return name
+
+
 def trino_catalog(trino_url: str, name: str, rest_uri: str) -> None:
     """A Trino catalog over one Nessie branch (Trino's dynamic catalogs), with the store's keys."""
     import trino
@@ -149,7 +169,7 @@ def lakehouse_settings(data_dir: Path, engine: str = "duckdb", **overrides: obje
         warehouse=env["ASGARD_TEST_WAREHOUSE"],
         s3_endpoint=env["ASGARD_TEST_S3_ENDPOINT"],
         registry_url=env["ASGARD_TEST_POSTGRES_URL"],
-        feast_project=branch,
+        feast_project=feast_project(env["ASGARD_TEST_POSTGRES_URL"], branch),
         export_location=f"{env['ASGARD_TEST_WAREHOUSE']}asgard-exports/{branch}",  # what replicas would share
         **overrides,
     ).resolved()
