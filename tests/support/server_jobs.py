@@ -25,13 +25,18 @@ def submit(server: ServerProcess, script: str, **fields) -> str:
     return result["job"]["id"]
 
 
+STATUS = "query($id: ID!) { trainingJob(id: $id) { status } }"
+
+
 def wait_for(server: ServerProcess, job_id: str, statuses: set[str], timeout: float = 120) -> dict:
+    """The job (JOB's fields) once its status is one of `statuses`; the polls ask for the status alone."""
     deadline = time.monotonic() + timeout
     while True:
-        job = server.post(JOB, {"id": job_id})["trainingJob"]
-        if job["status"] in statuses:
-            return job
-        assert time.monotonic() < deadline, job
+        if server.post(STATUS, {"id": job_id})["trainingJob"]["status"] in statuses:
+            job = server.post(JOB, {"id": job_id})["trainingJob"]
+            if job["status"] in statuses:  # else it moved on between the two reads: wait for the next match
+                return job
+        assert time.monotonic() < deadline, server.post(JOB, {"id": job_id})["trainingJob"]
         time.sleep(0.2)
 
 
