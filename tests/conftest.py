@@ -16,12 +16,16 @@ from server.config import NO_TELEMETRY, Settings, load_settings
 from server.context import Services
 from server.feast_import import skip_feast_instrumentation
 from server.services.demo import load_demo_gold_layer
+from server.sklearn_estimators import give_skops_the_known_estimators
 from tests.support.client import local_client
 from tests.support.demo_server import DEMO_SERVER_ENV, Background, DemoServer, attach, attach_spawned, spawn
 
 # Before any test module imports Feast (nothing above does): as in the server (server/feast_import.py),
 # ~3 s less per worker at collection, and Feast's calls in this process unchecked, as in the server's.
 skip_feast_instrumentation()
+# skops (scikit-learn models through MLflow, the tests' oracles) given scikit-learn's estimator names, as the model
+# workers and jobs are: ~0.5 s less per worker that loads such a model.
+give_skops_the_known_estimators()
 # Before any test module imports MLflow, as the server does before it does: MLflow's telemetry thread pops
 # its session variable from os.environ while other threads copy the environment ("dictionary changed size
 # during iteration" starting a process), and the processes the tests start inherit it.
