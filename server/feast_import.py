@@ -13,26 +13,29 @@ typeguard's own import, ~0.2 s, for nothing).
 from __future__ import annotations
 
 import functools
-import importlib.abc
-import importlib.machinery
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
 MARK = "_asgard_skips_feast"
 
 
-def skip_feast_instrumentation() -> None:
-    """Make typeguard's decorator leave Feast's code alone; call it before Feast is imported."""
+def skip_feast_instrumentation(after_import: Callable[..., None] | None = None) -> None:
+    """Make typeguard's decorator leave Feast's code alone; call it before Feast is imported. `after_import`:
+    server/import_hooks.py's, where this module was loaded by path (the job site)."""
     module = sys.modules.get("typeguard")
     if module is not None:
-        _leave_feast_alone(module)
-    elif not any(isinstance(finder, _OnImport) for finder in sys.meta_path):
-        sys.meta_path.insert(0, _OnImport())
+        leave_feast_alone(module)
+        return
+    if after_import is None:
+        from server import import_hooks
+
+        after_import = import_hooks.after_import
+    after_import("typeguard", leave_feast_alone)
 
 
-def _leave_feast_alone(typeguard: ModuleType) -> None:
+def leave_feast_alone(typeguard: ModuleType) -> None:
     names = vars(typeguard)
     original = names["typechecked"]
     if getattr(original, MARK, False):
@@ -48,32 +51,3 @@ def _leave_feast_alone(typeguard: ModuleType) -> None:
 
     setattr(typechecked, MARK, True)
     names["typechecked"] = typechecked
-
-
-class _OnImport(importlib.abc.MetaPathFinder):
-    """Finds typeguard as the next finders would, and changes it once its module has run."""
-
-    def find_spec(self, name: str, path: Sequence[str] | None, target: ModuleType | None = None) -> Any:
-        if name != "typeguard":
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        if spec is not None and spec.loader is not None:
-            spec.loader = _Changed(spec.loader)
-        return spec
-
-
-class _Changed(importlib.abc.Loader):
-    def __init__(self, loader: Any) -> None:
-        self.loader = loader
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        created: ModuleType | None = self.loader.create_module(spec)
-        return created
-
-    def exec_module(self, module: ModuleType) -> None:
-        self.loader.exec_module(module)
-        _leave_feast_alone(module)
-
-    def __getattr__(self, name: str) -> Any:  # the rest of the loader's interface (get_source, ...)
-        return getattr(self.loader, name)

@@ -14,11 +14,9 @@ Standard library only until skops is imported: the job site loads this module by
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -27,10 +25,16 @@ NAMES_FILE = Path(__file__).with_name("sklearn_estimators.json")
 LISTING_MODULE = "skops.io._trusted_types"  # the skops module that calls all_estimators() when it runs
 
 
-def give_skops_the_known_estimators() -> None:
-    """Give skops the kept list when it is imported; call it before skops is imported."""
-    if LISTING_MODULE not in sys.modules and not any(isinstance(f, _OnImport) for f in sys.meta_path):
-        sys.meta_path.insert(0, _OnImport())
+def give_skops_the_known_estimators(around_import: Callable[..., None] | None = None) -> None:
+    """Give skops the kept list when it is imported; call it before skops is imported. `around_import`:
+    server/import_hooks.py's, where this module was loaded by path (the job site)."""
+    if LISTING_MODULE in sys.modules:
+        return
+    if around_import is None:
+        from server import import_hooks
+
+        around_import = import_hooks.around_import
+    around_import(LISTING_MODULE, _with_the_known_estimators)
 
 
 def known_estimators(version: str, names_file: Path | None = None) -> list[str] | None:
@@ -63,43 +67,22 @@ def _stand_ins(names: list[str]) -> list[tuple[str, type]]:
     return pairs
 
 
-class _OnImport(importlib.abc.MetaPathFinder):
-    def find_spec(self, name: str, path: Sequence[str] | None, target: ModuleType | None = None) -> Any:
-        if name != LISTING_MODULE:
-            return None
-        sys.meta_path.remove(self)
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        if spec is not None and spec.loader is not None:
-            spec.loader = _GivenTheList(spec.loader)
-        return spec
+def _with_the_known_estimators(run: Callable[[], None], module: ModuleType) -> None:
+    """skops's listing module run with all_estimators() answering from the kept list, if it fits."""
+    import sklearn
+    import sklearn.utils
 
-
-class _GivenTheList(importlib.abc.Loader):
-    def __init__(self, loader: Any) -> None:
-        self.loader = loader
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        created: ModuleType | None = self.loader.create_module(spec)
-        return created
-
-    def exec_module(self, module: ModuleType) -> None:
-        import sklearn
-        import sklearn.utils
-
-        names = known_estimators(sklearn.__version__)
-        if names is None:
-            self.loader.exec_module(module)
-            return
-        utils = vars(sklearn.utils)
-        real = utils["all_estimators"]
-        utils["all_estimators"] = lambda *args, **kwargs: _stand_ins(names)
-        try:
-            self.loader.exec_module(module)
-        finally:
-            utils["all_estimators"] = real
-
-    def __getattr__(self, name: str) -> Any:  # the rest of the loader's interface (get_source, ...)
-        return getattr(self.loader, name)
+    names = known_estimators(sklearn.__version__)
+    if names is None:
+        run()
+        return
+    utils = vars(sklearn.utils)
+    real = utils["all_estimators"]
+    utils["all_estimators"] = lambda *args, **kwargs: _stand_ins(names)
+    try:
+        run()
+    finally:
+        utils["all_estimators"] = real
 
 
 if __name__ == "__main__":

@@ -16,13 +16,10 @@ The server's modules are loaded by path: a job's own environment may not see the
 """
 
 import contextlib
-import importlib.abc
-import importlib.machinery
 import importlib.util
 import json
 import os
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -41,12 +38,14 @@ def _server_module(name: str, relative: str) -> ModuleType | None:
     return module
 
 
-_feast_import = _server_module("_asgard_feast_import", "feast_import.py")
-if _feast_import is not None:
-    _feast_import.skip_feast_instrumentation()
-_sklearn_estimators = _server_module("_asgard_sklearn_estimators", "sklearn_estimators.py")
-if _sklearn_estimators is not None:
-    _sklearn_estimators.give_skops_the_known_estimators()
+_import_hooks = _server_module("_asgard_import_hooks", "import_hooks.py")
+if _import_hooks is not None:
+    _feast_import = _server_module("_asgard_feast_import", "feast_import.py")
+    if _feast_import is not None:
+        _feast_import.skip_feast_instrumentation(_import_hooks.after_import)
+    _sklearn_estimators = _server_module("_asgard_sklearn_estimators", "sklearn_estimators.py")
+    if _sklearn_estimators is not None:
+        _sklearn_estimators.give_skops_the_known_estimators(_import_hooks.around_import)
 
 
 def _refs(features: Any) -> tuple[str | None, list[str]]:
@@ -124,40 +123,6 @@ def _recording(method: Callable[..., Any], kind: str) -> Callable[..., Any]:
     return retrieve
 
 
-class _AfterImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Runs `patch` on the module `name` once it has been executed."""
-
-    _loader: Any = None
-
-    def __init__(self, name: str, patch: Callable[[ModuleType], None]) -> None:
-        self.name = name
-        self.patch = patch
-
-    def find_spec(
-        self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
-    ) -> importlib.machinery.ModuleSpec | None:
-        if name != self.name:
-            return None
-        sys.meta_path.remove(self)
-        try:
-            spec = importlib.util.find_spec(name)
-        finally:
-            sys.meta_path.insert(0, self)
-        if spec is None or spec.loader is None:
-            return spec
-        self._loader = spec.loader
-        spec.loader = self
-        return spec
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        made: ModuleType | None = self._loader.create_module(spec)
-        return made
-
-    def exec_module(self, module: ModuleType) -> None:
-        self._loader.exec_module(module)
-        self.patch(module)
-
-
 def _record_retrievals(module: ModuleType) -> None:
     store = getattr(module, "FeatureStore", None)
     if store is not None:
@@ -171,6 +136,7 @@ def _asof_join(module: ModuleType) -> None:
 
 
 _point_in_time = _server_module("_asgard_point_in_time", "services/point_in_time.py")
-sys.meta_path.insert(0, _AfterImport("feast.infra.offline_stores.ibis", _asof_join))
-if os.environ.get("ASGARD_LINEAGE_FILE"):
-    sys.meta_path.insert(0, _AfterImport("feast.feature_store", _record_retrievals))
+if _import_hooks is not None:
+    _import_hooks.after_import("feast.infra.offline_stores.ibis", _asof_join)
+    if os.environ.get("ASGARD_LINEAGE_FILE"):
+        _import_hooks.after_import("feast.feature_store", _record_retrievals)
