@@ -274,9 +274,11 @@ def test_healthz_stays_fast_while_attacks_are_refused(tmp_path):
     finally:
         server.stop()
     assert refused and set(refused) <= {"LIMIT_EXCEEDED", "GRAPHQL_VALIDATION_FAILED", None}
-    # Under 100 ms but for one sample at most (another test file runs beside this one on a 2-core CI machine);
-    # an attack that held the event loop would cost seconds on every sample.
-    assert sorted(latencies)[-2] < 0.1 and max(latencies) < 0.5, sorted(latencies)
+    # Tens of ms (4-30 here) but for a few samples that the test files running beside this one on a 2-core machine
+    # stretch (one CI run had two of 20 at 0.12 s); an attack that held the event loop (validating 1,990 fields
+    # takes ~0.2 s, and eight attackers send them without a pause) would cost that much on most samples.
+    ordered = sorted(latencies)
+    assert ordered[len(ordered) // 2] < 0.1 and ordered[-4] < 0.2 and ordered[-1] < 1.0, ordered
 
 
 def test_the_fields_of_one_selection_set_are_limited(client):
