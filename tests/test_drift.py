@@ -52,7 +52,7 @@ def shifted(client, services, tmp_path_factory):
     assert register_view(client, definition)["userErrors"] == []
 
     mlflow = services.mlflow.client()
-    experiment = mlflow.create_experiment(unique("drift_exp"))
+    experiment = services.mlflow_writes.create_experiment(unique("drift_exp"), ()).id  # under the data dir
     model = unique("drift_model")
     mlflow.create_registered_model(model)
     run = mlflow.create_run(experiment)

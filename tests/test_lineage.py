@@ -56,7 +56,7 @@ def registered(client, services, tmp_path_factory):
     # another view with total_spent, so that the name is no one view's (in a suite that has many already)
     assert register_view(client, customer_view_input(unique("lineage_customers")))["userErrors"] == []
     client_ = services.mlflow.client()
-    experiment = client_.create_experiment(unique("lineage_exp"))
+    experiment = services.mlflow_writes.create_experiment(unique("lineage_exp"), ()).id  # under the data dir
     model = unique("lineage_model")
     client_.create_registered_model(model)
     root = tmp_path_factory.mktemp("lineage-models")
