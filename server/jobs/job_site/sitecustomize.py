@@ -3,7 +3,7 @@
 - Feast's import without typeguard's instrumentation, as the server has it (server/feast_import.py): ~5 s
   less per job that opens a FeatureStore. Loaded by path: a job's own environment may not see the server's
   package.
-- skops given scikit-learn's estimator names from the server's kept list (server/sklearn_estimators.py): ~0.9 s
+- skops given scikit-learn's estimator names from the server's kept list (server/sklearn_estimators.py): ~0.5 s
   less per job that logs a scikit-learn model, and again in MLflow's requirements inference after it.
 - Feast's DuckDB point-in-time join as the server makes it (server/services/point_in_time.py, DuckDB's ASOF
   join): a job's training frame has the rows the server's historicalFeatures gives for the same entities, in
