@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.support.graphql import gql, unique
@@ -39,16 +40,25 @@ STATUS = "query($id: ID!) { trainingJob(id: $id) { status } }"
 
 
 def wait_for(client, job_id: str, statuses: set[str], timeout: float = 180) -> dict:
-    """The job (JOB's fields) once its status is one of `statuses`. The polls ask for the status alone: the
-    whole job (its run from MLflow, its model version, its logs) costs ~3x as much to answer, five times a second."""
+    """The job (JOB's fields) once its status is one of `statuses`."""
+    return wait_until(
+        lambda: gql(client, STATUS, {"id": job_id}).data["trainingJob"]["status"],
+        lambda: gql(client, JOB, {"id": job_id}).data["trainingJob"],
+        statuses,
+        timeout,
+    )
+
+
+def wait_until(status: Callable[[], str], job: Callable[[], dict], statuses: set[str], timeout: float) -> dict:
+    """`job()` once `status()` is one of `statuses`. The polls ask for the status alone: the whole job (its run
+    from MLflow, its model version, its logs) costs ~3x as much to answer, five times a second."""
     deadline = time.monotonic() + timeout
     while True:
-        status = gql(client, STATUS, {"id": job_id}).data["trainingJob"]["status"]
-        if status in statuses:
-            job = gql(client, JOB, {"id": job_id}).data["trainingJob"]
-            if job["status"] in statuses:  # else it moved on between the two reads: wait for the next match
-                return job
-        assert time.monotonic() < deadline, gql(client, JOB, {"id": job_id}).data["trainingJob"]
+        if status() in statuses:
+            found = job()
+            if found["status"] in statuses:  # else it moved on between the two reads: wait for the next match
+                return found
+        assert time.monotonic() < deadline, job()
         time.sleep(0.2)
 
 

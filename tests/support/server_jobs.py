@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 
 import websockets
 
+from tests.support.jobs import STATUS, wait_until
 from tests.support.server import ServerProcess
 
 SUBMIT = """
@@ -25,19 +25,14 @@ def submit(server: ServerProcess, script: str, **fields) -> str:
     return result["job"]["id"]
 
 
-STATUS = "query($id: ID!) { trainingJob(id: $id) { status } }"
-
-
 def wait_for(server: ServerProcess, job_id: str, statuses: set[str], timeout: float = 120) -> dict:
-    """The job (JOB's fields) once its status is one of `statuses`; the polls ask for the status alone."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if server.post(STATUS, {"id": job_id})["trainingJob"]["status"] in statuses:
-            job = server.post(JOB, {"id": job_id})["trainingJob"]
-            if job["status"] in statuses:  # else it moved on between the two reads: wait for the next match
-                return job
-        assert time.monotonic() < deadline, server.post(JOB, {"id": job_id})["trainingJob"]
-        time.sleep(0.2)
+    """The job (JOB's fields) once its status is one of `statuses`."""
+    return wait_until(
+        lambda: server.post(STATUS, {"id": job_id})["trainingJob"]["status"],
+        lambda: server.post(JOB, {"id": job_id})["trainingJob"],
+        statuses,
+        timeout,
+    )
 
 
 async def follow(url: str, query: str, variables: dict, into: list) -> None:
