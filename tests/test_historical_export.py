@@ -200,18 +200,22 @@ def test_bad_input_is_a_user_error_and_writes_no_file(client, settings, services
     assert _files(directory) == before
 
 
-def test_an_expired_export_is_gone(client, settings, services, drivers):
+def test_an_expired_export_is_gone(client, settings, services, drivers, monkeypatch):
     view = drivers[0]
     request = {
         "features": [f"{view}:trips"],
         "entities": {"driver_id": [1], "event_timestamp": ["2026-03-05T00:00:00Z"]},
     }
     directory = settings.data_dir / "exports"
-    with local_client(create_app(replace(settings, export_ttl_seconds=1), services)) as short:
+    # The store's clock, not the machine's: a slow machine must not expire an export before it is checked.
+    now = [services.exports.clock()]
+    monkeypatch.setattr(services.exports, "clock", lambda: now[0])
+    with local_client(create_app(replace(settings, export_ttl_seconds=60), services)) as short:
         first, second = _export(short, request)["export"], _export(short, request)["export"]
         assert {f"{first['id']}.parquet", f"{first['id']}.json"} <= _files(directory)
+        now[0] += timedelta(seconds=59)
         assert _download(short, first["url"]).status_code == 200
-        time.sleep(1.1)
+        now[0] += timedelta(seconds=1)
         # asked for: 404, and deleted on the spot
         gone = _download(short, first["url"])
         assert gone.status_code == 404
