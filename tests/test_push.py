@@ -64,6 +64,13 @@ def store(request, settings, tmp_path_factory):
     else:
         changed = replace(settings, data_dir=tmp_path_factory.mktemp("push-sqlite"), online_store="").resolved()
     services = create_services(changed)
+    with local_client(create_app(changed, services)) as client:
+        view, offline_only, table = _views_over_a_new_table(client, services)
+        yield client, services, view, offline_only, table
+
+
+def _views_over_a_new_table(client, services) -> tuple[str, str, str]:
+    """An empty gold table with a column of every feature type, an online and an offline-only view of it."""
     catalog = services.gold.catalog()
     catalog.create_namespace_if_not_exists("gold")
     columns = {"p_customer": pa.array([], pa.int64())} | {f: pa.array([], t) for f, (_, t, _) in TYPED.items()}
@@ -71,15 +78,14 @@ def store(request, settings, tmp_path_factory):
     columns["other_view_column"] = pa.array([], pa.string())  # a column no view of this test carries
     table = unique("pushed")
     catalog.create_table(("gold", table), schema=pa.table(columns).schema)
-    with local_client(create_app(changed, services)) as client:
-        view = unique("push_view")
-        features = [{"name": f, "dtype": d} for f, (d, _, _) in TYPED.items()]
-        source = {"table": f"gold.{table}", "timestampField": "updated_at"}
-        definition = {"name": view, "entities": ["p_customer"], "features": features, "online": True, "source": source}
-        assert register_view(client, definition)["userErrors"] == []
-        offline_only = unique("push_offline_only")
-        assert register_view(client, definition | {"name": offline_only, "online": False})["userErrors"] == []
-        yield client, services, view, offline_only, f"gold.{table}"
+    view = unique("push_view")
+    features = [{"name": f, "dtype": d} for f, (d, _, _) in TYPED.items()]
+    source = {"table": f"gold.{table}", "timestampField": "updated_at"}
+    definition = {"name": view, "entities": ["p_customer"], "features": features, "online": True, "source": source}
+    assert register_view(client, definition)["userErrors"] == []
+    offline_only = unique("push_offline_only")
+    assert register_view(client, definition | {"name": offline_only, "online": False})["userErrors"] == []
+    return view, offline_only, f"gold.{table}"
 
 
 def _row(customer: int, **changes: Any) -> dict[str, Any]:
@@ -207,20 +213,31 @@ def test_concurrent_offline_pushes_from_two_processes_all_land(store, monkeypatc
 
 
 def test_an_online_store_that_does_not_answer_is_unavailable_and_writes_nothing(store, monkeypatch):
+    """Its first rows (the table had no snapshot: it has none again) and later ones (its snapshot before)."""
     from redis.exceptions import ConnectionError as RedisConnectionError
 
-    client, services, view, _, table = store
-    before = _snapshot(client, table)
+    client, services, _, _, _ = store
+    view, offline_only, table = _views_over_a_new_table(client, services)
 
     def down(name, rows):
         raise RedisConnectionError("Error 111 connecting to 127.0.0.1:6390. Connection refused.")
 
-    monkeypatch.setattr(services.registry, "write_online", down)
-    answer = gql(
-        client, PUSH, {"input": {"featureView": view, "rows": [_row(32)], "to": "ONLINE_AND_OFFLINE"}}, errors=True
-    )
-    assert answer.codes() == ["UNAVAILABLE"] and answer.errors[0]["extensions"]["retryable"] is True
-    assert _snapshot(client, table) == before
+    for customer in (32, 33):
+        before = _snapshot(client, table)
+        with monkeypatch.context() as patched:
+            patched.setattr(services.registry, "write_online", down)
+            answer = gql(
+                client,
+                PUSH,
+                {"input": {"featureView": view, "rows": [_row(customer)], "to": "ONLINE_AND_OFFLINE"}},
+                errors=True,
+            )
+        assert answer.codes() == ["UNAVAILABLE"] and answer.errors[0]["extensions"]["retryable"] is True
+        assert _snapshot(client, table) == before, customer
+        if customer == 32:
+            assert before == {"snapshotId": None, "rowCount": 0}
+            _push(client, offline_only, [_row(31)], to="OFFLINE")  # the second attempt finds a snapshot before it
+    assert _snapshot(client, table)["rowCount"] == 1
 
 
 def test_a_push_names_its_target_or_goes_online(store):

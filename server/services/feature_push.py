@@ -68,18 +68,29 @@ class FeaturePush:
             try:
                 stale = self._write_online(snap, plan, rows)
             except Exception:
-                if appended is not None and not self.gold.undo_append(plan.table, appended):
-                    log.error(
-                        "a push to %s failed online after appending snapshot %s to %s, which could not be "
-                        "undone (another commit came after it)",
-                        plan.view,
-                        appended.snapshot_id,
-                        plan.table,
-                    )
+                if appended is not None:
+                    self._undo(plan, appended)
                 raise
         if appended is not None:
             self._expire(plan.table)
         return appended, stale
+
+    def _undo(self, plan: PushPlan, appended: AppendRecord) -> None:
+        """Take the offline rows of a push that failed online out again; what could not be is logged (the
+        push's own error is what the caller gets)."""
+        try:
+            undone = self.gold.undo_append(plan.table, appended)
+        except Exception:
+            log.exception("a push to %s failed online; undoing its snapshot %s failed", plan.view, appended.snapshot_id)
+            return
+        if not undone:
+            log.error(
+                "a push to %s failed online after appending snapshot %s to %s, which could not be undone "
+                "(another commit came after it)",
+                plan.view,
+                appended.snapshot_id,
+                plan.table,
+            )
 
     def _expire(self, table: str) -> None:
         """Old push snapshots expired (the push itself has succeeded: a failure here is only logged)."""

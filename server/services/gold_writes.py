@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 COMMIT_ATTEMPTS = 4  # another writer committed first: reload the table and append again
 OPERATION = "asgard.operation"  # the snapshot summary property naming what made a snapshot
 PUSH = "push"
+UNDONE = "asgard.undone-snapshot"  # on the snapshot that took a failed push's rows out again: the push's snapshot
 MERGE_ENABLED = "commit.manifest-merge.enabled"  # Iceberg's table property; unset: manifests merged here
 MERGE_MIN_COUNT = 16  # manifests that accumulate before they are merged into one (Iceberg's default is 100)
 
@@ -68,14 +69,58 @@ def append(table: Any, rows: Any, properties: dict[str, str]) -> AppendRecord:
 
 
 def undo_append(table: Any, record: AppendRecord) -> bool:
-    """Make the append's parent current again, if nothing was committed on top of it since (someone else's
-    rows are never undone). False when it could not be undone."""
+    """Take the append's rows out of the table, if nothing was committed on top of it since (someone else's
+    rows are never undone). Where the catalog keeps the table's snapshots, the table is made as it was: the
+    append's parent current again, or for its first snapshot none (an empty table's state). Nessie keeps only
+    the current snapshot in a table's metadata, and leaves the current one when asked to drop the main
+    branch: there a new snapshot deletes the files the append added. Each commit asserts that the table's
+    current snapshot is still the one read, so a writer who commits in between wins. False when it could not
+    be undone."""
+    from pyiceberg.exceptions import CommitFailedException
+    from pyiceberg.table.refs import MAIN_BRANCH
+
     table = table.refresh()
-    current = table.current_snapshot()
-    if current is None or current.snapshot_id != record.snapshot_id or record.parent_id is None:
+    if _current_id(table) != record.snapshot_id:
         return False
-    table.manage_snapshots().rollback_to_snapshot(record.parent_id).commit()
+    try:
+        if record.parent_id is None or table.metadata.snapshot_by_id(record.parent_id) is not None:
+            snapshots = table.manage_snapshots()
+            if record.parent_id is None:
+                snapshots.remove_branch(MAIN_BRANCH)
+            else:
+                snapshots.rollback_to_snapshot(record.parent_id)
+            snapshots.commit()
+            table = table.refresh()
+            if _current_id(table) == record.parent_id:
+                return True
+            if _current_id(table) != record.snapshot_id:  # another writer's commit came first
+                return False
+        _delete_added_files(table, record.snapshot_id)
+    except CommitFailedException:
+        return False
     return True
+
+
+def _current_id(table: Any) -> int | None:
+    current = table.current_snapshot()
+    return current.snapshot_id if current is not None else None
+
+
+def _delete_added_files(table: Any, snapshot_id: int) -> None:
+    """Commit a snapshot that deletes the data files `snapshot_id` (the current one) added."""
+    from pyiceberg.manifest import ManifestEntryStatus
+
+    added = [
+        entry.data_file
+        for manifest in table.metadata.snapshot_by_id(snapshot_id).manifests(table.io)
+        for entry in manifest.fetch_manifest_entry(table.io, discard_deleted=True)
+        if entry.status == ManifestEntryStatus.ADDED and entry.snapshot_id == snapshot_id
+    ]
+    transaction = table.transaction()
+    properties = {OPERATION: PUSH, UNDONE: str(snapshot_id)}
+    with transaction, transaction.update_snapshot(snapshot_properties=properties).overwrite() as producer:
+        for data_file in added:
+            producer.delete_data_file(data_file)
 
 
 def _merge_append(table: Any, rows: Any, properties: dict[str, str]) -> None:
