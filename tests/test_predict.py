@@ -43,9 +43,14 @@ def trained(client):
 
 
 @pytest.fixture(scope="module")
-def newer(client, trained) -> int:
-    """A second version of the trained model (one job for every test that moves an alias to it)."""
-    version = train(client, trained["model"], trained["service"])
+def newer(settings, trained) -> int:
+    """A second version of the trained model, registered from the first one's model with MLflow's client (as a
+    user registers a model again): all the tests that move an alias to it need, without a second training job."""
+    from mlflow.tracking import MlflowClient
+
+    outside = MlflowClient(tracking_uri=settings.mlflow_tracking_uri, registry_uri=settings.mlflow_tracking_uri)
+    first = outside.get_model_version(trained["model"], str(trained["version"]))
+    version = int(outside.create_model_version(trained["model"], first.source, run_id=first.run_id).version)
     assert version == trained["version"] + 1
     return version
 
@@ -93,10 +98,15 @@ def test_explicit_features_service_and_raw_rows_agree(client, trained):
 
 def test_an_alias_that_moves_is_picked_up(client, trained, newer):
     set_alias = "mutation($i: SetModelAliasInput!) { setModelAlias(input: $i) { userErrors { code } } }"
-    gql(client, set_alias, {"i": {"model": trained["model"], "alias": "champion", "version": trained["version"]}})
+
+    def point_champion_at(version: int) -> None:
+        moved = gql(client, set_alias, {"i": {"model": trained["model"], "alias": "champion", "version": version}})
+        assert moved.data["setModelAlias"]["userErrors"] == []
+
+    point_champion_at(trained["version"])
     first = predict(client, model=trained["model"], alias="champion", entities={"customer_id": [1001]})
     assert first["modelVersion"]["version"] == trained["version"]
-    gql(client, set_alias, {"i": {"model": trained["model"], "alias": "champion", "version": newer}})
+    point_champion_at(newer)
     moved = predict(client, model=trained["model"], alias="champion", entities={"customer_id": [1001]})
     assert moved["modelVersion"]["version"] == newer
     pinned = predict(client, model=trained["model"], version=trained["version"], entities={"customer_id": [1001]})
