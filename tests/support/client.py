@@ -95,12 +95,10 @@ class LocalClient(TestClient):
 
     def __init__(self, app: Any, **kwargs: Any) -> None:
         super().__init__(app, **kwargs)
-        original = self._transport
-        assert isinstance(original, _TestClientTransport)
-        fast = _OneCallTransport.__new__(_OneCallTransport)
-        fast.__dict__.update(original.__dict__)
-        fast.owner = self
-        self._transport = fast
+        transport = self._transport
+        assert type(transport) is _TestClientTransport
+        transport.__class__ = _OneCallTransport  # the one Starlette made, with its settings; one method differs
+        transport.owner = self
 
     def websocket_connect(self, url: str, *args: Any, **kwargs: Any) -> Any:
         if "://" not in url:
